@@ -1,0 +1,29 @@
+#pragma once
+// The stages of a day, in schedule order. Each reads yesterday's shared state and writes
+// only the block's own agents and its BlockBuffer.
+#include "sim/world.hpp"
+
+namespace motsim::stage {
+
+// Stimulus: campaign exposures (sampled by skipping), word of mouth, category needs;
+// also sorts the block's due agents into today's work lists.
+void stimulus(BlockContext& c);
+// ZMOT: online research once per need episode.
+void zmot(BlockContext& c);
+// FMOT: the multinomial-logit decision over the consideration set.
+void fmot(BlockContext& c);
+// SMOT: the experience of the product, incidents, service, refunds, churn, loyalty.
+void smot(BlockContext& c);
+// TMOT/UMOT: reviews with self-selection, herding and brand answers.
+void tmot(BlockContext& c);
+
+// Helpers shared between stages.
+void start_need(World& w, std::uint32_t i, std::int32_t day);
+void schedule_next_need(World& w, std::uint32_t i, std::int32_t day);
+void decay_salience(World& w, std::uint32_t i, std::int32_t day);
+void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom);
+// Consideration set: aware, not lost, not dropped, ranked by belief + weight * salience.
+int consideration_set(const World& w, std::uint32_t i, int* out);
+void begin_use(BlockContext& c, std::uint32_t i);
+
+}  // namespace motsim::stage

@@ -1,0 +1,111 @@
+#include "models/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace motsim {
+
+void ReviewPlatform::init(const std::vector<Product>& products, const BehaviorParams& b) {
+  K = static_cast<int>(products.size());
+  hist.assign(K, {0, 0, 0, 0, 0});
+  answered_hist.assign(K, {0, 0, 0, 0, 0});
+  count.assign(K, 0);
+  displayed_mean.assign(K, 0.0);
+  research_quality.assign(K, 0.0);
+  const auto& c = b.star_cuts;
+  star_quality = {c[0] / 2, (c[0] + c[1]) / 2, (c[1] + c[2]) / 2, (c[2] + c[3]) / 2, (c[3] + 10.0) / 2};
+  for (int k = 0; k < K; ++k)
+    for (int s = 0; s < 5; ++s) hist[k][s] = products[k].initial_ratings[s];
+  refresh(b);
+}
+
+void ReviewPlatform::add(const ReviewRecord& r) {
+  hist[r.product][r.stars - 1] += 1;
+  if (r.answered) answered_hist[r.product][r.stars - 1] += 1;
+}
+
+void ReviewPlatform::refresh(const BehaviorParams& b) {
+  for (int k = 0; k < K; ++k) {
+    std::int64_t n = 0, sum = 0;
+    double wsum = 0, wq = 0;
+    for (int s = 0; s < 5; ++s) {
+      n += hist[k][s];
+      sum += hist[k][s] * (s + 1);
+      const double w = static_cast<double>(hist[k][s]) - (1.0 - b.answered_weight) * answered_hist[k][s];
+      wsum += w;
+      wq += w * star_quality[s];
+    }
+    count[k] = n;
+    displayed_mean[k] = n ? static_cast<double>(sum) / n : 0.0;
+    research_quality[k] = wsum > 0 ? wq / wsum : 0.0;
+  }
+}
+
+namespace model {
+
+PeakEnd peak_end(const double* x, int n, double neutral) {
+  PeakEnd r{neutral, neutral, neutral, neutral};
+  if (n <= 0) return r;
+  double best = -1, sum = 0;
+  for (int i = 0; i < n; ++i) {
+    const double intensity = std::abs(x[i] - neutral);
+    if (intensity > best) {
+      best = intensity;
+      r.peak = x[i];
+    }
+    sum += x[i];
+  }
+  r.end = x[n - 1];
+  r.remembered = 0.5 * (r.peak + r.end);
+  r.mean = sum / n;
+  return r;
+}
+
+double experienced_value(double performance, double expectation, double c) {
+  return std::clamp(performance + c * (performance - expectation), 0.0, 10.0);
+}
+
+double review_probability(double base, double remembered, const BehaviorParams& b) {
+  const double d = std::abs(remembered - b.neutral) / 5.0;
+  return std::min(1.0, base * (1.0 + b.review_extremity * std::pow(d, b.review_gamma)));
+}
+
+int stars_from_score(double score, const std::array<double, 4>& cuts) {
+  int s = 1;
+  for (double c : cuts) s += score >= c;
+  return s;
+}
+
+double herding_shift(double displayed_mean, std::int64_t count, const BehaviorParams& b) {
+  if (count <= 0) return 0.0;
+  const double d = displayed_mean - 3.0;
+  return d >= 0 ? b.herding_positive * d : b.herding_negative * d;
+}
+
+void gaussian_update(float& mean, float& precision, double observation, double obs_precision) {
+  if (obs_precision <= 0) return;
+  const double p = precision + obs_precision;
+  mean = static_cast<float>((precision * mean + obs_precision * observation) / p);
+  precision = static_cast<float>(p);
+}
+
+int mnl_choice(const double* v, int n, double v0, double u) {
+  double m = v0;
+  for (int i = 0; i < n; ++i) m = std::max(m, v[i]);
+  double w[65];
+  double total = std::exp(v0 - m);
+  for (int i = 0; i < n; ++i) {
+    w[i] = std::exp(v[i] - m);
+    total += w[i];
+  }
+  double x = u * total - std::exp(v0 - m);
+  if (x < 0) return -1;
+  for (int i = 0; i < n; ++i) {
+    x -= w[i];
+    if (x < 0) return i;
+  }
+  return n - 1;
+}
+
+}  // namespace model
+}  // namespace motsim

@@ -1,0 +1,82 @@
+// Stage 4, SMOT: living with the product (MODEL.md "SMOT").
+#include <cmath>
+
+#include "models/journey.hpp"
+
+namespace motsim::stage {
+
+namespace {
+
+// An incident: the customer may contact customer service, which resolves it with the
+// product's service quality. Returns the episode's experienced value.
+double incident(BlockContext& c, int k, Rng& r) {
+  const auto& b = c.w.sc.behavior;
+  c.count(kIncidents, k) += 1;
+  if (!r.bernoulli(b.service_contact_prob)) return b.incident_value;
+  c.count(kComplaints, k) += 1;
+  if (!r.bernoulli(c.w.sc.products[k].service_quality)) return b.incident_value;
+  c.count(kRecoveries, k) += 1;
+  return b.recovery_value;
+}
+
+}  // namespace
+
+void smot(BlockContext& c) {
+  auto& w = c.w;
+  auto& p = w.pop;
+  const auto& b = w.sc.behavior;
+  auto& x = c.buf.episodes;
+  for (std::uint32_t i : c.buf.finish) {
+    const int k = p.owned[i];
+    const auto& prod = w.sc.products[k];
+    Rng r = w.rng(i, c.day, Stream::Smot);
+    x.clear();
+    // Incidents at the start: a delivery problem, a missing accessory.
+    if (p.flags[i] & kDeliveryProblem) x.push_back(incident(c, k, r));
+    if (r.bernoulli(prod.missing_accessory_prob)) x.push_back(incident(c, k, r));
+    const int episodes = static_cast<int>(b.experience_episodes);
+    const int defect_at = r.bernoulli(prod.defect_prob) ? static_cast<int>(r.below(episodes)) : -1;
+    for (int e = 0; e < episodes; ++e) {
+      if (e == defect_at) {
+        x.push_back(incident(c, k, r));
+        continue;
+      }
+      const double perf = r.normal(prod.quality, prod.quality_sd);
+      x.push_back(model::experienced_value(perf, p.expectation[i], b.disconfirmation));
+    }
+    const auto pe = model::peak_end(x.data(), static_cast<int>(x.size()), b.neutral);
+    const double R = pe.remembered;
+    c.count(kExperiences, k) += 1;
+    c.buf.sum(kRememberedSum, k, w.K) += R;
+    c.buf.sum(kExperiencedSum, k, w.K) += pe.mean;
+    if (R >= b.satisfied_threshold) c.count(kSatisfied, k) += 1;
+    if (R < b.dissatisfied_threshold) c.count(kDissatisfied, k) += 1;
+    if (R >= 9.0) c.count(kPromoters, k) += 1;  // NPS: 9-10 promote, 0-6 detract
+    if (R < 7.0) c.count(kDetractors, k) += 1;
+
+    const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
+    model::gaussian_update(p.belief[ik], p.precision[ik], R, b.own_experience_precision);
+    if (R < b.churn_threshold && !(p.pflags[ik] & kLost)) {
+      p.pflags[ik] |= kLost;  // lost forever: never considered again
+      c.count(kLostCustomers, k) += 1;
+      if (p.loyal[i] == k) p.loyal[i] = -1;
+    } else if (R >= b.loyalty_threshold) {
+      p.loyal[i] = static_cast<std::int8_t>(k);
+    }
+    const bool refund = prod.refund_window_days > 0 && (c.day - p.purchase_day[i]) <= prod.refund_window_days &&
+                        R < b.refund_threshold;
+    const auto score = static_cast<std::uint8_t>(std::lround(R * 10.0));
+    c.buf.shared.push_back({i, static_cast<std::int8_t>(k), score, static_cast<std::uint8_t>(refund ? 0 : 1)});
+    if (refund) {
+      // The product goes back and the need is still there: the journey restarts tomorrow.
+      c.count(kRefunds, k) += 1;
+      p.phase[i] = static_cast<std::uint8_t>(Phase::Idle);
+      p.next_day[i] = c.day + 1;
+    } else {
+      schedule_next_need(w, i, c.day);
+    }
+    c.buf.finish_R.push_back(static_cast<float>(R));
+  }
+}
+
+}  // namespace motsim::stage

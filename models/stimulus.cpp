@@ -1,0 +1,218 @@
+// Stage 1, stimulus: campaigns, word of mouth and category needs (MODEL.md "Stimulus").
+#include <algorithm>
+#include <cmath>
+
+#include "models/journey.hpp"
+
+namespace motsim::stage {
+
+void decay_salience(World& w, std::uint32_t i, std::int32_t day) {
+  auto& p = w.pop;
+  const std::int32_t dt = day - p.salience_day[i];
+  if (dt <= 0) return;
+  p.salience_day[i] = day;
+  const double d = w.sc.behavior.salience_decay;
+  if (d <= 0) return;
+  const float f = static_cast<float>(std::pow(1.0 - d, dt));
+  float* s = &p.salience[static_cast<std::size_t>(i) * w.K];
+  for (int k = 0; k < w.K; ++k) s[k] *= f;
+}
+
+void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom) {
+  auto& f = c.w.pop.pflags[static_cast<std::size_t>(i) * c.w.K + k];
+  if (f & kAware) return;
+  f |= kAware;
+  c.count(kNewlyAware, k) += 1;
+  if (by_wom) c.count(kWomAware, k) += 1;
+}
+
+void start_need(World& w, std::uint32_t i, std::int32_t day) {
+  auto& p = w.pop;
+  p.phase[i] = static_cast<std::uint8_t>(Phase::Need);
+  p.next_day[i] = day;
+  const auto& seg = w.sc.segments[p.segment[i]];
+  p.need_deadline[i] = day + static_cast<std::int32_t>(std::ceil(seg.patience_days));
+  p.flags[i] &= static_cast<std::uint8_t>(~kResearched);
+  std::uint8_t* f = &p.pflags[static_cast<std::size_t>(i) * w.K];
+  for (int k = 0; k < w.K; ++k) f[k] &= static_cast<std::uint8_t>(~kDropped);
+}
+
+void schedule_next_need(World& w, std::uint32_t i, std::int32_t day) {
+  auto& p = w.pop;
+  p.phase[i] = static_cast<std::uint8_t>(Phase::Idle);
+  const auto& seg = w.sc.segments[p.segment[i]];
+  if (seg.need_interval_days <= 0 || (!w.sc.behavior.repeat_purchase && (p.flags[i] & kEverBought))) {
+    p.next_day[i] = kNever;
+    return;
+  }
+  // Days until the next need ~ 1 + Geometric(1 / interval): drawn ahead, so an idle agent
+  // costs nothing until then.
+  Rng r = w.rng(i, day, Stream::Need, 1);
+  const std::uint64_t g = r.geometric(std::min(1.0, 1.0 / seg.need_interval_days));
+  const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
+  p.next_day[i] = next >= kNever ? kNever : static_cast<std::int32_t>(next);
+}
+
+namespace {
+
+bool can_trigger_need(const World& w, std::uint32_t i) {
+  return w.pop.phase[i] == static_cast<std::uint8_t>(Phase::Idle) &&
+         (w.sc.behavior.repeat_purchase || !(w.pop.flags[i] & kEverBought));
+}
+
+// Campaign exposures: each targeted agent is exposed with probability daily_reach; the
+// exposed agents are found by geometric skips, so the cost is proportional to exposures.
+void sample_campaigns(BlockContext& c) {
+  const auto& camps = c.w.sc.campaigns;
+  for (std::size_t ci = 0; ci < camps.size(); ++ci) {
+    const auto& cp = camps[ci];
+    if (c.day < cp.start_day || c.day >= cp.end_day || cp.daily_reach <= 0) continue;
+    Rng r = c.w.rng(kBlockEntity + c.block, c.day, Stream::Campaign, ci);
+    std::uint64_t pos = c.begin + r.geometric(cp.daily_reach);
+    while (pos < c.end) {
+      const auto i = static_cast<std::uint32_t>(pos);
+      if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
+        c.buf.events.push_back({i, 0, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
+      const std::uint64_t g = r.geometric(cp.daily_reach);
+      if (g >= c.end) break;
+      pos += 1 + g;
+    }
+  }
+}
+
+// Word of mouth, mean field: the probability of hearing of k is wom_rate x susceptibility x
+// (share of the population who own k and remember it positively, yesterday).
+void sample_wom_mean_field(BlockContext& c) {
+  const auto& w = c.w;
+  const double n = w.pop.n;
+  for (int k = 0; k < w.K; ++k) {
+    const double share = w.positive_owners[k] / n;
+    const double pmax = std::min(1.0, w.sc.behavior.wom_rate * w.max_susceptibility * share);
+    if (pmax <= 0) continue;
+    Rng r = w.rng(kBlockEntity + c.block, c.day, Stream::WomField, k);
+    std::uint64_t pos = c.begin + r.geometric(pmax);
+    while (pos < c.end) {
+      const auto i = static_cast<std::uint32_t>(pos);
+      // Thinning: accept with the agent's own susceptibility relative to the maximum.
+      const double accept = w.sc.segments[w.pop.segment[i]].wom_susceptibility / w.max_susceptibility;
+      if (accept >= 1.0 || r.bernoulli(accept)) c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
+      const std::uint64_t g = r.geometric(pmax);
+      if (g >= c.end) break;
+      pos += 1 + g;
+    }
+  }
+}
+
+// Word of mouth on a graph: P(hear of k) = wom_rate x susceptibility x (positive owners of k
+// among neighbours / degree), read from yesterday's shared state.
+void sample_wom_graph(BlockContext& c) {
+  const auto& w = c.w;
+  const auto& p = w.pop;
+  const auto& b = w.sc.behavior;
+  const std::uint8_t thr = static_cast<std::uint8_t>(std::ceil(b.wom_threshold * 10.0 - 1e-9));
+  std::int64_t hits[64];
+  for (std::uint32_t i = c.begin; i < c.end; ++i) {
+    const std::uint64_t deg = w.net.degree(i);
+    if (deg == 0) continue;
+    // Skip agents word of mouth cannot change: aware of everything and not able to start a need.
+    bool all_aware = true;
+    const std::uint8_t* f = &p.pflags[static_cast<std::size_t>(i) * w.K];
+    for (int k = 0; k < w.K; ++k) all_aware &= (f[k] & kAware) != 0;
+    if (all_aware && !(b.wom_trigger > 0 && can_trigger_need(w, i))) continue;
+    std::fill(hits, hits + w.K, 0);
+    bool any = false;
+    for (std::uint64_t e = w.net.offsets[i]; e < w.net.offsets[i + 1]; ++e) {
+      const std::uint32_t j = w.net.neighbors[e];
+      if (p.owns[j] && p.exp_score[j] >= thr) {
+        ++hits[p.exp_product[j]];
+        any = true;
+      }
+    }
+    if (!any) continue;
+    const double susc = w.sc.segments[p.segment[i]].wom_susceptibility;
+    Rng r = w.rng(i, c.day, Stream::Wom);
+    for (int k = 0; k < w.K; ++k) {
+      if (!hits[k]) continue;
+      const double prob = b.wom_rate * susc * static_cast<double>(hits[k]) / static_cast<double>(deg);
+      if (r.bernoulli(prob)) c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
+    }
+  }
+}
+
+void apply_events(BlockContext& c) {
+  auto& w = c.w;
+  auto& p = w.pop;
+  const auto& b = w.sc.behavior;
+  auto& ev = c.buf.events;
+  std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& e) { return a.agent < e.agent; });
+  std::size_t idx = 0;
+  while (idx < ev.size()) {
+    const std::uint32_t i = ev[idx].agent;
+    Rng r = w.rng(i, c.day, Stream::Need);
+    decay_salience(w, i, c.day);
+    for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
+      const Event& e = ev[idx];
+      const int k = e.product;
+      const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
+      double trigger;
+      if (e.kind == 0) {
+        const auto& cp = w.sc.campaigns[e.source];
+        c.count(kExposures, k) += 1;
+        make_aware(c, i, k, false);
+        const double claim = cp.claim >= 0 ? cp.claim : w.sc.products[k].claim;
+        model::gaussian_update(p.belief[ik], p.precision[ik], claim, b.ad_precision);
+        p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
+        trigger = cp.trigger_prob;
+      } else {
+        make_aware(c, i, k, true);
+        const double told = w.positive_owners[k] > 0 ? static_cast<double>(w.positive_score10[k]) / (10.0 * w.positive_owners[k]) : b.wom_threshold;
+        model::gaussian_update(p.belief[ik], p.precision[ik], told, b.wom_precision);
+        p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
+        trigger = b.wom_trigger;
+      }
+      if (trigger > 0 && can_trigger_need(w, i) && r.bernoulli(trigger)) start_need(w, i, c.day);
+    }
+  }
+}
+
+}  // namespace
+
+void stimulus(BlockContext& c) {
+  auto& w = c.w;
+  auto& p = w.pop;
+  sample_campaigns(c);
+  if (w.sc.behavior.wom_rate > 0) {
+    if (w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
+    else if (w.net.kind == Network::Kind::Graph) sample_wom_graph(c);
+  }
+  apply_events(c);
+  // Scheduler pass: only agents whose next event is due do any work today.
+  for (std::uint32_t i = c.begin; i < c.end; ++i) {
+    if (p.next_day[i] > c.day) continue;
+    switch (static_cast<Phase>(p.phase[i])) {
+      case Phase::Idle:
+        start_need(w, i, c.day);
+        c.buf.decide.push_back(i);
+        break;
+      case Phase::Need:
+        if (c.day >= p.need_deadline[i]) schedule_next_need(w, i, c.day);  // the need lapsed unmet
+        else c.buf.decide.push_back(i);
+        break;
+      case Phase::Delivery:
+        begin_use(c, i);
+        break;
+      case Phase::Using:
+        c.buf.finish.push_back(i);
+        break;
+    }
+  }
+}
+
+void begin_use(BlockContext& c, std::uint32_t i) {
+  auto& p = c.w.pop;
+  p.phase[i] = static_cast<std::uint8_t>(Phase::Using);
+  p.next_day[i] = c.day + static_cast<std::int32_t>(std::ceil(c.w.sc.behavior.experience_days));
+  if (p.next_day[i] <= c.day) c.buf.finish.push_back(i);
+}
+
+}  // namespace motsim::stage

@@ -1,0 +1,262 @@
+#include "sim/cli.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "motsim/version.hpp"
+#include "sim/engine.hpp"
+#include "sim/h5io.hpp"
+#include "sim/memory.hpp"
+#include "sim/param_table.hpp"
+#include "sim/scenario.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace motsim {
+namespace {
+
+constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130;
+
+std::atomic<bool> g_stop{false};
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int s) {
+  g_signal = s;
+  g_stop.store(true);
+}
+
+const char* kUsage =
+    "motsim " "- the Moments-of-Truth consumer journey simulator\n\n"
+    "usage: motsim COMMAND [options]\n\n"
+    "commands:\n"
+    "  run SCENARIO        simulate a scenario and write its results (HDF5)\n"
+    "  validate SCENARIO   check a scenario file and print it fully resolved\n"
+    "  info RESULTS.h5     summarise a results file\n"
+    "  params              list every scenario parameter, default and source (Markdown)\n\n"
+    "options:\n"
+    "  -h, --help          this help; `motsim COMMAND --help` for a command's options\n"
+    "  -V, --version       print the version\n\n"
+    "exit codes: 0 success, 2 bad input or usage, 1 internal failure, 130 interrupted\n";
+
+std::string command_line(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+struct Progress {
+  bool quiet, tty;
+  int last_pct = -1;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  void operator()(int done, int total) {
+    if (quiet) return;
+    const int pct = static_cast<int>(100.0 * done / total);
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (tty) {
+      if (pct == last_pct && done != total) return;
+      last_pct = pct;
+      const int width = 30, fill = width * done / total;
+      const double eta = done ? el / done * (total - done) : 0;
+      std::fprintf(stderr, "\r[%.*s%*s] day %d/%d %3d%%  %.1fs elapsed, eta %.1fs ", fill,
+                   "##############################", width - fill, "", done, total, pct, el, eta);
+      if (done == total) std::fputc('\n', stderr);
+      std::fflush(stderr);
+    } else {
+      const int step = pct / 10;
+      if (step == last_pct) return;
+      last_pct = step;
+      std::fprintf(stderr, "day %d/%d (%d%%) %.1fs\n", done, total, pct, el);
+    }
+  }
+};
+
+po::options_description run_options() {
+  po::options_description o("run options");
+  o.add_options()("help,h", "this help")
+      ("agents", po::value<long long>(), "number of consumers (simulation.agents)")
+      ("days", po::value<long long>(), "days to simulate (simulation.days)")
+      ("seed", po::value<long long>(), "master seed (simulation.seed)")
+      ("replicate", po::value<long long>(), "replicate number (simulation.replicate)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0 = every core); results do not depend on it")
+      ("out,o", po::value<std::string>(), "results file (default results/<scenario>.h5)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario key, e.g. --set product.Nova.price=249 --set campaign.0.daily_reach=0.05 (repeatable)")
+      ("force", "overwrite an existing results file")
+      ("quiet,q", "no progress and no summary")
+      ("save-agents", "store the final state of every agent in /agents")
+      ("profile", "print the time spent in each stage");
+  return o;
+}
+
+std::vector<std::string> collect_sets(const po::variables_map& vm) {
+  std::vector<std::string> sets;
+  auto add = [&](const char* opt, const char* key) {
+    if (vm.count(opt)) sets.push_back(std::string(key) + "=" + std::to_string(vm[opt].as<long long>()));
+  };
+  if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
+  add("agents", "simulation.agents");
+  add("days", "simulation.days");
+  add("seed", "simulation.seed");
+  add("replicate", "simulation.replicate");
+  return sets;
+}
+
+po::variables_map parse(const po::options_description& opts, const std::vector<std::string>& args,
+                        const char* positional_name, std::string* positional) {
+  po::options_description all(opts);
+  all.add_options()(positional_name, po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add(positional_name, -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (positional && vm.count(positional_name)) {
+    const auto& v = vm[positional_name].as<std::vector<std::string>>();
+    if (v.size() > 1) throw po::error("expected one " + std::string(positional_name) + ", got " + std::to_string(v.size()));
+    *positional = v[0];
+  }
+  return vm;
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
+  auto opts = run_options();
+  std::string path;
+  auto vm = parse(opts, args, "scenario", &path);
+  if (vm.count("help")) {
+    std::cout << "usage: motsim run SCENARIO [options]\n\n" << opts;
+    return kOk;
+  }
+  if (path.empty()) throw po::error("run needs a SCENARIO file, e.g. motsim run scenarios/baseline.toml");
+  const Scenario sc = load_scenario(path, collect_sets(vm));
+  const bool force = vm.count("force") > 0, quiet = vm.count("quiet") > 0, save_agents = vm.count("save-agents") > 0;
+  std::string out = vm.count("out") ? vm["out"].as<std::string>()
+                                    : (fs::path("results") / fs::path(path).stem()).string() + ".h5";
+  check_output_path(out, force);
+  check_memory(sc, save_agents);
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0 || threads > 1024) throw InputError("--threads " + std::to_string(threads) + ": error: expected 0 (every core) to 1024");
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (!quiet)
+    std::fprintf(stderr, "motsim %s: %s, %lld agents, %lld days, seed %lld\n", kVersion, path.c_str(),
+                 static_cast<long long>(sc.simulation.agents), static_cast<long long>(sc.simulation.days),
+                 static_cast<long long>(sc.simulation.seed));
+  Simulation sim(sc, threads);
+  Progress progress{quiet, static_cast<bool>(::isatty(STDERR_FILENO))};
+  sim.run(std::ref(progress), vm.count("profile") > 0, &g_stop);
+  const Results& r = sim.results();
+  if (g_stop.load()) {
+    std::fprintf(stderr, "motsim: interrupted by signal %d at day %d of %d; no results written, %s %s\n",
+                 static_cast<int>(g_signal), r.days_done, r.days, out.c_str(),
+                 fs::exists(out) ? "left as it was" : "not created");
+    return kInterrupted;
+  }
+  const Kpis k = compute_kpis(r);
+  RunInfo info{scenario_to_toml(sc), path, cmdline};
+  write_results(out, force, r, k, info, &sim.world(), save_agents);
+  if (!quiet) {
+    std::printf("\n%s\n", format_kpi_table(r, k).c_str());
+    std::printf("wrote %s (%zu reviews); setup %.2fs (network %.2fs), run %.2fs on %d threads\n", out.c_str(),
+                r.reviews.size(), r.setup_seconds, r.network_seconds, r.run_seconds, sim.threads());
+  }
+  if (vm.count("profile")) {
+    std::printf("\nstage        thread-seconds\n");
+    for (std::size_t s = 0; s < r.stage_names.size(); ++s)
+      std::printf("%-12s %10.3f\n", r.stage_names[s].c_str(), r.stage_seconds[s]);
+  }
+  return kOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description opts("validate options");
+  opts.add_options()("help,h", "this help")("set", po::value<std::vector<std::string>>()->composing(), "override a key")(
+      "quiet,q", "print nothing on success");
+  std::string path;
+  auto vm = parse(opts, args, "scenario", &path);
+  if (vm.count("help")) {
+    std::cout << "usage: motsim validate SCENARIO [--set key=value]...\n\n" << opts;
+    return kOk;
+  }
+  if (path.empty()) throw po::error("validate needs a SCENARIO file");
+  std::vector<std::string> sets;
+  if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
+  const Scenario sc = load_scenario(path, sets);
+  check_memory(sc, false);
+  if (!vm.count("quiet")) {
+    std::cout << "# " << path << ": valid (" << sc.products.size() << " products, " << sc.segments.size() << " segments, "
+              << sc.campaigns.size() << " campaigns)\n"
+              << scenario_to_toml(sc);
+  }
+  return kOk;
+}
+
+int cmd_info(const std::vector<std::string>& args) {
+  po::options_description opts("info options");
+  opts.add_options()("help,h", "this help");
+  std::string path;
+  auto vm = parse(opts, args, "results", &path);
+  if (vm.count("help")) {
+    std::cout << "usage: motsim info RESULTS.h5\n";
+    return kOk;
+  }
+  if (path.empty()) throw po::error("info needs a RESULTS.h5 file");
+  std::cout << describe_results(path);
+  return kOk;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  const std::string cmdline = command_line(argc, argv);
+  try {
+    if (argc < 2) {
+      std::cerr << kUsage;
+      return kBadInput;
+    }
+    const std::string cmd = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+      std::cout << kUsage;
+      return kOk;
+    }
+    if (cmd == "-V" || cmd == "--version") {
+      std::cout << "motsim " << kVersion << '\n';
+      return kOk;
+    }
+    if (cmd == "run") return cmd_run(args, cmdline);
+    if (cmd == "validate") return cmd_validate(args);
+    if (cmd == "info") return cmd_info(args);
+    if (cmd == "params") {
+      std::cout << "# motsim scenario parameters\n\nGenerated by `motsim params`.\n" << parameters_markdown();
+      return kOk;
+    }
+    const std::string hint = did_you_mean(cmd, {"run", "validate", "info", "params"});
+    std::cerr << "motsim: error: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+              << "\n\n"
+              << kUsage;
+    return kBadInput;
+  } catch (const InputError& e) {
+    std::cerr << "motsim: " << e.what() << '\n';
+    return kBadInput;
+  } catch (const po::error& e) {
+    std::cerr << "motsim: usage error: " << e.what() << "\n(see motsim --help)\n";
+    return kBadInput;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "motsim: error: out of memory; reduce --agents\n";
+    return kFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "motsim: internal error: " << e.what() << '\n';
+    return kFailure;
+  }
+}
+
+}  // namespace motsim

@@ -1,0 +1,206 @@
+#include "sim/engine.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "models/journey.hpp"
+
+namespace motsim {
+
+struct Simulation::Arena {
+  tbb::task_arena arena;
+  explicit Arena(int n) : arena(n) {}
+};
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+constexpr std::int64_t kInitDay = 0xFFFFFFFEll;
+const char* kStageNames[] = {"stimulus", "zmot", "fmot", "smot", "tmot", "merge"};
+}  // namespace
+
+int World::sample_visible_product(double u) const {
+  const double x = u * visibility_cdf.back();
+  const auto it = std::upper_bound(visibility_cdf.begin(), visibility_cdf.end(), x);
+  return std::min<int>(static_cast<int>(it - visibility_cdf.begin()), K - 1);
+}
+
+Simulation::Simulation(const Scenario& sc, int threads) {
+  const auto t0 = Clock::now();
+  threads_ = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  arena_ = std::make_unique<Arena>(threads_);
+  world_.sc = sc;
+  world_.seed = static_cast<std::uint64_t>(sc.simulation.seed);
+  world_.replicate = static_cast<std::uint64_t>(sc.simulation.replicate);
+  world_.K = static_cast<int>(sc.products.size());
+  const auto n = static_cast<std::uint32_t>(sc.simulation.agents);
+  const auto tn = Clock::now();
+  arena_->arena.execute([&] { world_.net = build_network(sc.network, n, world_.seed, world_.replicate); });
+  results_.network_seconds = seconds_since(tn);
+  double cum = 0;
+  for (const auto& p : sc.products) world_.visibility_cdf.push_back(cum += p.visibility);
+  if (cum <= 0) {  // nobody is visible: fall back to uniform search results
+    cum = 0;
+    for (auto& v : world_.visibility_cdf) v = ++cum;
+  }
+  for (const auto& s : sc.segments) world_.max_susceptibility = std::max(world_.max_susceptibility, s.wom_susceptibility);
+  if (world_.max_susceptibility <= 0) world_.max_susceptibility = 1;
+  world_.platform.init(sc.products, sc.behavior);
+  world_.positive_owners.assign(world_.K, 0);
+  world_.positive_score10.assign(world_.K, 0);
+  blocks_ = (n + kBlockSize - 1) / kBlockSize;
+  buffers_.resize(blocks_);
+  results_.init(static_cast<int>(sc.simulation.days), world_.K, n);
+  for (const auto& p : sc.products) {
+    results_.products.push_back(p.name);
+    results_.prices.push_back(p.price);
+  }
+  for (const char* s : kStageNames) results_.stage_names.push_back(s);
+  results_.stage_seconds.assign(results_.stage_names.size(), 0.0);
+  initialise();
+  results_.setup_seconds = seconds_since(t0);
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::initialise() {
+  auto& w = world_;
+  auto& p = w.pop;
+  const auto& sc = w.sc;
+  p.resize(static_cast<std::uint32_t>(sc.simulation.agents), w.K);
+  std::vector<double> seg_cdf;
+  double c = 0;
+  for (const auto& s : sc.segments) seg_cdf.push_back(c += s.share);
+  std::vector<std::vector<std::int64_t>> aware(blocks_, std::vector<std::int64_t>(w.K, 0));
+  arena_->arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
+      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+        const std::uint32_t begin = b * kBlockSize, end = std::min<std::uint32_t>(p.n, begin + kBlockSize);
+        for (std::uint32_t i = begin; i < end; ++i) {
+          Rng r = w.rng(i, kInitDay, Stream::Init);
+          const double u = r.uniform() * seg_cdf.back();
+          int g = static_cast<int>(std::upper_bound(seg_cdf.begin(), seg_cdf.end(), u) - seg_cdf.begin());
+          g = std::min<int>(g, static_cast<int>(seg_cdf.size()) - 1);
+          const auto& seg = sc.segments[g];
+          p.segment[i] = static_cast<std::uint8_t>(g);
+          const double sd = seg.price_sensitivity_sd;
+          p.price_sens[i] = static_cast<float>(seg.price_sensitivity * std::exp(sd * r.normal() - 0.5 * sd * sd));
+          for (int k = 0; k < w.K; ++k) {
+            const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
+            p.belief[ik] = static_cast<float>(seg.prior_quality);
+            p.precision[ik] = static_cast<float>(sc.behavior.prior_precision);
+            if (r.bernoulli(sc.products[k].initial_awareness)) {
+              p.pflags[ik] |= kAware;
+              p.salience[ik] = static_cast<float>(sc.behavior.ad_salience);
+              aware[b][k] += 1;
+            }
+          }
+          // First need drawn ahead (day index from 0).
+          if (seg.need_interval_days > 0) {
+            const std::uint64_t gday = r.geometric(std::min(1.0, 1.0 / seg.need_interval_days));
+            p.next_day[i] = gday >= static_cast<std::uint64_t>(kNever) ? kNever : static_cast<std::int32_t>(gday);
+          }
+        }
+      }
+    }, tbb::simple_partitioner());
+  });
+  initial_aware_.assign(w.K, 0);
+  for (std::uint32_t b = 0; b < blocks_; ++b)
+    for (int k = 0; k < w.K; ++k) initial_aware_[k] += aware[b][k];
+}
+
+void Simulation::step(std::int32_t day, bool profile) {
+  auto& w = world_;
+  arena_->arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
+      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+        BlockBuffer& buf = buffers_[b];
+        buf.reset(w.K);
+        BlockContext ctx{w, buf, day, b, b * kBlockSize, std::min<std::uint32_t>(w.pop.n, (b + 1) * kBlockSize)};
+        if (!profile) {
+          stage::stimulus(ctx);
+          stage::zmot(ctx);
+          stage::fmot(ctx);
+          stage::smot(ctx);
+          stage::tmot(ctx);
+        } else {
+          void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
+          for (int s = 0; s < 5; ++s) {
+            const auto t = Clock::now();
+            fns[s](ctx);
+            buf.stage_seconds[s] += seconds_since(t);
+          }
+        }
+      }
+    }, tbb::simple_partitioner());
+  });
+}
+
+void Simulation::merge_day(std::int32_t day) {
+  auto& w = world_;
+  auto& p = w.pop;
+  auto& r = results_;
+  const int K = w.K;
+  const std::uint8_t thr = static_cast<std::uint8_t>(std::ceil(w.sc.behavior.wom_threshold * 10.0 - 1e-9));
+  auto positive = [&](std::uint32_t i) { return p.owns[i] && p.exp_product[i] >= 0 && p.exp_score[i] >= thr; };
+  for (std::uint32_t b = 0; b < blocks_; ++b) {
+    const BlockBuffer& buf = buffers_[b];
+    for (int c = 0; c < kNumCounts; ++c)
+      for (int k = 0; k < K; ++k) r.count(static_cast<Count>(c), day, k) += buf.counts[static_cast<std::size_t>(c) * K + k];
+    for (int s = 0; s < kNumSums; ++s)
+      for (int k = 0; k < K; ++k) r.sum(static_cast<Sum>(s), day, k) += buf.sums[static_cast<std::size_t>(s) * K + k];
+    for (const auto& rv : buf.reviews) {
+      r.reviews.push_back(rv);
+      w.platform.add(rv);
+    }
+    for (const auto& u : buf.shared) {
+      if (positive(u.agent)) {
+        w.positive_owners[p.exp_product[u.agent]] -= 1;
+        w.positive_score10[p.exp_product[u.agent]] -= p.exp_score[u.agent];
+      }
+      p.exp_product[u.agent] = u.product;
+      p.exp_score[u.agent] = u.score;
+      p.owns[u.agent] = u.owns;
+      if (positive(u.agent)) {
+        w.positive_owners[u.product] += 1;
+        w.positive_score10[u.product] += u.score;
+      }
+    }
+  }
+  w.platform.refresh(w.sc.behavior);
+  for (int k = 0; k < K; ++k) {
+    const std::size_t dk = static_cast<std::size_t>(day) * K + k;
+    const std::int64_t prev_aware = day > 0 ? r.aware[dk - K] : initial_aware_[k];
+    const std::int64_t prev_adopt = day > 0 ? r.adopters[dk - K] : 0;
+    r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k);
+    r.adopters[dk] = prev_adopt + r.count(kNewAdopters, day, k);
+    r.rating_mean[dk] = w.platform.displayed_mean[k];
+    r.rating_count[dk] = w.platform.count[k];
+    for (int s = 0; s < 5; ++s) r.rating_hist[dk * 5 + s] = w.platform.hist[k][s];
+  }
+}
+
+void Simulation::run(const std::function<void(int, int)>& progress, bool profile, const std::atomic<bool>* stop) {
+  const auto t0 = Clock::now();
+  const int days = results_.days;
+  for (int d = 0; d < days; ++d) {
+    if (stop && stop->load()) break;
+    step(d, profile);
+    const auto tm = Clock::now();
+    merge_day(d);
+    results_.stage_seconds[5] += seconds_since(tm);
+    results_.days_done = d + 1;
+    if (progress) progress(d + 1, days);
+  }
+  if (profile)
+    for (const auto& buf : buffers_)
+      for (int s = 0; s < 5; ++s) results_.stage_seconds[s] += buf.stage_seconds[s];
+  results_.run_seconds = seconds_since(t0);
+}
+
+}  // namespace motsim

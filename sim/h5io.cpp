@@ -1,0 +1,361 @@
+#include "sim/h5io.hpp"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "motsim/version.hpp"
+#include "sim/scenario.hpp"
+
+namespace fs = std::filesystem;
+
+namespace motsim {
+namespace {
+
+class H5Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Handle {
+  hid_t id = -1;
+  herr_t (*closer)(hid_t) = nullptr;
+  Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
+  Handle(Handle&& o) noexcept : id(o.id), closer(o.closer) { o.id = -1; }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id >= 0 && closer) closer(id);
+  }
+  operator hid_t() const { return id; }
+};
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw H5Error("HDF5: cannot " + what);
+  return id;
+}
+void check(herr_t e, const std::string& what, int) {
+  if (e < 0) throw H5Error("HDF5: cannot " + what);
+}
+
+Handle group(hid_t parent, const char* name) {
+  return Handle(check(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create group ") + name), H5Gclose);
+}
+
+Handle vlen_string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return t;
+}
+
+void attr_string(hid_t obj, const char* name, const std::string& value) {
+  Handle t = vlen_string_type();
+  Handle s(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  const char* p = value.c_str();
+  check(H5Awrite(a, t, &p), std::string("write attribute ") + name, 0);
+}
+
+void attr_int(hid_t obj, const char* name, long long value) {
+  Handle s(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name, H5T_STD_I64LE, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_LLONG, &value), std::string("write attribute ") + name, 0);
+}
+
+// A chunked, compressed dataset of any rank.
+void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, const std::vector<hsize_t>& dims,
+             const void* data, const char* description = nullptr) {
+  const int rank = static_cast<int>(dims.size());
+  std::vector<hsize_t> maxdims(dims), chunk(dims);
+  hsize_t total = 1;
+  for (auto d : dims) total *= d;
+  maxdims[0] = H5S_UNLIMITED;
+  // Chunks of about 64k elements along the first axis.
+  hsize_t row = 1;
+  for (int i = 1; i < rank; ++i) row *= std::max<hsize_t>(dims[i], 1);
+  chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), 65536 / row + 1));
+  for (int i = 1; i < rank; ++i) chunk[i] = std::max<hsize_t>(dims[i], 1);
+  Handle space(H5Screate_simple(rank, dims.data(), maxdims.data()), H5Sclose);
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(plist, rank, chunk.data());
+  H5Pset_shuffle(plist);
+  H5Pset_deflate(plist, 4);
+  Handle ds(check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, plist, H5P_DEFAULT), std::string("create dataset ") + name), H5Dclose);
+  if (total > 0) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), std::string("write dataset ") + name, 0);
+  if (description) attr_string(ds, "description", description);
+}
+
+void strings(hid_t parent, const char* name, const std::vector<std::string>& v) {
+  std::vector<const char*> p;
+  for (auto& s : v) p.push_back(s.c_str());
+  Handle t = vlen_string_type();
+  hsize_t n = v.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle ds(check(H5Dcreate2(parent, name, t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create dataset ") + name), H5Dclose);
+  if (n) check(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), std::string("write dataset ") + name, 0);
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+void write_timeseries(hid_t file, const Results& r) {
+  Handle ts = group(file, "timeseries");
+  const hsize_t D = static_cast<hsize_t>(r.days_done), K = static_cast<hsize_t>(r.K);
+  std::vector<std::int32_t> day(D);
+  for (hsize_t d = 0; d < D; ++d) day[d] = static_cast<std::int32_t>(d);
+  dataset(ts, "day", H5T_STD_I32LE, H5T_NATIVE_INT32, {D}, day.data(), "day index (0 = first simulated day)");
+  const std::size_t stride = static_cast<std::size_t>(r.days) * r.K;  // a metric's block in counts
+  for (int c = 0; c < kNumCounts; ++c)
+    dataset(ts, kCountNames[c], H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.counts.data() + c * stride);
+  std::vector<double> revenue(D * K), refunded(D * K), rem(D * K), expd(D * K), nps(D * K);
+  for (hsize_t d = 0; d < D; ++d)
+    for (hsize_t k = 0; k < K; ++k) {
+      const std::size_t i = d * K + k;
+      const int dd = static_cast<int>(d), kk = static_cast<int>(k);
+      revenue[i] = static_cast<double>(r.count(kPurchases, dd, kk)) * r.prices[k];
+      refunded[i] = static_cast<double>(r.count(kRefunds, dd, kk)) * r.prices[k];
+      const double ex = static_cast<double>(r.count(kExperiences, dd, kk));
+      rem[i] = ex > 0 ? r.sum(kRememberedSum, dd, kk) / ex : NAN;
+      expd[i] = ex > 0 ? r.sum(kExperiencedSum, dd, kk) / ex : NAN;
+      nps[i] = ex > 0 ? 100.0 * static_cast<double>(r.count(kPromoters, dd, kk) - r.count(kDetractors, dd, kk)) / ex : NAN;
+    }
+  dataset(ts, "revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, revenue.data(), "purchases x price");
+  dataset(ts, "refunded_amount", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, refunded.data(), "refunds x price");
+  dataset(ts, "remembered_satisfaction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, rem.data(),
+          "mean peak-end remembered satisfaction of experiences completed that day (NaN: none)");
+  dataset(ts, "experienced_satisfaction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, expd.data(),
+          "mean of the experiencing self (episode mean) (NaN: none)");
+  dataset(ts, "nps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, nps.data(),
+          "net promoter score of experiences completed that day (NaN: none)");
+  dataset(ts, "aware", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.aware.data(), "agents aware at the end of the day");
+  dataset(ts, "adopters", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.adopters.data(), "distinct buyers so far");
+  dataset(ts, "rating_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, r.rating_mean.data(),
+          "displayed mean rating at the end of the day (0: no review yet)");
+  dataset(ts, "rating_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.rating_count.data(), "reviews displayed");
+  dataset(ts, "rating_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.rating_hist.data(),
+          "displayed reviews by stars (1..5) at the end of the day");
+}
+
+void write_reviews(hid_t file, const Results& r) {
+  Handle mem(H5Tcreate(H5T_COMPOUND, sizeof(ReviewRecord)), H5Tclose);
+  H5Tinsert(mem, "day", HOFFSET(ReviewRecord, day), H5T_NATIVE_INT32);
+  H5Tinsert(mem, "agent", HOFFSET(ReviewRecord, agent), H5T_NATIVE_UINT32);
+  H5Tinsert(mem, "product", HOFFSET(ReviewRecord, product), H5T_NATIVE_INT16);
+  H5Tinsert(mem, "stars", HOFFSET(ReviewRecord, stars), H5T_NATIVE_INT8);
+  H5Tinsert(mem, "answered", HOFFSET(ReviewRecord, answered), H5T_NATIVE_INT8);
+  Handle disk(H5Tcreate(H5T_COMPOUND, 12), H5Tclose);
+  H5Tinsert(disk, "day", 0, H5T_STD_I32LE);
+  H5Tinsert(disk, "agent", 4, H5T_STD_U32LE);
+  H5Tinsert(disk, "product", 8, H5T_STD_I16LE);
+  H5Tinsert(disk, "stars", 10, H5T_STD_I8LE);
+  H5Tinsert(disk, "answered", 11, H5T_STD_I8LE);
+  dataset(file, "reviews", disk, mem, {static_cast<hsize_t>(r.reviews.size())}, r.reviews.data(),
+          "every review posted: day, agent, product index, stars 1-5, answered by the brand (0/1)");
+}
+
+void write_agents(hid_t file, const World& w) {
+  Handle g = group(file, "agents");
+  const auto& p = w.pop;
+  const hsize_t N = p.n, K = static_cast<hsize_t>(w.K);
+  dataset(g, "segment", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.segment.data(), "segment index");
+  dataset(g, "price_sensitivity", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, p.price_sens.data());
+  dataset(g, "phase", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.phase.data(), "0 idle, 1 need, 2 awaiting delivery, 3 using");
+  dataset(g, "owned", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.owned.data(), "product in use or last bought (-1 none)");
+  dataset(g, "loyal", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.loyal.data(), "loyal brand (-1 none)");
+  dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(), "day of the last purchase (-1 none)");
+  std::vector<float> score(N);
+  for (hsize_t i = 0; i < N; ++i) score[i] = p.exp_product[i] >= 0 ? p.exp_score[i] / 10.0f : NAN;
+  dataset(g, "remembered_satisfaction", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, score.data(), "of the last experience (NaN none)");
+  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.exp_product.data(), "product of the last experience");
+  std::vector<std::uint8_t> aware(N * K), lost(N * K), bought(N * K);
+  for (hsize_t i = 0; i < N * K; ++i) {
+    aware[i] = (p.pflags[i] & kAware) != 0;
+    lost[i] = (p.pflags[i] & kLost) != 0;
+    bought[i] = (p.pflags[i] & kBought) != 0;
+  }
+  dataset(g, "aware", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, aware.data());
+  dataset(g, "lost", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, lost.data(), "brand lost forever");
+  dataset(g, "bought", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, bought.data());
+  dataset(g, "belief", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.belief.data(), "believed quality (0-10)");
+  dataset(g, "salience", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.salience.data(), "salience at its last update");
+}
+
+void write_file(const std::string& tmp, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,
+                bool save_agents) {
+  Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
+  attr_string(file, "motsim_version", kVersion);
+  attr_string(file, "format", "motsim-run-1");
+  attr_string(file, "scenario", info.scenario_toml);
+  attr_string(file, "scenario_path", info.scenario_path);
+  attr_string(file, "command_line", info.command_line);
+  attr_string(file, "created", now_utc());
+  attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
+  attr_int(file, "replicate", agents ? static_cast<long long>(agents->replicate) : 0);
+  attr_int(file, "agents", r.agents);
+  attr_int(file, "days", r.days_done);
+  {
+    Handle g = group(file, "products");
+    strings(g, "name", r.products);
+    const hsize_t K = static_cast<hsize_t>(r.K);
+    dataset(g, "price", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, r.prices.data());
+  }
+  write_timeseries(file, r);
+  {
+    Handle g = group(file, "kpis");
+    const hsize_t K = static_cast<hsize_t>(r.K);
+    for (std::size_t i = 0; i < k.names.size(); ++i)
+      dataset(g, k.names[i].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, k.values[i].data(), k.descriptions[i].c_str());
+  }
+  write_reviews(file, r);
+  if (save_agents && agents && !agents->pop.segment.empty()) write_agents(file, *agents);
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp, 0);
+  const hid_t id = file.id;
+  file.id = -1;
+  if (H5Fclose(id) < 0) throw H5Error("HDF5: cannot close " + tmp + " (disk full?)");
+}
+
+struct Quiet {
+  Quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const Quiet quiet_hdf5;
+
+}  // namespace
+
+std::string temporary_path(const std::string& path) {
+  return path + ".tmp-" + std::to_string(::getpid());
+}
+
+void check_output_path(const std::string& path, bool force) {
+  std::error_code ec;
+  if (path.empty()) throw InputError("error: empty output path");
+  if (fs::is_directory(path, ec)) throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
+  if (fs::exists(path, ec) && !force)
+    throw InputError(path + ": error: results file already exists; use --force to overwrite it or --out to choose another name");
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec)) throw InputError(path + ": error: output directory " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw InputError(path + ": error: cannot write to directory " + dir.string() + " (" + std::strerror(errno) + ")");
+}
+
+void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
+                   const World* world, bool save_agents) {
+  const std::string tmp = temporary_path(path);
+  try {
+    write_file(tmp, r, k, info, world, save_agents);
+    std::error_code ec;
+    if (!force && fs::exists(path, ec))
+      throw InputError(path + ": error: results file appeared while running; kept the new results in " + tmp);
+    fs::rename(tmp, path);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error(std::string(e.what()) + "; nothing was written to " + path);
+  }
+}
+
+namespace {
+std::string read_attr_string(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Handle t(H5Aget_type(a), H5Tclose);
+  if (H5Tget_class(t) != H5T_STRING) return "";
+  if (H5Tis_variable_str(t) > 0) {
+    Handle mt = vlen_string_type();
+    char* s = nullptr;
+    if (H5Aread(a, mt, &s) < 0 || !s) return "";
+    std::string out(s);
+    H5free_memory(s);
+    return out;
+  }
+  const std::size_t n = H5Tget_size(t);
+  std::string out(n, '\0');
+  Handle mt(H5Tcopy(t), H5Tclose);
+  if (H5Aread(a, mt, out.data()) < 0) return "";
+  return out.substr(0, out.find('\0'));
+}
+long long read_attr_int(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return -1;
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  long long v = -1;
+  if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
+  return v;
+}
+std::vector<double> read_vector(hid_t file, const std::string& path, const std::string& fname) {
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (ds < 0) throw InputError(fname + ": error: not a motsim results file (no " + path + ")");
+  Handle sp(H5Dget_space(ds), H5Sclose);
+  if (H5Sget_simple_extent_ndims(sp) != 1) throw InputError(fname + ": error: " + path + " is not one-dimensional");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  if (n > 4096) throw InputError(fname + ": error: " + path + " is implausibly long");
+  std::vector<double> v(n);
+  if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw InputError(fname + ": error: cannot read " + path + " (corrupt file?)");
+  return v;
+}
+}  // namespace
+
+std::string describe_results(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(path + ": error: no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file < 0) throw InputError(path + ": error: cannot open HDF5 file (truncated or corrupt?)");
+  std::ostringstream o;
+  const std::string fmt = read_attr_string(file, "format");
+  if (fmt.rfind("motsim-", 0) != 0) throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");
+  o << path << "\n  format " << fmt << ", motsim " << read_attr_string(file, "motsim_version") << ", created "
+    << read_attr_string(file, "created") << "\n  scenario " << read_attr_string(file, "scenario_path") << ", seed "
+    << read_attr_int(file, "seed") << ", replicate " << read_attr_int(file, "replicate") << ", " << read_attr_int(file, "agents")
+    << " agents, " << read_attr_int(file, "days") << " days\n";
+  if (fmt != "motsim-run-1") return o.str();
+  // Product names
+  std::vector<std::string> names;
+  {
+    Handle ds(H5Dopen2(file, "/products/name", H5P_DEFAULT), H5Dclose);
+    if (ds < 0) throw InputError(path + ": error: not a motsim results file (no /products/name)");
+    Handle sp(H5Dget_space(ds), H5Sclose);
+    hsize_t n = 0;
+    if (H5Sget_simple_extent_ndims(sp) != 1) throw InputError(path + ": error: /products/name is not one-dimensional");
+    H5Sget_simple_extent_dims(sp, &n, nullptr);
+    if (n > 4096) throw InputError(path + ": error: /products/name is implausibly long");
+    Handle t = vlen_string_type();
+    std::vector<char*> p(n, nullptr);
+    if (n && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
+      throw InputError(path + ": error: cannot read /products/name (corrupt file?)");
+    for (auto* s : p) {
+      names.push_back(s ? s : "");
+      if (s) H5free_memory(s);
+    }
+  }
+  Results r;
+  r.K = static_cast<int>(names.size());
+  r.products = names;
+  Kpis k;
+  for (const char* name : {"units", "revenue", "net_revenue", "market_share", "refunds", "lost_customers", "rating",
+                           "reviews", "nps", "awareness"}) {
+    auto v = read_vector(file, std::string("/kpis/") + name, path);
+    if (v.size() != names.size()) throw InputError(path + ": error: /kpis/" + name + " does not match the product count");
+    k.names.push_back(name);
+    k.values.push_back(v);
+  }
+  o << '\n' << format_kpi_table(r, k);
+  return o.str();
+}
+
+}  // namespace motsim

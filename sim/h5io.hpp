@@ -1,0 +1,33 @@
+#pragma once
+// HDF5 results (layout in docs/hdf5-schema.md). Only h5io.cpp includes HDF5 headers.
+#include <string>
+
+#include "sim/results.hpp"
+#include "sim/world.hpp"
+
+namespace motsim {
+
+struct RunInfo {
+  std::string scenario_toml;  // fully resolved scenario
+  std::string scenario_path;
+  std::string command_line;
+};
+
+// Refuses (InputError) an existing target without `force`, a missing directory or one we
+// cannot write to. Called before the run starts.
+void check_output_path(const std::string& path, bool force);
+
+// Writes the results atomically: to a temporary file beside the target, renamed into place
+// only when complete. On failure the temporary file is removed and the target untouched.
+// `world` gives the seed; with `save_agents`, /agents holds the final state of every agent.
+void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
+                   const World* world, bool save_agents);
+
+// A human-readable summary of a results file (for `motsim info`). Throws InputError when the
+// file is missing, not HDF5, or not a motsim results file.
+std::string describe_results(const std::string& path);
+
+// Temporary-file name used while writing `path`.
+std::string temporary_path(const std::string& path);
+
+}  // namespace motsim

@@ -1,0 +1,181 @@
+#include "sim/network.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "sim/rng.hpp"
+#include "sim/scenario.hpp"
+
+namespace motsim {
+namespace {
+constexpr std::uint64_t kNetworkDay = 0xFFFFFFFFull;
+using Edges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+Edges ring_edges(std::uint32_t n, std::int64_t degree, double rewire, std::uint64_t seed,
+                 std::uint64_t rep) {
+  const std::uint32_t half = static_cast<std::uint32_t>(degree / 2);
+  Edges e(static_cast<std::size_t>(n) * half);
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, 4096), [&](auto r) {
+    for (std::uint32_t i = r.begin(); i != r.end(); ++i) {
+      Rng rng(seed, rep, i, kNetworkDay, static_cast<std::uint64_t>(Stream::Network));
+      for (std::uint32_t j = 1; j <= half; ++j) {
+        std::uint32_t t = static_cast<std::uint32_t>((static_cast<std::uint64_t>(i) + j) % n);
+        if (rewire > 0 && rng.bernoulli(rewire)) {
+          std::uint32_t u;
+          do { u = static_cast<std::uint32_t>(rng.below(n)); } while (u == i);
+          t = u;
+        }
+        e[static_cast<std::size_t>(i) * half + (j - 1)] = {i, t};
+      }
+    }
+  });
+  return e;
+}
+
+Edges erdos_renyi_edges(std::uint32_t n, std::int64_t degree, std::uint64_t seed, std::uint64_t rep) {
+  // G(n, p): for each i, the partners j > i are found by geometric skips.
+  const double p = static_cast<double>(degree) / (n - 1.0);
+  Edges e;
+  e.reserve(static_cast<std::size_t>(n * (degree / 2.0) * 1.1));
+  for (std::uint32_t i = 0; i + 1 < n; ++i) {
+    Rng rng(seed, rep, i, kNetworkDay, static_cast<std::uint64_t>(Stream::Network));
+    std::uint64_t j = static_cast<std::uint64_t>(i) + 1 + rng.geometric(p);
+    while (j < n) {
+      e.push_back({i, static_cast<std::uint32_t>(j)});
+      const std::uint64_t g = rng.geometric(p);
+      if (g >= n) break;
+      j += 1 + g;
+    }
+  }
+  return e;
+}
+
+Edges barabasi_albert_edges(std::uint32_t n, std::int64_t m64, std::uint64_t seed, std::uint64_t rep) {
+  // Preferential attachment (Barabasi & Albert 1999): start from a clique of m + 1 nodes;
+  // each new node links to m distinct nodes drawn in proportion to their degree.
+  const std::uint32_t m = static_cast<std::uint32_t>(m64);
+  Edges e;
+  std::vector<std::uint32_t> ends;  // every edge end: drawing from it is degree-proportional
+  e.reserve(static_cast<std::size_t>(n) * m);
+  ends.reserve(static_cast<std::size_t>(n) * m * 2);
+  for (std::uint32_t i = 0; i <= m && i < n; ++i)
+    for (std::uint32_t j = 0; j < i; ++j) {
+      e.push_back({j, i});
+      ends.push_back(i);
+      ends.push_back(j);
+    }
+  std::vector<std::uint32_t> chosen;
+  for (std::uint32_t i = m + 1; i < n; ++i) {
+    Rng rng(seed, rep, i, kNetworkDay, static_cast<std::uint64_t>(Stream::Network));
+    chosen.clear();
+    while (chosen.size() < m) {
+      const std::uint32_t t = ends[rng.below(ends.size())];
+      if (std::find(chosen.begin(), chosen.end(), t) == chosen.end()) chosen.push_back(t);
+    }
+    for (auto t : chosen) {
+      e.push_back({t, i});
+      ends.push_back(t);
+      ends.push_back(i);
+    }
+  }
+  return e;
+}
+
+Edges file_edges(const std::string& path, std::uint32_t n) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": error: cannot read the network edge list");
+  Edges e;
+  std::string line;
+  std::size_t lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    std::istringstream ss(line);
+    long long a, b;
+    if (!(ss >> a)) continue;  // blank or comment line
+    std::string rest;
+    if (!(ss >> b) || (ss >> rest))
+      throw InputError(path + ":" + std::to_string(lineno) + ": error: expected two agent ids, got '" + line + "'");
+    if (a < 0 || b < 0 || a >= n || b >= n)
+      throw InputError(path + ":" + std::to_string(lineno) + ": error: agent id out of range in '" + line +
+                       "'; ids must be in [0, " + std::to_string(n - 1) + "] for " + std::to_string(n) + " agents");
+    e.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+  }
+  return e;
+}
+}  // namespace
+
+Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
+  Network net;
+  net.kind = Network::Kind::Graph;
+  net.nodes = nodes;
+  std::vector<std::uint64_t> count(static_cast<std::size_t>(nodes) + 1, 0);
+  for (auto [a, b] : edges)
+    if (a != b) {
+      ++count[a + 1];
+      ++count[b + 1];
+    }
+  for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+  std::vector<std::uint32_t> adj(count.back());
+  std::vector<std::uint64_t> fill(count.begin(), count.end() - 1);
+  for (auto [a, b] : edges)
+    if (a != b) {
+      adj[fill[a]++] = b;
+      adj[fill[b]++] = a;
+    }
+  // Sort and deduplicate each row in parallel, then compact.
+  std::vector<std::uint64_t> unique_len(nodes);
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes, 4096), [&](auto r) {
+    for (std::uint32_t i = r.begin(); i != r.end(); ++i) {
+      auto b = adj.begin() + static_cast<std::ptrdiff_t>(count[i]);
+      auto e = adj.begin() + static_cast<std::ptrdiff_t>(count[i + 1]);
+      std::sort(b, e);
+      unique_len[i] = static_cast<std::uint64_t>(std::unique(b, e) - b);
+    }
+  });
+  net.offsets.assign(static_cast<std::size_t>(nodes) + 1, 0);
+  for (std::uint32_t i = 0; i < nodes; ++i) net.offsets[i + 1] = net.offsets[i] + unique_len[i];
+  net.neighbors.resize(net.offsets.back());
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes, 4096), [&](auto r) {
+    for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+      std::copy_n(adj.begin() + static_cast<std::ptrdiff_t>(count[i]), unique_len[i],
+                  net.neighbors.begin() + static_cast<std::ptrdiff_t>(net.offsets[i]));
+  });
+  return net;
+}
+
+Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t seed, std::uint64_t rep) {
+  if (p.type == "none") {
+    Network net;
+    net.kind = Network::Kind::None;
+    net.nodes = n;
+    return net;
+  }
+  if (p.type == "complete") {
+    Network net;
+    net.kind = Network::Kind::Complete;
+    net.nodes = n;
+    return net;
+  }
+  Edges e;
+  if (p.type == "ring") e = ring_edges(n, p.degree, 0.0, seed, rep);
+  else if (p.type == "watts_strogatz") e = ring_edges(n, p.degree, p.rewire, seed, rep);
+  else if (p.type == "erdos_renyi") e = erdos_renyi_edges(n, p.degree, seed, rep);
+  else if (p.type == "barabasi_albert") e = barabasi_albert_edges(n, p.attach, seed, rep);
+  else if (p.type == "file") e = file_edges(p.file, n);
+  else throw InputError("network.type: error: unknown network type '" + p.type + "'");
+  return csr_from_edges(n, e);
+}
+
+std::uint64_t expected_adjacency(const NetworkParams& p, std::uint64_t agents) {
+  if (p.type == "none" || p.type == "complete") return 0;
+  if (p.type == "barabasi_albert") return agents * static_cast<std::uint64_t>(p.attach) * 2;
+  if (p.type == "file") return 0;  // unknown before reading; the file size bounds it
+  return agents * static_cast<std::uint64_t>(p.degree);
+}
+
+}  // namespace motsim

@@ -1,0 +1,33 @@
+#pragma once
+// Social networks stored as CSR (compressed sparse rows), undirected, without self-loops
+// or duplicate edges. "complete" is not materialised: it means mean-field interaction.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/params.hpp"
+
+namespace motsim {
+
+struct Network {
+  enum class Kind { None, Complete, Graph };
+  Kind kind = Kind::None;
+  std::uint32_t nodes = 0;
+  std::vector<std::uint64_t> offsets;    // nodes + 1
+  std::vector<std::uint32_t> neighbors;  // offsets[i] .. offsets[i+1]
+  std::uint64_t degree(std::uint32_t i) const { return offsets[i + 1] - offsets[i]; }
+  std::uint64_t edges() const { return neighbors.size() / 2; }
+};
+
+// Builds the network deterministically from (seed, replicate). Throws InputError on a bad
+// edge-list file.
+Network build_network(const NetworkParams& p, std::uint32_t agents, std::uint64_t seed,
+                      std::uint64_t replicate);
+
+// Undirected edge list -> CSR (sorted, deduplicated, self-loops dropped).
+Network csr_from_edges(std::uint32_t nodes, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges);
+
+// Expected directed adjacency entries, for memory estimates before building.
+std::uint64_t expected_adjacency(const NetworkParams& p, std::uint64_t agents);
+
+}  // namespace motsim

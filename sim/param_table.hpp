@@ -1,0 +1,41 @@
+#pragma once
+// The one table that maps scenario keys to parameter fields, with range, meaning and source.
+// Used by the TOML loader, --set, the resolved-scenario writer and the parameter docs.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/params.hpp"
+
+namespace motsim {
+
+enum class FieldKind { Int, Real, Bool, Str, Real4, Int5 };
+
+struct FieldDesc {
+  std::string key;
+  FieldKind kind;
+  double min = 0;                    // inclusive range for numbers (arrays: each element)
+  double max = 0;
+  std::vector<std::string> choices;  // allowed strings (empty: any)
+  std::string doc;                   // meaning, unit and source of the default
+  std::function<void*(void*)> ptr;   // address of the field inside its struct
+};
+
+struct SectionDesc {
+  std::string name;         // "simulation", "product", ...
+  bool is_array;            // [[product]] vs [simulation]
+  const std::vector<FieldDesc>* fields;
+};
+
+const std::vector<FieldDesc>& simulation_fields();
+const std::vector<FieldDesc>& network_fields();
+const std::vector<FieldDesc>& segment_fields();
+const std::vector<FieldDesc>& product_fields();
+const std::vector<FieldDesc>& campaign_fields();
+const std::vector<FieldDesc>& behavior_fields();
+const std::vector<SectionDesc>& sections();
+
+// Markdown tables of every parameter, default and source (for docs/parameters.md).
+std::string parameters_markdown();
+
+}  // namespace motsim

@@ -1,0 +1,310 @@
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "sim/param_table.hpp"
+
+namespace motsim {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+template <class S, class T>
+FieldDesc field(const char* key, T S::*member, double min, double max, const char* doc) {
+  FieldDesc d;
+  d.key = key;
+  if constexpr (std::is_same_v<T, std::int64_t>) d.kind = FieldKind::Int;
+  else if constexpr (std::is_same_v<T, double>) d.kind = FieldKind::Real;
+  else if constexpr (std::is_same_v<T, bool>) d.kind = FieldKind::Bool;
+  else if constexpr (std::is_same_v<T, std::string>) d.kind = FieldKind::Str;
+  else if constexpr (std::is_same_v<T, std::array<double, 4>>) d.kind = FieldKind::Real4;
+  else if constexpr (std::is_same_v<T, std::array<std::int64_t, 5>>) d.kind = FieldKind::Int5;
+  d.min = min;
+  d.max = max;
+  d.doc = doc;
+  d.ptr = [member](void* o) -> void* { return &(static_cast<S*>(o)->*member); };
+  return d;
+}
+
+template <class S>
+FieldDesc choice(const char* key, std::string S::*member, std::vector<std::string> choices,
+                 const char* doc) {
+  FieldDesc d = field(key, member, 0, 0, doc);
+  d.choices = std::move(choices);
+  return d;
+}
+
+using Sim = SimulationParams;
+using Net = NetworkParams;
+using Beh = BehaviorParams;
+
+}  // namespace
+
+const std::vector<FieldDesc>& simulation_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("agents", &Sim::agents, 1, 4e9, "number of consumers"),
+      field("days", &Sim::days, 1, 36500, "simulated days (one tick = one day)"),
+      field("seed", &Sim::seed, 0, 9.2e18, "master seed of the counter-based generator"),
+      field("replicate", &Sim::replicate, 0, 9.2e18,
+            "replicate number: second half of the random key"),
+  };
+  return f;
+}
+
+const std::vector<FieldDesc>& network_fields() {
+  static const std::vector<FieldDesc> f = {
+      choice("type", &Net::type,
+             {"none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring",
+              "file"},
+             "who can tell whom; complete = mean field"),
+      field("degree", &Net::degree, 2, 10000,
+            "mean degree (watts_strogatz and ring: even; erdos_renyi: expected)"),
+      field("rewire", &Net::rewire, 0, 1, "Watts-Strogatz rewiring probability"),
+      field("attach", &Net::attach, 1, 10000, "Barabasi-Albert edges per new node"),
+      field("file", &Net::file, 0, 0,
+            "edge list (two agent ids per line, 0-based, '#' comments), relative to the scenario"),
+  };
+  return f;
+}
+
+const std::vector<FieldDesc>& segment_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("name", &Segment::name, 0, 0, "segment name (unique)"),
+      field("share", &Segment::share, 0, 1, "share of the population; shares sum to 1"),
+      field("research_prob", &Segment::research_prob, 0, 1,
+            "probability to research online once per need; 0.88 (Google/Shopper Sciences 2011)"),
+      field("sources_mean", &Segment::sources_mean, 0, 1000,
+            "mean sources consulted (Poisson); 10.4 (Google/Shopper Sciences 2011)"),
+      field("price_sensitivity", &Segment::price_sensitivity, 0, 100,
+            "b_p, utility lost per currency unit; calibrated so a 10% price cut on a 100-unit "
+            "product lifts choice share by about 10% (elasticity near -1, typical of durables)"),
+      field("price_sensitivity_sd", &Segment::price_sensitivity_sd, 0, 5,
+            "log-normal sd of b_p between agents (heterogeneous taste)"),
+      field("quality_weight", &Segment::quality_weight, 0, 100,
+            "b_q, utility per believed quality point (0-10 scale)"),
+      field("rating_weight", &Segment::rating_weight, 0, 100,
+            "b_r, utility per displayed star above 3 at many reviews; calibrated to Spiegel "
+            "2017 (5 reviews vs none: about +270% purchase likelihood)"),
+      field("wom_susceptibility", &Segment::wom_susceptibility, 0, 100,
+            "multiplier of behavior.wom_rate for this segment"),
+      field("review_propensity", &Segment::review_propensity, 0, 1,
+            "base probability to post a review; 1.5-10% of buyers post (MODEL.md)"),
+      field("need_interval_days", &Segment::need_interval_days, 0, 1e6,
+            "mean days between category needs (0 = no spontaneous need)"),
+      field("patience_days", &Segment::patience_days, 1, 1e6, "days an unmet need lasts"),
+      field("prior_quality", &Segment::prior_quality, 0, 10,
+            "believed quality of a product before any information (neutral = 5)"),
+  };
+  return f;
+}
+
+const std::vector<FieldDesc>& product_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("name", &Product::name, 0, 0, "product name (unique), used by --set product.NAME.key"),
+      field("price", &Product::price, 0, 1e9, "price in currency units"),
+      field("quality", &Product::quality, 0, 10, "mean true performance (0-10 scale)"),
+      field("quality_sd", &Product::quality_sd, 0, 10, "sd of performance between episodes"),
+      field("claim", &Product::claim, 0, 10,
+            "quality the brand promises in ads and content; above quality = over-promising"),
+      field("info_completeness", &Product::info_completeness, 0, 1,
+            "probability a brand page has everything (photo, price, hours)"),
+      field("visibility", &Product::visibility, 0, 1e6,
+            "relative weight in online search results; content marketing raises it"),
+      field("missing_accessory_prob", &Product::missing_accessory_prob, 0, 1,
+            "probability that a needed accessory is missing (adapter sold separately)"),
+      field("delivery_problem_prob", &Product::delivery_problem_prob, 0, 1,
+            "probability of a late or damaged delivery"),
+      field("defect_prob", &Product::defect_prob, 0, 1, "probability of a defect during use"),
+      field("service_quality", &Product::service_quality, 0, 1,
+            "probability that customer service resolves a reported incident"),
+      field("refund_window_days", &Product::refund_window_days, 0, 3650,
+            "days after purchase during which a disappointed buyer returns the product "
+            "(0 = no refunds; 14 days is the EU legal minimum for online sales)"),
+      field("response_rate", &Product::response_rate, 0, 1,
+            "share of negative reviews the brand answers (community management)"),
+      field("initial_awareness", &Product::initial_awareness, 0, 1,
+            "share of consumers aware of the product on day 0"),
+      field("delivery_days", &Product::delivery_days, 0, 365, "days from order to use"),
+      field("initial_ratings", &Product::initial_ratings, 0, 1e9,
+            "reviews shown on day 0, as counts of 1..5 stars"),
+  };
+  return f;
+}
+
+const std::vector<FieldDesc>& campaign_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("product", &Campaign::product, 0, 0, "name of the advertised product"),
+      choice("channel", &Campaign::channel, {"tv", "online", "social", "search", "print", "radio",
+                                             "outdoor", "email"},
+             "media channel (a label kept in the results)"),
+      field("start_day", &Campaign::start_day, 0, 36500, "first day of the campaign"),
+      field("end_day", &Campaign::end_day, 1, 36500, "day after the last day of the campaign"),
+      field("daily_reach", &Campaign::daily_reach, 0, 1,
+            "probability that a targeted consumer is exposed on a given day"),
+      field("claim", &Campaign::claim, -1, 10,
+            "quality the message promises (-1: the product's claim)"),
+      field("trigger_prob", &Campaign::trigger_prob, 0, 1,
+            "probability that an exposure triggers a category need"),
+      field("segment", &Campaign::segment, 0, 0, "targeted segment name (empty: everyone)"),
+  };
+  return f;
+}
+
+const std::vector<FieldDesc>& behavior_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("ad_precision", &Beh::ad_precision, 0, 1e6,
+            "precision of one ad exposure in the Gaussian belief update (ads are believed only "
+            "so much)"),
+      field("ad_salience", &Beh::ad_salience, 0, 1, "salience gained per exposure"),
+      field("salience_decay", &Beh::salience_decay, 0, 1,
+            "relative daily decay of salience (applied lazily)"),
+      field("wom_rate", &Beh::wom_rate, 0, 1,
+            "daily probability of hearing of a product when every neighbour recommends it (q)"),
+      field("wom_trigger", &Beh::wom_trigger, 0, 1,
+            "probability that a recommendation triggers a category need"),
+      field("wom_threshold", &Beh::wom_threshold, 0, 10,
+            "remembered satisfaction at or above which an owner recommends"),
+      field("wom_precision", &Beh::wom_precision, 0, 1e6, "belief precision of a recommendation"),
+      field("share_reviews", &Beh::share_reviews, 0, 1, "share of sources that are review pages"),
+      field("share_brand", &Beh::share_brand, 0, 1, "share of sources that are brand content"),
+      field("share_neighbors", &Beh::share_neighbors, 0, 1,
+            "share of sources that are a neighbour's experience"),
+      field("review_precision", &Beh::review_precision, 0, 1e6,
+            "belief precision of a review page with many reviews"),
+      field("review_count_half", &Beh::review_count_half, 0, 1e6,
+            "review count at which a review page carries half its precision"),
+      field("answered_weight", &Beh::answered_weight, 0, 1,
+            "weight of a negative review the brand answered, relative to 1"),
+      field("content_precision", &Beh::content_precision, 0, 1e6,
+            "belief precision of a complete brand page"),
+      field("neighbor_precision", &Beh::neighbor_precision, 0, 1e6,
+            "belief precision of a neighbour's experience"),
+      field("incomplete_drop_prob", &Beh::incomplete_drop_prob, 0, 1,
+            "probability that an incomplete brand page drops the product from consideration"),
+      field("consideration_max", &Beh::consideration_max, 1, 64,
+            "size of the consideration set; 3 (Hauser & Wernerfelt 1990: 2.7-3.3)"),
+      field("salience_weight", &Beh::salience_weight, 0, 1e6,
+            "weight of salience against believed quality when ranking the consideration set"),
+      field("prior_precision", &Beh::prior_precision, 1e-6, 1e6,
+            "precision of the initial quality belief"),
+      field("outside_utility", &Beh::outside_utility, -1e6, 1e6,
+            "u_0, utility of not buying now (calibrates purchase probability per decision)"),
+      field("rating_count_weight_half", &Beh::rating_count_weight_half, 0, 1e6,
+            "g(n) = n/(n+h): weight of the displayed rating with n reviews"),
+      field("loyalty_weight", &Beh::loyalty_weight, 0, 1e6, "b_l, utility of the loyal brand"),
+      field("info_weight", &Beh::info_weight, 0, 1e6,
+            "b_i, utility lost per unit of missing information on the product page"),
+      field("redecide_days", &Beh::redecide_days, 1, 1e6,
+            "days between decisions while a need stays unmet"),
+      field("loyal_skip_research", &Beh::loyal_skip_research, 0, 1,
+            "probability that a loyal customer rebuys without researching"),
+      field("repeat_purchase", &Beh::repeat_purchase, 0, 0,
+            "false: an agent buys at most once (Bass limit)"),
+      field("experience", &Beh::experience, 0, 0,
+            "false: every purchase satisfies and no experience is simulated (Bass limit)"),
+      field("experience_episodes", &Beh::experience_episodes, 1, 1000,
+            "usage episodes forming the experience"),
+      field("experience_days", &Beh::experience_days, 0, 3650,
+            "days from delivery to the remembered judgement"),
+      field("disconfirmation", &Beh::disconfirmation, 0, 10,
+            "c in x = perf + c (perf - expectation) (Oliver 1980)"),
+      field("own_experience_precision", &Beh::own_experience_precision, 0, 1e6,
+            "belief precision of one's own remembered experience"),
+      field("incident_value", &Beh::incident_value, 0, 10,
+            "experienced value of an unresolved incident (0-10)"),
+      field("service_contact_prob", &Beh::service_contact_prob, 0, 1,
+            "probability that a customer with an incident contacts customer service"),
+      field("recovery_value", &Beh::recovery_value, 0, 10,
+            "experienced value of a resolved incident (de Matos et al. 2007: recovery helps "
+            "satisfaction but not above a flawless experience)"),
+      field("refund_threshold", &Beh::refund_threshold, 0, 10,
+            "remembered satisfaction below which the product is returned within the window"),
+      field("churn_threshold", &Beh::churn_threshold, 0, 10,
+            "remembered satisfaction below which the brand is lost forever"),
+      field("loyalty_threshold", &Beh::loyalty_threshold, 0, 10,
+            "remembered satisfaction at or above which the customer becomes loyal"),
+      field("satisfied_threshold", &Beh::satisfied_threshold, 0, 10,
+            "remembered satisfaction counted as satisfied"),
+      field("dissatisfied_threshold", &Beh::dissatisfied_threshold, 0, 10,
+            "remembered satisfaction below which a customer counts as dissatisfied"),
+      field("neutral", &Beh::neutral, 0, 10, "neutral point of the 0-10 satisfaction scale"),
+      field("review_extremity", &Beh::review_extremity, 0, 1e6,
+            "a in p = base (1 + a |R - neutral|^gamma / 5^gamma): extremes post more "
+            "(Hu, Pavlou & Zhang 2009)"),
+      field("review_gamma", &Beh::review_gamma, 0, 10, "gamma, curvature of self-selection"),
+      field("star_cuts", &Beh::star_cuts, 0, 10,
+            "four increasing cut points of remembered satisfaction between 1|2|3|4|5 stars"),
+      field("herding_positive", &Beh::herding_positive, 0, 10,
+            "shift of the rater's score per displayed star above 3 (Muchnik, Aral & Taylor 2013)"),
+      field("herding_negative", &Beh::herding_negative, 0, 10,
+            "shift per displayed star below 3; 0: negative herding corrected (Muchnik 2013)"),
+  };
+  return f;
+}
+
+const std::vector<SectionDesc>& sections() {
+  static const std::vector<SectionDesc> s = {
+      {"simulation", false, &simulation_fields()}, {"network", false, &network_fields()},
+      {"segment", true, &segment_fields()},        {"product", true, &product_fields()},
+      {"campaign", true, &campaign_fields()},      {"behavior", false, &behavior_fields()},
+  };
+  return s;
+}
+
+namespace {
+std::string default_text(const FieldDesc& d, void* obj) {
+  std::ostringstream o;
+  void* p = d.ptr(obj);
+  switch (d.kind) {
+    case FieldKind::Int: o << *static_cast<std::int64_t*>(p); break;
+    case FieldKind::Real: o << *static_cast<double*>(p); break;
+    case FieldKind::Bool: o << (*static_cast<bool*>(p) ? "true" : "false"); break;
+    case FieldKind::Str: o << '"' << *static_cast<std::string*>(p) << '"'; break;
+    case FieldKind::Real4: {
+      auto& a = *static_cast<std::array<double, 4>*>(p);
+      o << '[' << a[0] << ", " << a[1] << ", " << a[2] << ", " << a[3] << ']';
+      break;
+    }
+    case FieldKind::Int5: {
+      auto& a = *static_cast<std::array<std::int64_t, 5>*>(p);
+      o << '[' << a[0] << ", " << a[1] << ", " << a[2] << ", " << a[3] << ", " << a[4] << ']';
+      break;
+    }
+  }
+  return o.str();
+}
+std::string range_text(const FieldDesc& d) {
+  if (!d.choices.empty()) {
+    std::string s;
+    for (auto& c : d.choices) s += (s.empty() ? "" : ", ") + c;
+    return "one of: " + s;
+  }
+  if (d.kind == FieldKind::Bool || d.kind == FieldKind::Str) return "";
+  std::ostringstream o;
+  o << '[' << d.min << ", " << d.max << ']';
+  return o.str();
+}
+}  // namespace
+
+std::string parameters_markdown() {
+  std::ostringstream o;
+  SimulationParams sim;
+  NetworkParams net;
+  Segment seg;
+  Product prod;
+  Campaign camp;
+  BehaviorParams beh;
+  void* objs[] = {&sim, &net, &seg, &prod, &camp, &beh};
+  int i = 0;
+  for (const auto& s : sections()) {
+    o << "\n## " << (s.is_array ? "[[" + s.name + "]]" : "[" + s.name + "]") << "\n\n";
+    o << "| key | default | allowed | meaning and source |\n|---|---|---|---|\n";
+    for (const auto& f : *s.fields)
+      o << "| `" << f.key << "` | `" << default_text(f, objs[i]) << "` | " << range_text(f)
+        << " | " << f.doc << " |\n";
+    ++i;
+  }
+  return o.str();
+}
+
+}  // namespace motsim

@@ -1,0 +1,105 @@
+#pragma once
+// Counter-based random numbers (Random123 Philox 4x64-10).
+// A stream is identified by key (seed, replicate) and counter (entity, day, stage, draw):
+// the value of any draw depends only on those numbers, never on thread scheduling.
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace motsim {
+
+// Stage identifiers used in counters. Each consumer of randomness has its own id so
+// that streams never overlap.
+enum class Stream : std::uint64_t {
+  Init = 1,
+  Need = 2,
+  Campaign = 3,   // + campaign index * 16 (block streams)
+  WomField = 4,   // mean-field word of mouth, block streams
+  Wom = 5,
+  Zmot = 6,
+  Fmot = 7,
+  Purchase = 8,
+  Smot = 9,
+  Tmot = 10,
+  Network = 11,
+};
+
+// Entity ids at or above this value denote blocks of agents rather than agents.
+inline constexpr std::uint64_t kBlockEntity = 1ull << 48;
+
+class Rng {
+ public:
+  using Philox = r123::Philox4x64;
+
+  Rng(std::uint64_t seed, std::uint64_t replicate, std::uint64_t entity, std::uint64_t day,
+      std::uint64_t stage)
+      : key_{{seed, replicate}}, ctr_{{entity, day, stage << 32, 0}} {}
+
+  // 64 uniformly distributed bits.
+  std::uint64_t next_u64() {
+    if (used_ == 4) {
+      out_ = gen_(ctr_, key_);
+      ctr_.v[2] += 1;  // next block of four draws for this (entity, day, stage)
+      used_ = 0;
+    }
+    return out_.v[used_++];
+  }
+
+  // Uniform in [0, 1).
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  // Uniform in (0, 1]: safe for logarithms.
+  double uniform_pos() { return (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
+
+  bool bernoulli(double p) { return uniform() < p; }
+
+  // Integer uniform in [0, n).
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>(uniform() * static_cast<double>(n));
+  }
+
+  // Standard normal, Box-Muller (both uniforms from this stream; deterministic).
+  double normal() {
+    const double u1 = uniform_pos();
+    const double u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  double normal(double mean, double sd) { return mean + sd * normal(); }
+
+  // Number of failures before the first success of a Bernoulli(p) sequence (p in (0,1]).
+  // Used to skip over agents or days that a rare event does not touch.
+  std::uint64_t geometric(double p) {
+    if (p >= 1.0) return 0;
+    if (p <= 0.0) return UINT64_MAX;
+    const double g = std::floor(std::log(uniform_pos()) / std::log1p(-p));
+    return g >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(g);
+  }
+
+  // Poisson by inversion for moderate means, normal approximation for large ones.
+  int poisson(double mean) {
+    if (mean <= 0.0) return 0;
+    if (mean > 200.0) {
+      const double x = std::round(normal(mean, std::sqrt(mean)));
+      return x < 0 ? 0 : static_cast<int>(x);
+    }
+    double u = uniform();
+    double p = std::exp(-mean);
+    double cdf = p;
+    int k = 0;
+    while (u > cdf && k < 10000) {
+      ++k;
+      p *= mean / k;
+      cdf += p;
+    }
+    return k;
+  }
+
+ private:
+  Philox gen_;
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type out_{};
+  int used_ = 4;
+};
+
+}  // namespace motsim

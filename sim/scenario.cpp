@@ -1,0 +1,556 @@
+#include "sim/scenario.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "sim/param_table.hpp"
+
+namespace fs = std::filesystem;
+
+namespace motsim {
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = SIZE_MAX;
+  for (const auto& c : candidates) {
+    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        const std::size_t sub = prev[j - 1] + (std::tolower(word[i - 1]) != std::tolower(c[j - 1]));
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    if (prev[c.size()] < best_d) {
+      best_d = prev[c.size()];
+      best = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best_d <= limit ? best : std::string();
+}
+
+namespace {
+
+std::string where(const toml::node& n, const std::string& fallback) {
+  const auto& src = n.source();
+  if (src.begin.line == 0) return fallback;
+  std::ostringstream o;
+  o << (src.path ? *src.path : fallback) << ':' << src.begin.line << ':' << src.begin.column;
+  return o.str();
+}
+
+std::string show(const toml::node& n) {
+  std::ostringstream o;
+  if (n.is_string()) o << '"' << n.as_string()->get() << '"';
+  else if (n.is_table()) o << "(a table)";
+  else if (n.is_array()) o << "(an array)";
+  else n.visit([&](auto&& v) { o << v; });
+  return o.str();
+}
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date or time";
+  }
+}
+
+std::vector<std::string> keys_of(const std::vector<FieldDesc>& fields) {
+  std::vector<std::string> k;
+  for (auto& f : fields) k.push_back(f.key);
+  return k;
+}
+
+std::string allowed_text(const FieldDesc& f) {
+  std::ostringstream o;
+  switch (f.kind) {
+    case FieldKind::Int: o << "an integer in [" << f.min << ", " << f.max << "]"; break;
+    case FieldKind::Real: o << "a number in [" << f.min << ", " << f.max << "]"; break;
+    case FieldKind::Bool: o << "true or false"; break;
+    case FieldKind::Str:
+      if (f.choices.empty()) o << "a string";
+      else {
+        o << "one of";
+        for (auto& c : f.choices) o << " \"" << c << '"';
+      }
+      break;
+    case FieldKind::Real4: o << "an array of 4 numbers in [" << f.min << ", " << f.max << "]"; break;
+    case FieldKind::Int5: o << "an array of 5 integers in [" << f.min << ", " << f.max << "]"; break;
+  }
+  return o.str();
+}
+
+// Converts one TOML table into a parameter struct through the field table.
+class Converter {
+ public:
+  explicit Converter(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const toml::node* n, const std::string& msg) const {
+    throw InputError(where_or_file(n) + ": error: " + msg);
+  }
+
+  std::string where_or_file(const toml::node* n) const { return n ? where(*n, file_) : file_; }
+
+  void convert(const toml::table& t, const std::vector<FieldDesc>& fields, void* obj,
+               const std::string& path) {
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      auto it = std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.key == key; });
+      if (it == fields.end()) {
+        std::string hint = did_you_mean(key, keys_of(fields));
+        fail(&v, "unknown key '" + path + "." + key + "'" +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed keys in [" +
+                     path + "]: " + join(keys_of(fields)));
+      }
+      set_field(*it, v, obj, path + "." + key);
+      locations_[path + "." + key] = where_or_file(&v);
+    }
+  }
+
+  void set_field(const FieldDesc& f, const toml::node& v, void* obj, const std::string& full) {
+    void* p = f.ptr(obj);
+    auto bad_type = [&]() {
+      fail(&v, "'" + full + "' = " + show(v) + " is " + type_name(v) + "; expected " +
+                   allowed_text(f) + " (" + f.doc + ")");
+    };
+    auto number = [&](const toml::node& n, bool integral) -> double {
+      double x;
+      if (n.is_integer()) x = static_cast<double>(n.as_integer()->get());
+      else if (n.is_floating_point()) x = n.as_floating_point()->get();
+      else bad_type();
+      if (!std::isfinite(x)) fail(&n, "'" + full + "' = " + show(n) + " is not finite; expected " + allowed_text(f));
+      if (integral && x != std::floor(x))
+        fail(&n, "'" + full + "' = " + show(n) + " is not a whole number; expected " + allowed_text(f));
+      if (x < f.min || x > f.max)
+        fail(&n, "'" + full + "' = " + show(n) + " is out of range; expected " + allowed_text(f) +
+                     " (" + f.doc + ")");
+      return x;
+    };
+    switch (f.kind) {
+      case FieldKind::Int: *static_cast<std::int64_t*>(p) = static_cast<std::int64_t>(number(v, true)); break;
+      case FieldKind::Real: *static_cast<double*>(p) = number(v, false); break;
+      case FieldKind::Bool:
+        if (!v.is_boolean()) bad_type();
+        *static_cast<bool*>(p) = v.as_boolean()->get();
+        break;
+      case FieldKind::Str: {
+        if (!v.is_string()) bad_type();
+        std::string s = v.as_string()->get();
+        if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
+          std::string hint = did_you_mean(s, f.choices);
+          fail(&v, "'" + full + "' = \"" + s + "\" is not allowed" +
+                       (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; expected " +
+                       allowed_text(f));
+        }
+        *static_cast<std::string*>(p) = s;
+        break;
+      }
+      case FieldKind::Real4:
+      case FieldKind::Int5: {
+        const std::size_t n = f.kind == FieldKind::Real4 ? 4 : 5;
+        if (!v.is_array() || v.as_array()->size() != n) bad_type();
+        const auto& a = *v.as_array();
+        for (std::size_t i = 0; i < n; ++i) {
+          if (f.kind == FieldKind::Real4) (*static_cast<std::array<double, 4>*>(p))[i] = number(a[i], false);
+          else (*static_cast<std::array<std::int64_t, 5>*>(p))[i] = static_cast<std::int64_t>(number(a[i], true));
+        }
+        break;
+      }
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  }
+
+  std::string loc(const std::string& key) const {
+    auto it = locations_.find(key);
+    return it == locations_.end() ? file_ : it->second;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::map<std::string, std::string> locations_;
+};
+
+toml::table parse_text(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream o;
+    o << name << ':' << e.source().begin.line << ':' << e.source().begin.column
+      << ": error: TOML syntax: " << e.description();
+    throw InputError(o.str());
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(path + ": error: is a directory, expected a scenario file (.toml)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": error: cannot read scenario file (" + std::strerror(errno) + ")");
+  std::ostringstream o;
+  o << in.rdbuf();
+  return o.str();
+}
+
+// Deep merge for `extends`: child keys override; [[product]] and [[segment]] entries are
+// matched by name (merged) or appended; [[campaign]] entries are appended unless the child
+// sets replace_campaigns = true.
+void merge_into(toml::table& dst, const toml::table& src, bool top) {
+  for (auto&& [k, v] : src) {
+    const std::string key(k.str());
+    if (top && (key == "product" || key == "segment") && v.is_array() && dst[key].is_array()) {
+      auto& darr = *dst[key].as_array();
+      for (auto& item : *v.as_array()) {
+        if (!item.is_table()) { darr.push_back(item); continue; }
+        const auto* nm = item.as_table()->get("name");
+        toml::table* match = nullptr;
+        if (nm && nm->is_string())
+          for (auto& d : darr)
+            if (d.is_table() && d.as_table()->get("name") && d.as_table()->get("name")->is_string() &&
+                d.as_table()->get("name")->as_string()->get() == nm->as_string()->get())
+              match = d.as_table();
+        if (match) merge_into(*match, *item.as_table(), false);
+        else darr.push_back(item);
+      }
+    } else if (top && key == "campaign" && v.is_array() && dst[key].is_array() &&
+               !(src.get("replace_campaigns") && src.get("replace_campaigns")->value_or(false))) {
+      for (auto& item : *v.as_array()) dst[key].as_array()->push_back(item);
+    } else if (v.is_table() && dst[key].is_table()) {
+      merge_into(*dst[key].as_table(), *v.as_table(), false);
+    } else {
+      dst.insert_or_assign(key, v);
+    }
+  }
+}
+
+toml::table load_resolved(const std::string& text, const std::string& name, const std::string& base_dir,
+                          std::vector<std::string>& chain) {
+  toml::table t = parse_text(text, name);
+  if (auto* ext = t.get("extends")) {
+    if (!ext->is_string())
+      throw InputError(where(*ext, name) + ": error: 'extends' = " + show(*ext) +
+                       " must be a string: the path of the parent scenario");
+    fs::path parent = fs::path(base_dir) / ext->as_string()->get();
+    std::error_code ec;
+    fs::path canon = fs::weakly_canonical(parent, ec);
+    if (!fs::exists(parent))
+      throw InputError(where(*ext, name) + ": error: 'extends' = \"" + ext->as_string()->get() +
+                       "\": parent scenario " + parent.string() + " does not exist");
+    if (std::find(chain.begin(), chain.end(), canon.string()) != chain.end()) {
+      std::string cyc;
+      for (auto& c : chain) cyc += c + " -> ";
+      throw InputError(where(*ext, name) + ": error: 'extends' cycle: " + cyc + canon.string());
+    }
+    if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
+    chain.push_back(canon.string());
+    toml::table base = load_resolved(read_file(parent.string()), parent.string(),
+                                     parent.parent_path().string(), chain);
+    t.erase("extends");
+    merge_into(base, t, true);
+    base.erase("replace_campaigns");
+    return base;
+  }
+  t.erase("replace_campaigns");
+  return t;
+}
+
+const SectionDesc* find_section(const std::string& name) {
+  for (auto& s : sections())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> section_names() {
+  std::vector<std::string> v;
+  for (auto& s : sections()) v.push_back(s.name);
+  return v;
+}
+
+void apply_set(toml::table& t, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set " + assignment + ": error: expected key=value, e.g. --set product.Nova.price=249");
+  const std::string key = assignment.substr(0, eq);
+  const std::string value = assignment.substr(eq + 1);
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  const std::string ctx = "--set " + assignment + ": error: ";
+  const SectionDesc* sec = parts.empty() ? nullptr : find_section(parts[0]);
+  if (!sec) {
+    std::string hint = parts.empty() ? "" : did_you_mean(parts[0], section_names());
+    throw InputError(ctx + "unknown section '" + (parts.empty() ? "" : parts[0]) + "'" +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior");
+  }
+  // Value: TOML syntax if it parses (numbers, booleans, arrays, quoted strings), else a bare string.
+  toml::table vt;
+  try {
+    vt = toml::parse("v = " + value);
+  } catch (const toml::parse_error&) {
+    vt = toml::table{};
+    vt.insert("v", value);
+  }
+  toml::table* target = nullptr;
+  std::string field;
+  if (!sec->is_array) {
+    if (parts.size() != 2) throw InputError(ctx + "expected " + parts[0] + ".KEY");
+    if (!t[parts[0]].is_table()) t.insert_or_assign(parts[0], toml::table{});
+    target = t[parts[0]].as_table();
+    field = parts[1];
+  } else {
+    if (parts.size() != 3)
+      throw InputError(ctx + "expected " + parts[0] + (parts[0] == "campaign" ? ".INDEX.KEY" : ".NAME.KEY"));
+    auto* arr = t[parts[0]].as_array();
+    std::vector<std::string> names;
+    if (arr) {
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        auto* e = (*arr)[i].as_table();
+        if (!e) continue;
+        std::string nm = parts[0] == "campaign" ? std::to_string(i)
+                                                : (e->get("name") && e->get("name")->is_string()
+                                                       ? e->get("name")->as_string()->get()
+                                                       : std::string());
+        names.push_back(nm);
+        if (nm == parts[1]) target = e;
+      }
+    }
+    if (!target) {
+      std::string hint = did_you_mean(parts[1], names);
+      throw InputError(ctx + "no " + parts[0] + " '" + parts[1] + "'" +
+                       (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; the scenario has: " +
+                       (names.empty() ? std::string("none") : Converter::join(names)));
+    }
+    field = parts[2];
+  }
+  auto keys = keys_of(*sec->fields);
+  if (std::find(keys.begin(), keys.end(), field) == keys.end()) {
+    std::string hint = did_you_mean(field, keys);
+    throw InputError(ctx + "unknown key '" + field + "' in " + parts[0] +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: " + Converter::join(keys));
+  }
+  target->insert_or_assign(field, *vt.get("v"));
+}
+
+void validate(Scenario& s, const Converter& c) {
+  auto fail = [&](const std::string& key, const std::string& msg) {
+    throw InputError(c.loc(key) + ": error: " + msg);
+  };
+  if (s.products.empty()) fail("product", "the scenario defines no [[product]]; at least one is required");
+  if (s.products.size() > 64) fail("product", "at most 64 products are supported");
+  if (s.segments.size() > 255) fail("segment", "at most 255 segments are supported");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < s.products.size(); ++i) {
+    auto& p = s.products[i];
+    if (p.name.empty()) fail("product", "product #" + std::to_string(i) + " has an empty name");
+    if (!names.insert(p.name).second) fail("product." + std::to_string(i) + ".name", "product name '" + p.name + "' is used twice; names must be unique");
+  }
+  names.clear();
+  double total = 0;
+  for (std::size_t i = 0; i < s.segments.size(); ++i) {
+    auto& g = s.segments[i];
+    if (!names.insert(g.name).second) fail("segment." + std::to_string(i) + ".name", "segment name '" + g.name + "' is used twice; names must be unique");
+    total += g.share;
+  }
+  if (std::abs(total - 1.0) > 1e-6) {
+    std::ostringstream o;
+    o << "segment shares sum to " << total << "; they must sum to 1 (";
+    for (auto& g : s.segments) o << g.name << '=' << g.share << ' ';
+    o << ')';
+    fail("segment.0.share", o.str());
+  }
+  for (std::size_t i = 0; i < s.campaigns.size(); ++i) {
+    auto& cp = s.campaigns[i];
+    const std::string base = "campaign." + std::to_string(i);
+    cp.product_index = -1;
+    std::vector<std::string> pn;
+    for (std::size_t k = 0; k < s.products.size(); ++k) {
+      pn.push_back(s.products[k].name);
+      if (s.products[k].name == cp.product) cp.product_index = static_cast<int>(k);
+    }
+    if (cp.product_index < 0) {
+      std::string hint = did_you_mean(cp.product, pn);
+      fail(base + ".product", "'campaign[" + std::to_string(i) + "].product' = \"" + cp.product +
+                                  "\" names no product" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
+                                  "; products: " + Converter::join(pn));
+    }
+    cp.segment_index = -1;
+    if (!cp.segment.empty()) {
+      std::vector<std::string> sn;
+      for (std::size_t g = 0; g < s.segments.size(); ++g) {
+        sn.push_back(s.segments[g].name);
+        if (s.segments[g].name == cp.segment) cp.segment_index = static_cast<int>(g);
+      }
+      if (cp.segment_index < 0)
+        fail(base + ".segment", "'campaign[" + std::to_string(i) + "].segment' = \"" + cp.segment +
+                                    "\" names no segment; segments: " + Converter::join(sn));
+    }
+    if (cp.end_day <= cp.start_day)
+      fail(base + ".end_day", "'campaign[" + std::to_string(i) + "].end_day' = " + std::to_string(cp.end_day) +
+                                  " must be greater than start_day = " + std::to_string(cp.start_day));
+  }
+  auto& b = s.behavior;
+  for (int i = 0; i < 3; ++i)
+    if (!(b.star_cuts[i] < b.star_cuts[i + 1])) fail("behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
+  if (b.share_reviews + b.share_brand + b.share_neighbors <= 0)
+    fail("behavior.share_reviews", "the source shares (share_reviews, share_brand, share_neighbors) are all 0");
+  auto& n = s.network;
+  const auto agents = s.simulation.agents;
+  if ((n.type == "watts_strogatz" || n.type == "ring") && n.degree % 2 != 0)
+    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
+  if ((n.type == "watts_strogatz" || n.type == "ring" || n.type == "erdos_renyi") && n.degree >= agents)
+    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" + std::to_string(agents) + ")");
+  if (n.type == "barabasi_albert" && n.attach >= agents)
+    fail("network.attach", "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
+  if (n.type == "file") {
+    if (n.file.empty()) fail("network.type", "network.type = \"file\" needs network.file, the edge list path");
+    fs::path p = n.file;
+    if (p.is_relative() && !s.source_path.empty()) p = fs::path(s.source_path).parent_path() / p;
+    std::ifstream in(p);
+    if (!in) fail("network.file", "'network.file' = \"" + n.file + "\": cannot read " + p.string());
+    n.file = p.string();
+  }
+}
+
+template <class T>
+void convert_array(Converter& c, const toml::node& node, const std::string& section,
+                   const std::vector<FieldDesc>& fields, std::vector<T>& out) {
+  if (!node.is_array_of_tables())
+    c.fail(&node, "'" + section + "' must be an array of tables, written [[" + section + "]]");
+  const auto& arr = *node.as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    T item;
+    if constexpr (std::is_same_v<T, Product>) item.name = "Product" + std::to_string(i + 1);
+    if constexpr (std::is_same_v<T, Segment>) item.name = "segment" + std::to_string(i + 1);
+    const auto& tbl = *arr[i].as_table();
+    const auto* nm = tbl.get("name");
+    std::string label = section + "." + (nm && nm->is_string() ? nm->as_string()->get() : std::to_string(i));
+    c.convert(tbl, fields, &item, label);
+    out.push_back(std::move(item));
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
+                        const std::vector<std::string>& sets) {
+  std::vector<std::string> chain;
+  {
+    std::error_code ec;
+    if (!name.empty()) chain.push_back(fs::weakly_canonical(name, ec).string());
+  }
+  toml::table t = load_resolved(text, name, base_dir, chain);
+  for (const auto& a : sets) apply_set(t, a);
+
+  Scenario s;
+  s.source_path = name;
+  Converter c(name);
+  for (auto&& [k, v] : t) {
+    const std::string key(k.str());
+    const SectionDesc* sec = find_section(key);
+    if (!sec) {
+      std::string hint = did_you_mean(key, section_names());
+      c.fail(&v, "unknown section '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; allowed: [simulation], [network], [[segment]], [[product]], [[campaign]], [behavior], extends");
+    }
+    if (sec->is_array) {
+      if (key == "segment") convert_array(c, v, key, *sec->fields, s.segments);
+      else if (key == "product") convert_array(c, v, key, *sec->fields, s.products);
+      else convert_array(c, v, key, *sec->fields, s.campaigns);
+    } else {
+      if (!v.is_table()) c.fail(&v, "'" + key + "' must be a table, written [" + key + "]");
+      void* obj = key == "simulation" ? static_cast<void*>(&s.simulation)
+                  : key == "network"  ? static_cast<void*>(&s.network)
+                                      : static_cast<void*>(&s.behavior);
+      c.convert(*v.as_table(), *sec->fields, obj, key);
+    }
+  }
+  if (s.segments.empty()) {
+    s.segments.push_back(Segment{});
+    s.segments[0].name = "everyone";
+  }
+  validate(s, c);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
+  const std::string text = read_file(path);
+  return parse_scenario(text, path, fs::path(path).parent_path().string(), sets);
+}
+
+namespace {
+void emit(toml::table& t, const std::vector<FieldDesc>& fields, const void* obj) {
+  void* o = const_cast<void*>(obj);
+  for (const auto& f : fields) {
+    void* p = f.ptr(o);
+    switch (f.kind) {
+      case FieldKind::Int: t.insert(f.key, *static_cast<std::int64_t*>(p)); break;
+      case FieldKind::Real: t.insert(f.key, *static_cast<double*>(p)); break;
+      case FieldKind::Bool: t.insert(f.key, *static_cast<bool*>(p)); break;
+      case FieldKind::Str: t.insert(f.key, *static_cast<std::string*>(p)); break;
+      case FieldKind::Real4: {
+        toml::array a;
+        for (double x : *static_cast<std::array<double, 4>*>(p)) a.push_back(x);
+        t.insert(f.key, a);
+        break;
+      }
+      case FieldKind::Int5: {
+        toml::array a;
+        for (auto x : *static_cast<std::array<std::int64_t, 5>*>(p)) a.push_back(x);
+        t.insert(f.key, a);
+        break;
+      }
+    }
+  }
+}
+template <class T>
+toml::array emit_array(const std::vector<T>& v, const std::vector<FieldDesc>& fields) {
+  toml::array a;
+  for (const auto& item : v) {
+    toml::table t;
+    emit(t, fields, &item);
+    a.push_back(std::move(t));
+  }
+  return a;
+}
+}  // namespace
+
+std::string scenario_to_toml(const Scenario& s) {
+  toml::table t;
+  toml::table sim, net, beh;
+  emit(sim, simulation_fields(), &s.simulation);
+  emit(net, network_fields(), &s.network);
+  emit(beh, behavior_fields(), &s.behavior);
+  t.insert("simulation", sim);
+  t.insert("network", net);
+  t.insert("segment", emit_array(s.segments, segment_fields()));
+  t.insert("product", emit_array(s.products, product_fields()));
+  if (!s.campaigns.empty()) t.insert("campaign", emit_array(s.campaigns, campaign_fields()));
+  t.insert("behavior", beh);
+  std::ostringstream o;
+  o << t << '\n';
+  return o.str();
+}
+
+}  // namespace motsim

@@ -1,0 +1,32 @@
+#pragma once
+// Scenario files (TOML): loading, `extends` chains, --set overrides, validation and the
+// resolved text stored with results. Only scenario.cpp includes toml++.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/params.hpp"
+
+namespace motsim {
+
+// Bad user input: the message names the file, line and column where known, the key, the
+// value and what is allowed. The CLI turns it into exit code 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads, resolves (`extends`), overrides (--set key=value) and validates a scenario file.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+
+// Same, from text; `name` is used in messages, `base_dir` resolves relative paths.
+Scenario parse_scenario(const std::string& text, const std::string& name,
+                        const std::string& base_dir, const std::vector<std::string>& sets = {});
+
+// The fully resolved scenario as TOML (every key, defaults included).
+std::string scenario_to_toml(const Scenario& s);
+
+// Closest candidate by edit distance, or empty if none is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace motsim

@@ -1,0 +1,82 @@
+#pragma once
+// The world a day's stages work on, and the per-block context they write to.
+#include <cstdint>
+#include <vector>
+
+#include "models/market.hpp"
+#include "models/population.hpp"
+#include "sim/metrics.hpp"
+#include "sim/network.hpp"
+#include "sim/params.hpp"
+#include "sim/rng.hpp"
+
+namespace motsim {
+
+// Agents are processed in fixed blocks: block boundaries never depend on the thread count.
+inline constexpr std::uint32_t kBlockSize = 4096;
+
+struct World {
+  Scenario sc;
+  Population pop;
+  Network net;
+  ReviewPlatform platform;
+  std::uint64_t seed = 0, replicate = 0;
+  int K = 0;
+  // Derived, constant
+  std::vector<double> visibility_cdf;  // cumulative search visibility
+  double max_susceptibility = 0;
+  // Yesterday's aggregates (mean field)
+  std::vector<std::int64_t> positive_owners;  // owners who remember k positively
+  std::vector<std::int64_t> positive_score10;  // sum of their remembered satisfaction x 10
+
+  Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
+    return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day),
+               static_cast<std::uint64_t>(s) + 16 * sub);
+  }
+  int sample_visible_product(double u) const;
+};
+
+struct Event {
+  std::uint32_t agent;
+  std::uint8_t kind;  // 0 exposure, 1 word of mouth
+  std::uint8_t product;
+  std::uint16_t source;  // campaign index for exposures
+};
+
+// Everything one block writes during a day; merged in block order after the day.
+struct BlockBuffer {
+  std::vector<std::int64_t> counts;  // [kNumCounts * K]
+  std::vector<double> sums;          // [kNumSums * K]
+  std::vector<ReviewRecord> reviews;
+  std::vector<SharedUpdate> shared;
+  std::vector<Event> events;
+  std::vector<std::uint32_t> decide;  // agents deciding today (need active)
+  std::vector<std::uint32_t> finish;  // agents whose experience ends today
+  std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)
+  std::vector<double> episodes;       // scratch
+  std::array<double, 6> stage_seconds{};
+
+  void reset(int K) {
+    counts.assign(static_cast<std::size_t>(kNumCounts) * K, 0);
+    sums.assign(static_cast<std::size_t>(kNumSums) * K, 0.0);
+    reviews.clear();
+    shared.clear();
+    events.clear();
+    decide.clear();
+    finish.clear();
+    finish_R.clear();
+  }
+  std::int64_t& count(Count c, int k, int K) { return counts[static_cast<std::size_t>(c) * K + k]; }
+  double& sum(Sum s, int k, int K) { return sums[static_cast<std::size_t>(s) * K + k]; }
+};
+
+struct BlockContext {
+  World& w;
+  BlockBuffer& buf;
+  std::int32_t day;
+  std::uint32_t block;
+  std::uint32_t begin, end;
+  std::int64_t& count(Count c, int k) { return buf.count(c, k, w.K); }
+};
+
+}  // namespace motsim

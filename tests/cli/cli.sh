@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Command-line tests. Usage: cli.sh CASE MOTSIM SOURCE_DIR. Each case_NAME is a ctest test.
+set -uo pipefail
+CASE="$1"; M="$2"; SRC="$3"
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+BASE="$SRC/scenarios/baseline.toml"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_bad FILE_OR_ARGS... : exit code 2, message saved in $T/err
+expect_exit() {
+  local want="$1"; shift
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
+}
+expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
+small() { cat > "$T/s.toml" <<EOT
+[simulation]
+agents = 2000
+days = 10
+[[product]]
+name = "Nova"
+price = 100
+[[product]]
+name = "Orbit"
+price = 80
+$1
+EOT
+}
+# A bad scenario: exit 2, message names the key, no results file created.
+bad_scenario() {
+  local key="$1"
+  expect_exit 2 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet
+  expect_msg "$key"
+  expect_msg "s.toml"
+  [ ! -e "$T/r.h5" ] || fail "a results file was created for bad input"
+  ls "$T" | grep -q tmp && fail "a temporary file was left"
+  return 0
+}
+
+case_help() { expect_exit 0 "$M" --help; grep -q "usage: motsim" "$T/out" || fail "no usage"; expect_exit 0 "$M" run --help; grep -q -- "--save-agents" "$T/out" || fail "run --help lacks options"; }
+case_version() { expect_exit 0 "$M" --version; grep -qE "^motsim [0-9]+\.[0-9]+\.[0-9]+" "$T/out" || fail "bad version"; }
+case_no_args() { expect_exit 2 "$M"; expect_msg "usage"; }
+case_unknown_command() { expect_exit 2 "$M" rnu x; expect_msg "did you mean 'run'"; }
+case_unknown_option() { expect_exit 2 "$M" run "$BASE" --agentz 5; expect_msg "agentz"; }
+case_run_and_info() {
+  small ""
+  expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5"
+  grep -q "units" "$T/out" || fail "no KPI table"
+  expect_exit 0 "$M" info "$T/r.h5"; grep -q "Orbit" "$T/out" || fail "info lacks products"
+}
+case_refuses_overwrite() {
+  small ""
+  expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet
+  local sum; sum=$(md5sum < "$T/r.h5")
+  expect_exit 2 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet --seed 9
+  expect_msg "already exists"; expect_msg "--force"
+  [ "$(md5sum < "$T/r.h5")" = "$sum" ] || fail "existing results changed"
+  expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet --seed 9 --force
+  [ "$(md5sum < "$T/r.h5")" != "$sum" ] || fail "--force did not overwrite"
+}
+case_bad_toml() { small "[behavior"; bad_scenario "TOML syntax"; expect_msg "s.toml:10:"; }
+case_unknown_key() { small "[behavior]
+wom_rat = 0.1"; bad_scenario "wom_rat"; expect_msg "did you mean 'wom_rate'"; }
+case_unknown_section() { small "[behaviour]
+x = 1"; bad_scenario "behaviour"; expect_msg "did you mean 'behavior'"; }
+case_wrong_type() { small "[behavior]
+wom_rate = \"high\""; bad_scenario "behavior.wom_rate"; expect_msg "expected a number"; }
+case_probability_range() { small "[behavior]
+wom_trigger = 1.5"; bad_scenario "behavior.wom_trigger"; expect_msg "[0, 1]"; }
+case_negative_price() { small ""; sed -i 's/price = 80/price = -80/' "$T/s.toml"; bad_scenario "product.Orbit.price"; expect_msg "-80"; }
+case_shares_sum() { small "[[segment]]
+name = \"a\"
+share = 0.5
+[[segment]]
+name = \"b\"
+share = 0.4"; bad_scenario "sum to 1"; }
+case_campaign_unknown_product() { small "[[campaign]]
+product = \"Nvoa\""; bad_scenario "Nvoa"; expect_msg "did you mean \"Nova\""; }
+case_days_not_positive() { small ""; sed -i 's/days = 10/days = 0/' "$T/s.toml"; bad_scenario "simulation.days"; }
+case_agents_not_positive() { small ""; sed -i 's/agents = 2000/agents = -5/' "$T/s.toml"; bad_scenario "simulation.agents"; }
+case_bad_network_type() { small "[network]
+type = \"smallworld\""; bad_scenario "network.type"; }
+case_unreadable_scenario() { expect_exit 2 "$M" run "$T/missing.toml" --out "$T/r.h5"; expect_msg "missing.toml"; expect_msg "cannot read"; }
+case_unwritable_output() { small ""; expect_exit 2 "$M" run "$T/s.toml" --out "$T/no/such/dir/r.h5" --quiet; expect_msg "does not exist"; }
+case_too_many_agents() {
+  small ""
+  MOTSIM_MEMORY_LIMIT=100000000 expect_exit 2 "$M" run "$T/s.toml" --agents 50000000 --out "$T/r.h5" --quiet
+  expect_msg "not enough memory"; expect_msg "available"
+  [ ! -e "$T/r.h5" ] || fail "file created"
+}
+case_set_overrides() {
+  small ""
+  expect_exit 0 "$M" validate "$T/s.toml" --set product.Orbit.price=249 --set behavior.wom_rate=0.2
+  grep -q "price = 249" "$T/out" || fail "product price not overridden"
+  grep -q "wom_rate = 0.2" "$T/out" || fail "behavior not overridden"
+  expect_exit 2 "$M" validate "$T/s.toml" --set product.Orbt.price=249; expect_msg "did you mean 'Orbit'"
+  expect_exit 2 "$M" validate "$T/s.toml" --set product.Orbit.prise=249; expect_msg "did you mean 'price'"
+  expect_exit 2 "$M" validate "$T/s.toml" --set campaign.3.daily_reach=0.1; expect_msg "campaign"
+  expect_exit 0 "$M" validate "$BASE" --set campaign.0.daily_reach=0.05
+  grep -q "daily_reach = 0.05" "$T/out" || fail "campaign not overridden"
+}
+case_threads_identical() {
+  small ""
+  for t in 1 2 4; do expect_exit 0 "$M" run "$T/s.toml" --agents 20000 --days 60 --threads $t --out "$T/t$t.h5" --quiet; done
+  for t in 2 4; do
+    for obj in /timeseries /reviews /kpis; do
+      h5diff "$T/t1.h5" "$T/t$t.h5" $obj >/dev/null || fail "$obj differs between 1 and $t threads"
+    done
+  done
+}
+case_plain_progress() { small ""; expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5"; grep -q "day 10/10 (100%)" "$T/err" || fail "no plain progress lines"; }
+case_interrupt() {
+  small ""
+  "$M" run "$T/s.toml" --agents 300000 --days 36500 --out "$T/r.h5" --quiet 2>"$T/err" & local pid=$!
+  sleep 1.5; kill -TERM $pid; wait $pid; local rc=$?
+  [ $rc -eq 130 ] || fail "expected exit 130 after SIGTERM, got $rc"
+  expect_msg "interrupted"
+  [ ! -e "$T/r.h5" ] || fail "results file left after interruption"
+  ls "$T" | grep -q tmp && fail "temporary file left"
+  return 0
+}
+case_info_not_hdf5() { echo "hello" > "$T/x.h5"; expect_exit 2 "$M" info "$T/x.h5"; expect_msg "not an HDF5 file"; }
+case_info_truncated() {
+  small ""; expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet
+  head -c 3000 "$T/r.h5" > "$T/cut.h5"; expect_exit 2 "$M" info "$T/cut.h5"
+}
+
+declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
+"case_$CASE"
+echo "PASS $CASE"

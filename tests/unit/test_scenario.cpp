@@ -1,0 +1,155 @@
+// Scenario loading, --set and validation: one test per class of bad input.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.hpp"
+#include "sim/param_table.hpp"
+
+using namespace motsim;
+
+namespace {
+std::string error_of(const std::string& text, std::vector<std::string> sets = {}) {
+  try {
+    parse_scenario(text, "s.toml", ".", sets);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+const std::string kBase = "[[product]]\nname = \"Nova\"\nprice = 100\n";
+}  // namespace
+
+TEST_CASE("scenario: defaults fill every key and the resolved TOML round-trips") {
+  const auto s = parse_scenario(kBase, "s.toml", ".");
+  CHECK(s.simulation.agents == 100000);
+  CHECK(s.segments.size() == 1);
+  CHECK(s.segments[0].research_prob == doctest::Approx(0.88));
+  CHECK(s.segments[0].sources_mean == doctest::Approx(10.4));
+  CHECK(s.behavior.consideration_max == 3);
+  const std::string text = scenario_to_toml(s);
+  const auto again = parse_scenario(text, "resolved.toml", ".");
+  CHECK(scenario_to_toml(again) == text);
+}
+
+TEST_CASE("scenario: malformed TOML names file, line and column") {
+  const auto e = error_of(kBase + "[behavior\n");
+  CHECK(e.find("s.toml:4:") != std::string::npos);
+  CHECK(e.find("TOML syntax") != std::string::npos);
+}
+
+TEST_CASE("scenario: unknown key with a suggestion") {
+  const auto e = error_of(kBase + "[behavior]\nwom_rat = 0.1\n");
+  CHECK(e.find("s.toml:5:1") != std::string::npos);
+  CHECK(e.find("did you mean 'wom_rate'") != std::string::npos);
+}
+
+TEST_CASE("scenario: wrong type") {
+  const auto e = error_of(kBase + "[simulation]\nagents = \"many\"\n");
+  CHECK(e.find("simulation.agents") != std::string::npos);
+  CHECK(e.find("expected an integer") != std::string::npos);
+  CHECK(error_of(kBase + "[simulation]\nagents = 1.5\n").find("whole number") != std::string::npos);
+  CHECK(error_of(kBase + "[simulation]\nagents = 1e4\n").empty());  // 1e4 is a whole number
+}
+
+TEST_CASE("scenario: a probability outside [0, 1]") {
+  const auto e = error_of(kBase + "[behavior]\nwom_trigger = 1.2\n");
+  CHECK(e.find("behavior.wom_trigger") != std::string::npos);
+  CHECK(e.find("[0, 1]") != std::string::npos);
+}
+
+TEST_CASE("scenario: a negative price") {
+  const auto e = error_of("[[product]]\nname = \"Nova\"\nprice = -1\n");
+  CHECK(e.find("product.Nova.price") != std::string::npos);
+  CHECK(e.find("s.toml:3:9") != std::string::npos);
+}
+
+TEST_CASE("scenario: segment shares must sum to 1") {
+  const auto e = error_of(kBase + "[[segment]]\nname=\"a\"\nshare=0.6\n[[segment]]\nname=\"b\"\nshare=0.3\n");
+  CHECK(e.find("sum to 0.9") != std::string::npos);
+}
+
+TEST_CASE("scenario: a campaign naming an unknown product") {
+  const auto e = error_of(kBase + "[[campaign]]\nproduct = \"Nvoa\"\n");
+  CHECK(e.find("Nvoa") != std::string::npos);
+  CHECK(e.find("did you mean \"Nova\"") != std::string::npos);
+  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nsegment = \"x\"\n").find("names no segment") != std::string::npos);
+  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nstart_day = 5\nend_day = 5\n").find("end_day") != std::string::npos);
+}
+
+TEST_CASE("scenario: days and agents must be positive") {
+  CHECK(error_of(kBase + "[simulation]\ndays = 0\n").find("simulation.days") != std::string::npos);
+  CHECK(error_of(kBase + "[simulation]\nagents = 0\n").find("simulation.agents") != std::string::npos);
+}
+
+TEST_CASE("scenario: structural errors") {
+  CHECK(error_of("").find("no [[product]]") != std::string::npos);
+  CHECK(error_of(kBase + kBase).find("used twice") != std::string::npos);
+  CHECK(error_of(kBase + "[foo]\n").find("unknown section 'foo'") != std::string::npos);
+  CHECK(error_of("behavior = 3\n" + kBase).find("must be a table") != std::string::npos);
+  CHECK(error_of(kBase + "[network]\ntype = \"ring\"\ndegree = 5\n").find("even") != std::string::npos);
+  CHECK(error_of(kBase + "[network]\ntype = \"file\"\nfile = \"nope.txt\"\n").find("cannot read") != std::string::npos);
+  CHECK(error_of(kBase + "[behavior]\nstar_cuts = [1, 2, 2, 3]\n").find("increasing") != std::string::npos);
+  CHECK(error_of(kBase + "[behavior]\nstar_cuts = [1, 2]\n").find("4 numbers") != std::string::npos);
+}
+
+TEST_CASE("scenario: --set addresses products and segments by name, campaigns by index") {
+  const std::string t = kBase + "[[product]]\nname = \"Orbit\"\n[[campaign]]\nproduct = \"Nova\"\n" +
+                        "[[segment]]\nname = \"everyone\"\nshare = 0.5\n";
+  auto s = parse_scenario(t, "s.toml", ".",
+                          {"product.Orbit.price=249", "campaign.0.daily_reach=0.05", "simulation.agents=1000",
+                           "network.type=ring", "behavior.repeat_purchase=false", "segment.everyone.share=1"});
+  CHECK(s.products[1].price == 249);
+  CHECK(s.campaigns[0].daily_reach == doctest::Approx(0.05));
+  CHECK(s.simulation.agents == 1000);
+  CHECK(s.network.type == "ring");
+  CHECK_FALSE(s.behavior.repeat_purchase);
+  CHECK(error_of(t, {"product.Orbitt.price=1"}).find("did you mean 'Orbit'") != std::string::npos);
+  CHECK(error_of(t, {"product.Orbit.prise=1"}).find("did you mean 'price'") != std::string::npos);
+  CHECK(error_of(t, {"campaign.2.daily_reach=1"}).find("no campaign '2'") != std::string::npos);
+  CHECK(error_of(t, {"produt.Orbit.price=1"}).find("did you mean 'product'") != std::string::npos);
+  CHECK(error_of(t, {"product.Orbit.price"}).find("key=value") != std::string::npos);
+  CHECK(error_of(t, {"product.Orbit.price=-4"}).find("out of range") != std::string::npos);
+}
+
+TEST_CASE("scenario: extends chains, cycles and missing parents") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "motsim_extends_test";
+  fs::create_directories(dir);
+  auto write = [&](const char* name, const std::string& text) { std::ofstream(dir / name) << text; };
+  write("base.toml", kBase + "[[product]]\nname = \"Orbit\"\nprice = 50\n[[campaign]]\nproduct = \"Nova\"\n");
+  write("mid.toml", "extends = \"base.toml\"\n[[product]]\nname = \"Orbit\"\nquality = 9\n");
+  write("leaf.toml", "extends = \"mid.toml\"\n[[campaign]]\nproduct = \"Orbit\"\n[behavior]\nwom_rate = 0.3\n");
+  const auto s = load_scenario((dir / "leaf.toml").string());
+  REQUIRE(s.products.size() == 2);
+  CHECK(s.products[1].price == 50);    // from base
+  CHECK(s.products[1].quality == 9);   // from mid
+  CHECK(s.campaigns.size() == 2);      // appended
+  CHECK(s.behavior.wom_rate == doctest::Approx(0.3));
+  write("loop1.toml", "extends = \"loop2.toml\"\n");
+  write("loop2.toml", "extends = \"loop1.toml\"\n");
+  try {
+    load_scenario((dir / "loop1.toml").string());
+    FAIL("cycle not detected");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("cycle") != std::string::npos);
+  }
+  write("orphan.toml", "extends = \"nope.toml\"\n");
+  try {
+    load_scenario((dir / "orphan.toml").string());
+    FAIL("missing parent not detected");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("does not exist") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("parameter table: every parameter is documented") {
+  for (const auto& s : sections())
+    for (const auto& f : *s.fields) {
+      CHECK_MESSAGE(f.doc.size() > 10, s.name << "." << f.key);
+      CHECK(f.ptr);
+    }
+  CHECK(parameters_markdown().find("research_prob") != std::string::npos);
+}
