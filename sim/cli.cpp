@@ -14,6 +14,7 @@
 #include "motsim/version.hpp"
 #include "sim/engine.hpp"
 #include "sim/h5io.hpp"
+#include "sim/interrupt.hpp"
 #include "sim/memory.hpp"
 #include "sim/param_table.hpp"
 #include "sim/scenario.hpp"
@@ -25,13 +26,6 @@ namespace motsim {
 namespace {
 
 constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130;
-
-std::atomic<bool> g_stop{false};
-volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int s) {
-  g_signal = s;
-  g_stop.store(true);
-}
 
 const char* kUsage =
     "motsim " "- the Moments-of-Truth consumer journey simulator\n\n"
@@ -144,19 +138,18 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   const int threads = vm["threads"].as<int>();
   if (threads < 0 || threads > 1024) throw InputError("--threads " + std::to_string(threads) + ": error: expected 0 (every core) to 1024");
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_interrupt_handlers();
   if (!quiet)
     std::fprintf(stderr, "motsim %s: %s, %lld agents, %lld days, seed %lld\n", kVersion, path.c_str(),
                  static_cast<long long>(sc.simulation.agents), static_cast<long long>(sc.simulation.days),
                  static_cast<long long>(sc.simulation.seed));
   Simulation sim(sc, threads);
   Progress progress{quiet, static_cast<bool>(::isatty(STDERR_FILENO))};
-  sim.run(std::ref(progress), vm.count("profile") > 0, &g_stop);
+  sim.run(std::ref(progress), vm.count("profile") > 0, &stop_flag());
   const Results& r = sim.results();
-  if (g_stop.load()) {
+  if (stop_requested()) {
     std::fprintf(stderr, "motsim: interrupted by signal %d at day %d of %d; no results written, %s %s\n",
-                 static_cast<int>(g_signal), r.days_done, r.days, out.c_str(),
+                 interrupt_signal(), r.days_done, r.days, out.c_str(),
                  fs::exists(out) ? "left as it was" : "not created");
     return kInterrupted;
   }

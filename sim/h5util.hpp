@@ -1,0 +1,47 @@
+#pragma once
+// Small RAII helpers over the HDF5 C API, shared by every writer and reader of motsim files
+// (runs, compares, sweeps). Include only from .cpp files: it pulls in hdf5.h.
+#include <hdf5.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace motsim::h5 {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Owns an HDF5 identifier and closes it with the matching function.
+struct Handle {
+  hid_t id = -1;
+  herr_t (*closer)(hid_t) = nullptr;
+  Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
+  Handle(Handle&& o) noexcept : id(o.id), closer(o.closer) { o.id = -1; }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (id >= 0 && closer) closer(id);
+  }
+  operator hid_t() const { return id; }
+};
+
+hid_t check(hid_t id, const std::string& what);    // throws Error when id < 0
+void check(herr_t e, const std::string& what, int);  // throws Error when e < 0
+Handle group(hid_t parent, const char* name);
+Handle vlen_string_type();
+void attr_string(hid_t obj, const char* name, const std::string& value);
+void attr_int(hid_t obj, const char* name, long long value);
+// A chunked, shuffled and deflated dataset of any rank (first axis extendable).
+void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, const std::vector<hsize_t>& dims,
+             const void* data, const char* description = nullptr);
+// A 1-D dataset of variable-length UTF-8 strings.
+void strings(hid_t parent, const char* name, const std::vector<std::string>& v);
+// Flushes and closes, reporting a failure (a full disk) as Error.
+void close_file(Handle& file, const std::string& what);
+// Turns off the HDF5 library's own error printing (messages are ours).
+void silence_errors();
+
+}  // namespace motsim::h5
