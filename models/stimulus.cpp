@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/journey.hpp"
+#include "models/wom.hpp"
 
 namespace motsim::stage {
 
@@ -103,42 +104,6 @@ void sample_wom_mean_field(BlockContext& c) {
   }
 }
 
-// Word of mouth on a graph: P(hear of k) = wom_rate x susceptibility x (positive owners of k
-// among neighbours / degree), read from yesterday's shared state.
-void sample_wom_graph(BlockContext& c) {
-  const auto& w = c.w;
-  const auto& p = w.pop;
-  const auto& b = w.sc.behavior;
-  const std::uint8_t thr = static_cast<std::uint8_t>(std::ceil(b.wom_threshold * 10.0 - 1e-9));
-  std::int64_t hits[64];
-  for (std::uint32_t i = c.begin; i < c.end; ++i) {
-    const std::uint64_t deg = w.net.degree(i);
-    if (deg == 0) continue;
-    // Skip agents word of mouth cannot change: aware of everything and not able to start a need.
-    bool all_aware = true;
-    const std::uint8_t* f = &p.pflags[static_cast<std::size_t>(i) * w.K];
-    for (int k = 0; k < w.K; ++k) all_aware &= (f[k] & kAware) != 0;
-    if (all_aware && !(b.wom_trigger > 0 && can_trigger_need(w, i))) continue;
-    std::fill(hits, hits + w.K, 0);
-    bool any = false;
-    for (std::uint64_t e = w.net.offsets[i]; e < w.net.offsets[i + 1]; ++e) {
-      const std::uint32_t j = w.net.neighbors[e];
-      if (p.owns[j] && p.exp_score[j] >= thr) {
-        ++hits[p.exp_product[j]];
-        any = true;
-      }
-    }
-    if (!any) continue;
-    const double susc = w.sc.segments[p.segment[i]].wom_susceptibility;
-    Rng r = w.rng(i, c.day, Stream::Wom);
-    for (int k = 0; k < w.K; ++k) {
-      if (!hits[k]) continue;
-      const double prob = b.wom_rate * susc * static_cast<double>(hits[k]) / static_cast<double>(deg);
-      if (r.bernoulli(prob)) c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
-    }
-  }
-}
-
 void apply_events(BlockContext& c) {
   auto& w = c.w;
   auto& p = w.pop;
@@ -183,7 +148,7 @@ void stimulus(BlockContext& c) {
   sample_campaigns(c);
   if (w.sc.behavior.wom_rate > 0) {
     if (w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
-    else if (w.net.kind == Network::Kind::Graph) sample_wom_graph(c);
+    else if (w.net.kind == Network::Kind::Graph) wom::events(c);  // drawn ahead: models/wom.hpp
   }
   apply_events(c);
   // Scheduler pass: only agents whose next event is due do any work today.

@@ -158,7 +158,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   write_results(out, force, r, k, info, &sim.world(), save_agents);
   if (!quiet) {
     std::printf("\n%s\n", format_kpi_table(r, k).c_str());
-    std::printf("wrote %s (%zu reviews); setup %.2fs (network %.2fs), run %.2fs on %d threads\n", out.c_str(),
+    std::printf("wrote %s (%zu reviews); setup %.3fs (network %.3fs), run %.3fs on %d threads\n", out.c_str(),
                 r.reviews.size(), r.setup_seconds, r.network_seconds, r.run_seconds, sim.threads());
   }
   if (vm.count("profile")) {

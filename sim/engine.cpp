@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "models/journey.hpp"
+#include "models/wom.hpp"
 
 namespace motsim {
 
@@ -109,6 +110,7 @@ void Simulation::initialise() {
       }
     }, tbb::simple_partitioner());
   });
+  wom::init(w);
   initial_aware_.assign(w.K, 0);
   for (std::uint32_t b = 0; b < blocks_; ++b)
     for (int k = 0; k < w.K; ++k) initial_aware_[k] += aware[b][k];
@@ -159,19 +161,24 @@ void Simulation::merge_day(std::int32_t day) {
       w.platform.add(rv);
     }
     for (const auto& u : buf.shared) {
-      if (positive(u.agent)) {
-        w.positive_owners[p.exp_product[u.agent]] -= 1;
-        w.positive_score10[p.exp_product[u.agent]] -= p.exp_score[u.agent];
+      const int old_product = p.exp_product[u.agent];
+      const bool was_positive = positive(u.agent);
+      if (was_positive) {
+        w.positive_owners[old_product] -= 1;
+        w.positive_score10[old_product] -= p.exp_score[u.agent];
       }
       p.exp_product[u.agent] = u.product;
       p.exp_score[u.agent] = u.score;
       p.owns[u.agent] = u.owns;
-      if (positive(u.agent)) {
+      const bool is_positive = positive(u.agent);
+      if (is_positive) {
         w.positive_owners[u.product] += 1;
         w.positive_score10[u.product] += u.score;
       }
+      wom::on_shared_change(w, u.agent, old_product, was_positive, u.product, is_positive, wom_dirty_);
     }
   }
+  wom::redraw(w, wom_dirty_, day);
   w.platform.refresh(w.sc.behavior);
   for (int k = 0; k < K; ++k) {
     const std::size_t dk = static_cast<std::size_t>(day) * K + k;

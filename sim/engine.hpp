@@ -34,6 +34,7 @@ class Simulation {
   Results results_;
   std::vector<BlockBuffer> buffers_;
   std::vector<std::int64_t> initial_aware_;
+  std::vector<std::uint32_t> wom_dirty_;
   std::uint32_t blocks_ = 0;
   int threads_ = 1;
   struct Arena;

@@ -23,6 +23,7 @@ enum class Stream : std::uint64_t {
   Smot = 9,
   Tmot = 10,
   Network = 11,
+  WomNext = 12,   // next word-of-mouth day on a graph, drawn ahead
 };
 
 // Entity ids at or above this value denote blocks of agents rather than agents.

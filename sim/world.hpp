@@ -28,6 +28,10 @@ struct World {
   // Yesterday's aggregates (mean field)
   std::vector<std::int64_t> positive_owners;  // owners who remember k positively
   std::vector<std::int64_t> positive_score10;  // sum of their remembered satisfaction x 10
+  // Word of mouth on a graph, event-driven (models/wom.cpp): per agent and product, the number
+  // of neighbours who recommend it (yesterday), and the next day the agent hears one.
+  std::vector<std::uint32_t> wom_pos;   // [agent * K + k]
+  std::vector<std::int32_t> wom_next;   // kNever: nobody around recommends anything
 
   Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
     return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day),
