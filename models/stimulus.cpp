@@ -113,6 +113,13 @@ void apply_events(BlockContext& c) {
   std::size_t idx = 0;
   while (idx < ev.size()) {
     const std::uint32_t i = ev[idx].agent;
+    if (w.retired(i)) {  // it will never decide again: only the counts change
+      for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
+        if (ev[idx].kind == 0) c.count(kExposures, ev[idx].product) += 1;
+        make_aware(c, i, ev[idx].product, ev[idx].kind == 1);
+      }
+      continue;
+    }
     Rng r = w.rng(i, c.day, Stream::Need);
     decay_salience(w, i, c.day);
     for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
@@ -135,7 +142,10 @@ void apply_events(BlockContext& c) {
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
         trigger = b.wom_trigger;
       }
-      if (trigger > 0 && can_trigger_need(w, i) && r.bernoulli(trigger)) start_need(w, i, c.day);
+      if (trigger > 0 && can_trigger_need(w, i) && r.bernoulli(trigger)) {
+        start_need(w, i, c.day);
+        c.buf.decide.push_back(i);
+      }
     }
   }
 }
@@ -146,31 +156,45 @@ void stimulus(BlockContext& c) {
   auto& w = c.w;
   auto& p = w.pop;
   sample_campaigns(c);
-  if (w.sc.behavior.wom_rate > 0) {
-    if (w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
-    else if (w.net.kind == Network::Kind::Graph) wom::events(c);  // drawn ahead: models/wom.hpp
-  }
-  apply_events(c);
-  // Scheduler pass: only agents whose next event is due do any work today.
-  for (std::uint32_t i = c.begin; i < c.end; ++i) {
-    if (p.next_day[i] > c.day) continue;
-    switch (static_cast<Phase>(p.phase[i])) {
-      case Phase::Idle:
-        start_need(w, i, c.day);
-        c.buf.decide.push_back(i);
-        break;
-      case Phase::Need:
-        if (c.day >= p.need_deadline[i]) schedule_next_need(w, i, c.day);  // the need lapsed unmet
-        else c.buf.decide.push_back(i);
-        break;
-      case Phase::Delivery:
-        begin_use(c, i);
-        break;
-      case Phase::Using:
-        c.buf.finish.push_back(i);
-        break;
+  if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
+  // Scheduler pass, only in blocks where some agent may be due: an agent whose next event
+  // lies ahead costs nothing; a block whose agents all wait is not even scanned.
+  std::int32_t wake = kNever;
+  if (w.scan_every_block || w.block_wake.empty() || w.block_wake[c.block] <= c.day) {
+    if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c, wake);
+    for (std::uint32_t i = c.begin; i < c.end; ++i) {
+      if (p.next_day[i] > c.day) {
+        wake = std::min(wake, p.next_day[i]);
+        continue;
+      }
+      switch (static_cast<Phase>(p.phase[i])) {
+        case Phase::Idle:
+          start_need(w, i, c.day);
+          c.buf.decide.push_back(i);
+          break;
+        case Phase::Need:
+          if (c.day >= p.need_deadline[i]) {
+            schedule_next_need(w, i, c.day);  // the need lapsed unmet
+            wake = std::min(wake, p.next_day[i]);
+          } else {
+            c.buf.decide.push_back(i);
+          }
+          break;
+        case Phase::Delivery:
+          begin_use(c, i);
+          if (p.next_day[i] > c.day) wake = std::min(wake, p.next_day[i]);
+          break;
+        case Phase::Using:
+          c.buf.finish.push_back(i);
+          break;
+      }
     }
+  } else {
+    wake = w.block_wake[c.block];
   }
+  c.buf.wake = wake;
+  // Exposures and recommendations; a triggered need joins today's decisions.
+  apply_events(c);
 }
 
 void begin_use(BlockContext& c, std::uint32_t i) {

@@ -1,6 +1,10 @@
 #include "models/wom.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <atomic>
 
 namespace motsim::wom {
 
@@ -8,6 +12,7 @@ void init(World& w) {
   if (w.net.kind != Network::Kind::Graph || w.sc.behavior.wom_rate <= 0) return;
   w.wom_pos.assign(static_cast<std::size_t>(w.pop.n) * w.K, 0);
   w.wom_next.assign(w.pop.n, kNever);
+  w.wom_dirty_flag.assign(w.pop.n, 0);
 }
 
 namespace {
@@ -16,7 +21,7 @@ bool active(const World& w) { return !w.wom_next.empty(); }
 // Daily hazard of hearing a recommendation, and the per-product weights.
 double hazard(const World& w, std::uint32_t i, double* weights) {
   const std::uint64_t deg = w.net.degree(i);
-  if (deg == 0) return 0;
+  if (deg == 0 || w.retired(i)) return 0;
   const double base = w.sc.behavior.wom_rate * w.sc.segments[w.pop.segment[i]].wom_susceptibility /
                       static_cast<double>(deg);
   double h = 0;
@@ -37,33 +42,57 @@ std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double 
 }
 }  // namespace
 
-void on_shared_change(World& w, std::uint32_t i, int old_product, bool old_positive, int new_product,
-                      bool new_positive, std::vector<std::uint32_t>& dirty) {
-  if (!active(w)) return;
-  if (old_positive == new_positive && (!old_positive || old_product == new_product)) return;
-  for (std::uint64_t e = w.net.offsets[i]; e < w.net.offsets[i + 1]; ++e) {
-    const std::uint32_t j = w.net.neighbors[e];
-    if (old_positive) w.wom_pos[static_cast<std::size_t>(j) * w.K + old_product] -= 1;
-    if (new_positive) w.wom_pos[static_cast<std::size_t>(j) * w.K + new_product] += 1;
-    dirty.push_back(j);
-  }
+void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std::uint32_t>& dirty) {
+  if (!active(w) || changes.empty()) return;
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> found;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, changes.size(), 256), [&](auto r) {
+    auto& mine = found.local();
+    for (std::size_t n = r.begin(); n != r.end(); ++n) {
+      const Change& ch = changes[n];
+      if (ch.old_positive == ch.new_positive && (!ch.old_positive || ch.old_product == ch.new_product)) continue;
+      for (std::uint64_t e = w.net.offsets[ch.agent]; e < w.net.offsets[ch.agent + 1]; ++e) {
+        const std::uint32_t j = w.net.neighbors[e];
+        // A retired agent never hears again (retirement is permanent): its counters are not
+        // kept up to date, which saves most of the work late in a diffusion.
+        if (w.retired(j)) continue;
+        const std::size_t base = static_cast<std::size_t>(j) * w.K;
+        if (ch.old_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.old_product]).fetch_sub(1, std::memory_order_relaxed);
+        if (ch.new_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.new_product]).fetch_add(1, std::memory_order_relaxed);
+        if (std::atomic_ref<std::uint8_t>(w.wom_dirty_flag[j]).load(std::memory_order_relaxed)) continue;  // already queued
+        if (std::atomic_ref<std::uint8_t>(w.wom_dirty_flag[j]).exchange(1, std::memory_order_relaxed) == 0) mine.push_back(j);
+      }
+    }
+  });
+  for (auto& v : found) dirty.insert(dirty.end(), v.begin(), v.end());
 }
 
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   if (!active(w) || dirty.empty()) return;
-  std::sort(dirty.begin(), dirty.end());
-  dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
-  double weights[64];
-  for (std::uint32_t j : dirty) w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, dirty.size(), 1024), [&](auto r) {
+    double weights[64];
+    for (std::size_t n = r.begin(); n != r.end(); ++n) {
+      const std::uint32_t j = dirty[n];
+      w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1);
+      w.wom_dirty_flag[j] = 0;
+    }
+  });
+  if (!w.block_wake.empty())
+    for (std::uint32_t j : dirty) {
+      auto& b = w.block_wake[j / kBlockSize];
+      b = std::min(b, w.wom_next[j]);
+    }
   dirty.clear();
 }
 
-void events(BlockContext& c) {
+void events(BlockContext& c, std::int32_t& wake) {
   World& w = c.w;
   if (!active(w)) return;
   double weights[64];
   for (std::uint32_t i = c.begin; i < c.end; ++i) {
-    if (w.wom_next[i] > c.day) continue;
+    if (w.wom_next[i] > c.day) {
+      wake = std::min(wake, w.wom_next[i]);
+      continue;
+    }
     const double h = hazard(w, i, weights);
     if (h > 0) {
       Rng r = w.rng(i, c.day, Stream::Wom);
@@ -75,6 +104,7 @@ void events(BlockContext& c) {
       c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
     }
     w.wom_next[i] = next_day(w, i, c.day, h, 0);
+    wake = std::min(wake, w.wom_next[i]);
   }
 }
 

@@ -15,13 +15,15 @@ namespace motsim::wom {
 
 // Allocates the counters (graph networks only).
 void init(World& w);
-// Called between days for each change of an agent's shared state, in a fixed order:
-// adjusts its neighbours' counters and marks them for a redraw.
-void on_shared_change(World& w, std::uint32_t agent, int old_product, bool old_positive, int new_product,
-                      bool new_positive, std::vector<std::uint32_t>& dirty);
-// Redraws the next word-of-mouth day of the marked agents (after all of a day's changes).
+using Change = WomChange;  // sim/world.hpp
+// Adjusts the neighbours' counters for every change (in parallel: integer counts, so the
+// result does not depend on the order) and collects the agents whose hazard changed.
+void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std::uint32_t>& dirty);
+// Redraws the next word-of-mouth day of the marked agents (after all of a day's changes), in
+// parallel: each draw depends only on (agent, day), never on the order.
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day);
-// Stage part: emits today's word-of-mouth events for the block's agents.
-void events(BlockContext& c);
+// Stage part: emits today's word-of-mouth events for the block's agents and lowers `wake`
+// to the earliest next word-of-mouth day among them.
+void events(BlockContext& c, std::int32_t& wake);
 
 }  // namespace motsim::wom

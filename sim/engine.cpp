@@ -23,6 +23,16 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 constexpr std::int64_t kInitDay = 0xFFFFFFFEll;
 const char* kStageNames[] = {"stimulus", "zmot", "fmot", "smot", "tmot", "merge"};
+
+// The block's next due day: the bound from the scheduler pass, lowered by every agent that
+// was handled today (their next_day was set by the stages).
+void update_wake(BlockContext& c) {
+  std::int32_t wake = c.buf.wake;
+  const auto& next = c.w.pop.next_day;
+  for (std::uint32_t i : c.buf.decide) wake = std::min(wake, next[i]);
+  for (std::uint32_t i : c.buf.finish) wake = std::min(wake, next[i]);
+  c.w.block_wake[c.block] = wake;
+}
 }  // namespace
 
 int World::sample_visible_product(double u) const {
@@ -111,6 +121,7 @@ void Simulation::initialise() {
     }, tbb::simple_partitioner());
   });
   wom::init(w);
+  w.block_wake.assign(blocks_, 0);  // scan every block on the first day
   initial_aware_.assign(w.K, 0);
   for (std::uint32_t b = 0; b < blocks_; ++b)
     for (int k = 0; k < w.K; ++k) initial_aware_[k] += aware[b][k];
@@ -130,6 +141,7 @@ void Simulation::step(std::int32_t day, bool profile) {
           stage::fmot(ctx);
           stage::smot(ctx);
           stage::tmot(ctx);
+          update_wake(ctx);
         } else {
           void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
           for (int s = 0; s < 5; ++s) {
@@ -137,6 +149,7 @@ void Simulation::step(std::int32_t day, bool profile) {
             fns[s](ctx);
             buf.stage_seconds[s] += seconds_since(t);
           }
+          update_wake(ctx);
         }
       }
     }, tbb::simple_partitioner());
@@ -150,6 +163,36 @@ void Simulation::merge_day(std::int32_t day) {
   const int K = w.K;
   const std::uint8_t thr = static_cast<std::uint8_t>(std::ceil(w.sc.behavior.wom_threshold * 10.0 - 1e-9));
   auto positive = [&](std::uint32_t i) { return p.owns[i] && p.exp_product[i] >= 0 && p.exp_score[i] >= thr; };
+  // Shared state becomes visible: each block applies its own agents' changes (in parallel,
+  // an agent belongs to one block) and keeps integer deltas, summed below in block order.
+  arena_->arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
+      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+        BlockBuffer& buf = buffers_[b];
+        buf.positive_delta.assign(K, 0);
+        buf.score10_delta.assign(K, 0);
+        buf.wom_changes.clear();
+        for (const auto& u : buf.shared) {
+          const int old_product = p.exp_product[u.agent];
+          const bool was_positive = positive(u.agent);
+          if (was_positive) {
+            buf.positive_delta[old_product] -= 1;
+            buf.score10_delta[old_product] -= p.exp_score[u.agent];
+          }
+          p.exp_product[u.agent] = u.product;
+          p.exp_score[u.agent] = u.score;
+          p.owns[u.agent] = u.owns;
+          const bool is_positive = positive(u.agent);
+          if (is_positive) {
+            buf.positive_delta[u.product] += 1;
+            buf.score10_delta[u.product] += u.score;
+          }
+          if (!w.wom_next.empty() && (was_positive || is_positive))
+            buf.wom_changes.push_back({u.agent, static_cast<std::int8_t>(old_product), u.product, was_positive, is_positive});
+        }
+      }
+    }, tbb::simple_partitioner());
+  });
   for (std::uint32_t b = 0; b < blocks_; ++b) {
     const BlockBuffer& buf = buffers_[b];
     for (int c = 0; c < kNumCounts; ++c)
@@ -160,25 +203,17 @@ void Simulation::merge_day(std::int32_t day) {
       r.reviews.push_back(rv);
       w.platform.add(rv);
     }
-    for (const auto& u : buf.shared) {
-      const int old_product = p.exp_product[u.agent];
-      const bool was_positive = positive(u.agent);
-      if (was_positive) {
-        w.positive_owners[old_product] -= 1;
-        w.positive_score10[old_product] -= p.exp_score[u.agent];
-      }
-      p.exp_product[u.agent] = u.product;
-      p.exp_score[u.agent] = u.score;
-      p.owns[u.agent] = u.owns;
-      const bool is_positive = positive(u.agent);
-      if (is_positive) {
-        w.positive_owners[u.product] += 1;
-        w.positive_score10[u.product] += u.score;
-      }
-      wom::on_shared_change(w, u.agent, old_product, was_positive, u.product, is_positive, wom_dirty_);
+    for (int k = 0; k < K; ++k) {
+      w.positive_owners[k] += buf.positive_delta[k];
+      w.positive_score10[k] += buf.score10_delta[k];
     }
+    wom_changes_.insert(wom_changes_.end(), buf.wom_changes.begin(), buf.wom_changes.end());
   }
-  wom::redraw(w, wom_dirty_, day);
+  arena_->arena.execute([&] {
+    wom::apply_changes(w, wom_changes_, wom_dirty_);
+    wom::redraw(w, wom_dirty_, day);
+  });
+  wom_changes_.clear();
   w.platform.refresh(w.sc.behavior);
   for (int k = 0; k < K; ++k) {
     const std::size_t dk = static_cast<std::size_t>(day) * K + k;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 
+#include "models/wom.hpp"
 #include "sim/results.hpp"
 #include "sim/world.hpp"
 
@@ -35,6 +36,7 @@ class Simulation {
   std::vector<BlockBuffer> buffers_;
   std::vector<std::int64_t> initial_aware_;
   std::vector<std::uint32_t> wom_dirty_;
+  std::vector<wom::Change> wom_changes_;
   std::uint32_t blocks_ = 0;
   int threads_ = 1;
   struct Arena;

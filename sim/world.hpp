@@ -33,6 +33,18 @@ struct World {
   std::vector<std::uint32_t> wom_pos;   // [agent * K + k]
   std::vector<std::int32_t> wom_next;   // kNever: nobody around recommends anything
 
+  // Scheduling: per block, a lower bound of the next day any of its agents is due (its
+  // next_day or wom_next). Blocks whose bound lies ahead are not scanned at all.
+  std::vector<std::int32_t> block_wake;
+  bool scan_every_block = false;  // testing: disable block skipping (results must not change)
+  std::vector<std::uint8_t> wom_dirty_flag;  // per agent, set while queued for a redraw
+
+  // An agent that can never decide again (repeat_purchase = false and already bought):
+  // what it hears or sees changes nothing, so it is skipped.
+  bool retired(std::uint32_t i) const {
+    return !sc.behavior.repeat_purchase && (pop.flags[i] & kEverBought);
+  }
+
   Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
     return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day),
                static_cast<std::uint64_t>(s) + 16 * sub);
@@ -40,6 +52,12 @@ struct World {
   int sample_visible_product(double u) const;
 };
 
+// A change of an agent's recommendation between days (see models/wom.hpp).
+struct WomChange {
+  std::uint32_t agent;
+  std::int8_t old_product, new_product;
+  bool old_positive, new_positive;
+};
 struct Event {
   std::uint32_t agent;
   std::uint8_t kind;  // 0 exposure, 1 word of mouth
@@ -59,6 +77,10 @@ struct BlockBuffer {
   std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)
   std::vector<double> episodes;       // scratch
   std::array<double, 6> stage_seconds{};
+  std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
+  // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.
+  std::vector<std::int64_t> positive_delta, score10_delta;
+  std::vector<WomChange> wom_changes;
 
   void reset(int K) {
     counts.assign(static_cast<std::size_t>(kNumCounts) * K, 0);
