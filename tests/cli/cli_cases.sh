@@ -109,6 +109,12 @@ case_threads_identical() {
   done
 }
 case_plain_progress() { small ""; expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5"; grep -q "day 10/10 (100%)" "$T/err" || fail "no plain progress lines"; }
+case_tty_progress() {
+  small ""
+  command -v script >/dev/null || { echo "SKIP: no 'script' command to fake a terminal"; return 0; }
+  script -q -e -c "$M run $T/s.toml --days 30 --out $T/r.h5" /dev/null > "$T/tty" 2>&1 || fail "run under a terminal failed"
+  tr '\r' '\n' < "$T/tty" | grep -qE '^\[#+ *\] day 30/30 100%' || { cat "$T/tty" >&2; fail "no progress bar on a terminal"; }
+}
 case_interrupt() {
   small ""
   "$M" run "$T/s.toml" --agents 300000 --days 36500 --out "$T/r.h5" --quiet 2>"$T/err" & local pid=$!
