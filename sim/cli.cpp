@@ -133,6 +133,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   const bool force = vm.count("force") > 0, quiet = vm.count("quiet") > 0, save_agents = vm.count("save-agents") > 0;
   std::string out = vm.count("out") ? vm["out"].as<std::string>()
                                     : (fs::path("results") / fs::path(path).stem()).string() + ".h5";
+  if (!vm.count("out")) {
+    std::error_code ec;
+    fs::create_directories("results", ec);  // the default place; an explicit --out must exist
+  }
   check_output_path(out, force);
   check_memory(sc, save_agents);
   const int threads = vm["threads"].as<int>();
