@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -113,20 +114,28 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   Network net;
   net.kind = Network::Kind::Graph;
   net.nodes = nodes;
+  // Degrees and row fill in parallel with atomic counters: the order inside a row depends on
+  // scheduling, but every row is sorted below, so the result does not.
   std::vector<std::uint64_t> count(static_cast<std::size_t>(nodes) + 1, 0);
-  for (auto [a, b] : edges)
-    if (a != b) {
-      ++count[a + 1];
-      ++count[b + 1];
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 1 << 16), [&](auto r) {
+    for (std::size_t e = r.begin(); e != r.end(); ++e) {
+      const auto [a, b] = edges[e];
+      if (a == b) continue;
+      std::atomic_ref<std::uint64_t>(count[a + 1]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref<std::uint64_t>(count[b + 1]).fetch_add(1, std::memory_order_relaxed);
     }
+  });
   for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
   std::vector<std::uint32_t> adj(count.back());
   std::vector<std::uint64_t> fill(count.begin(), count.end() - 1);
-  for (auto [a, b] : edges)
-    if (a != b) {
-      adj[fill[a]++] = b;
-      adj[fill[b]++] = a;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 1 << 16), [&](auto r) {
+    for (std::size_t e = r.begin(); e != r.end(); ++e) {
+      const auto [a, b] = edges[e];
+      if (a == b) continue;
+      adj[std::atomic_ref<std::uint64_t>(fill[a]).fetch_add(1, std::memory_order_relaxed)] = b;
+      adj[std::atomic_ref<std::uint64_t>(fill[b]).fetch_add(1, std::memory_order_relaxed)] = a;
     }
+  });
   // Sort and deduplicate each row in parallel, then compact.
   std::vector<std::uint64_t> unique_len(nodes);
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes, 4096), [&](auto r) {
