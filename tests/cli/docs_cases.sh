@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Documentation kept in step with the code. Usage: docs_cases.sh CASE MOTSIM SOURCE_DIR
+set -uo pipefail
+CASE="$1"; M="$2"; SRC="$3"
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+case_parameters_current() {
+  "$M" params > "$T/params.md" || fail "motsim params failed"
+  diff -u "$SRC/docs/parameters.md" "$T/params.md" >&2 ||
+    fail "docs/parameters.md is out of date: regenerate it with build/motsim params > docs/parameters.md"
+}
+case_schema_complete() {
+  "$M" run "$SRC/scenarios/baseline.toml" --agents 3000 --days 30 --save-agents --out "$T/r.h5" --quiet || fail "run failed"
+  local missing=0
+  for obj in $(h5ls -r "$T/r.h5" | awk '$1 != "/" {print $1}'); do
+    local name="${obj##*/}"
+    grep -q "\`$name\`\|$obj" "$SRC/docs/hdf5-schema.md" || { echo "not in docs/hdf5-schema.md: $obj" >&2; missing=1; }
+  done
+  for attr in format motsim_version scenario scenario_path command_line created seed replicate agents days; do
+    grep -q "\`$attr\`" "$SRC/docs/hdf5-schema.md" || { echo "root attribute not documented: $attr" >&2; missing=1; }
+  done
+  [ $missing -eq 0 ] || fail "docs/hdf5-schema.md misses objects the writer produces"
+}
+
+declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
+"case_$CASE"
+echo "PASS $CASE"
