@@ -51,10 +51,11 @@ void fmot(BlockContext& c) {
       const int k = set[j];
       const auto& prod = w.sc.products[k];
       c.count(kConsidered, k) += 1;
-      // V_k = b_q belief - b_p price + b_r (rating - 3) g(count) + b_l loyal - b_i (1 - info)
+      // V_k = b_q belief - b_p price + (b_r (rating - 3) + b_v) g(count) + b_l loyal - b_i (1 - info)
       const double cnt = static_cast<double>(w.platform.count[k]);
-      const double rating = cnt > 0 ? (w.platform.displayed_mean[k] - 3.0) * model::count_weight(cnt, b.rating_count_weight_half) : 0.0;
-      v[j] = seg.quality_weight * p.belief[base + k] - p.price_sens[i] * prod.price + seg.rating_weight * rating +
+      const double g = model::count_weight(cnt, b.rating_count_weight_half);
+      const double reviews = cnt > 0 ? (seg.rating_weight * (w.platform.displayed_mean[k] - 3.0) + seg.review_volume_weight) * g : 0.0;
+      v[j] = seg.quality_weight * p.belief[base + k] - p.price_sens[i] * prod.price + reviews +
              (p.loyal[i] == k ? b.loyalty_weight : 0.0) - b.info_weight * (1.0 - prod.info_completeness);
     }
     Rng r = w.rng(i, c.day, Stream::Fmot);

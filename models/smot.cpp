@@ -8,14 +8,17 @@ namespace motsim::stage {
 namespace {
 
 // An incident: the customer may contact customer service, which resolves it with the
-// product's service quality. Returns the episode's experienced value.
-double incident(BlockContext& c, int k, Rng& r) {
+// product's service quality. Returns the episode's experienced value; `resolved` tells
+// whether the problem is gone.
+double incident(BlockContext& c, int k, Rng& r, bool& resolved) {
   const auto& b = c.w.sc.behavior;
+  resolved = false;
   c.count(kIncidents, k) += 1;
   if (!r.bernoulli(b.service_contact_prob)) return b.incident_value;
   c.count(kComplaints, k) += 1;
   if (!r.bernoulli(c.w.sc.products[k].service_quality)) return b.incident_value;
   c.count(kRecoveries, k) += 1;
+  resolved = true;
   return b.recovery_value;
 }
 
@@ -32,18 +35,23 @@ void smot(BlockContext& c) {
     Rng r = w.rng(i, c.day, Stream::Smot);
     x.clear();
     // Incidents at the start: a delivery problem, a missing accessory.
-    if (p.flags[i] & kDeliveryProblem) x.push_back(incident(c, k, r));
-    if (r.bernoulli(prod.missing_accessory_prob)) x.push_back(incident(c, k, r));
+    bool resolved;
+    if (p.flags[i] & kDeliveryProblem) x.push_back(incident(c, k, r, resolved));
+    if (r.bernoulli(prod.missing_accessory_prob)) x.push_back(incident(c, k, r, resolved));
     const int episodes = static_cast<int>(b.experience_episodes);
     const int defect_at = r.bernoulli(prod.defect_prob) ? static_cast<int>(r.below(episodes)) : -1;
+    bool broken = false;  // an unresolved defect: the product no longer works
     for (int e = 0; e < episodes; ++e) {
       if (e == defect_at) {
-        x.push_back(incident(c, k, r));
+        x.push_back(incident(c, k, r, resolved));
+        broken = !resolved;
         continue;
       }
       const double perf = r.normal(prod.quality, prod.quality_sd);
-      x.push_back(model::experienced_value(perf, p.expectation[i], b.disconfirmation));
+      x.push_back(broken ? b.incident_value : model::experienced_value(perf, p.expectation[i], b.disconfirmation));
     }
+    // An after-sales follow-up closes the experience: the end the remembering self keeps.
+    if (prod.follow_up_value >= 0) x.push_back(prod.follow_up_value);
     const auto pe = model::peak_end(x.data(), static_cast<int>(x.size()), b.neutral);
     const double R = pe.remembered;
     c.count(kExperiences, k) += 1;
@@ -51,6 +59,8 @@ void smot(BlockContext& c) {
     c.buf.sum(kExperiencedSum, k, w.K) += pe.mean;
     if (R >= b.satisfied_threshold) c.count(kSatisfied, k) += 1;
     if (R < b.dissatisfied_threshold) c.count(kDissatisfied, k) += 1;
+    // The stars this buyer would give if every buyer rated (Hu, Pavlou & Zhang 2009).
+    c.buf.experience_stars[static_cast<std::size_t>(k) * 5 + model::stars_from_score(R, b.star_cuts) - 1] += 1;
     if (R >= 9.0) c.count(kPromoters, k) += 1;  // NPS: 9-10 promote, 0-6 detract
     if (R < 7.0) c.count(kDetractors, k) += 1;
 

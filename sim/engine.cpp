@@ -199,6 +199,8 @@ void Simulation::merge_day(std::int32_t day) {
       for (int k = 0; k < K; ++k) r.count(static_cast<Count>(c), day, k) += buf.counts[static_cast<std::size_t>(c) * K + k];
     for (int s = 0; s < kNumSums; ++s)
       for (int k = 0; k < K; ++k) r.sum(static_cast<Sum>(s), day, k) += buf.sums[static_cast<std::size_t>(s) * K + k];
+    for (std::size_t j = 0; j < buf.experience_stars.size(); ++j)
+      r.experience_stars[static_cast<std::size_t>(day) * K * 5 + j] += buf.experience_stars[j];
     for (const auto& rv : buf.reviews) {
       r.reviews.push_back(rv);
       w.platform.add(rv);

@@ -64,6 +64,9 @@ void write_timeseries(hid_t file, const Results& r) {
   dataset(ts, "rating_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.rating_count.data(), "reviews displayed");
   dataset(ts, "rating_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.rating_hist.data(),
           "displayed reviews by stars (1..5) at the end of the day");
+  dataset(ts, "experience_stars", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.experience_stars.data(),
+          "experiences completed that day by the stars their remembered satisfaction maps to (1..5), "
+          "before self-selection and herding: the ratings every buyer would give");
 }
 
 void write_reviews(hid_t file, const Results& r) {

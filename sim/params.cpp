@@ -85,6 +85,10 @@ const std::vector<FieldDesc>& segment_fields() {
       field("rating_weight", &Segment::rating_weight, 0, 100,
             "b_r, utility per displayed star above 3 at many reviews; calibrated to Spiegel "
             "2017 (5 reviews vs none: about +270% purchase likelihood)"),
+      field("review_volume_weight", &Segment::review_volume_weight, 0, 100,
+            "b_v, utility of a product having reviews at all, times g(count): social proof that "
+            "saturates with the first reviews; calibrated to Spiegel 2017 (5 reviews vs none: "
+            "about +270% purchase likelihood)"),
       field("wom_susceptibility", &Segment::wom_susceptibility, 0, 100,
             "multiplier of behavior.wom_rate for this segment"),
       field("review_propensity", &Segment::review_propensity, 0, 1,
@@ -127,6 +131,10 @@ const std::vector<FieldDesc>& product_fields() {
       field("delivery_days", &Product::delivery_days, 0, 365, "days from order to use"),
       field("initial_ratings", &Product::initial_ratings, 0, 1e9,
             "reviews shown on day 0, as counts of 1..5 stars"),
+      field("follow_up_value", &Product::follow_up_value, -1, 10,
+            "experienced value (0-10) of an after-sales follow-up that ends the experience (a "
+            "call, a gift, a loan car returned): a milder ending the peak-end rule remembers "
+            "(Kahneman et al. 1993); -1: no follow-up"),
   };
   return f;
 }

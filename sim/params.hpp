@@ -32,7 +32,8 @@ struct Segment {
   double price_sensitivity = 0.01;    // utility per currency unit
   double price_sensitivity_sd = 0.3;  // log-normal dispersion between agents
   double quality_weight = 0.8;        // utility per quality point (0-10 scale)
-  double rating_weight = 1.2;         // utility per star above 3, at full review count
+  double rating_weight = 0.1;         // utility per star above 3, at full review count
+  double review_volume_weight = 1.8;  // utility of having reviews at all (social proof), saturating
   double wom_susceptibility = 1.0;    // multiplies behavior.wom_rate
   double review_propensity = 0.03;    // base probability to post (1.5-10% of buyers post)
   double need_interval_days = 365;    // mean days between category needs (0 = never)
@@ -57,6 +58,7 @@ struct Product {
   double initial_awareness = 0.2;
   double delivery_days = 2;
   std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};  // reviews shown at day 0
+  double follow_up_value = -1;      // value of an after-sales follow-up ending the experience (< 0: none)
 };
 
 struct Campaign {
@@ -86,7 +88,7 @@ struct BehaviorParams {
   double share_reviews = 0.5;       // shares of the sources consulted
   double share_brand = 0.3;
   double share_neighbors = 0.2;
-  double review_precision = 2.0;    // belief weight of a fully informative review page
+  double review_precision = 0.15;   // belief weight of a fully informative review page
   double review_count_half = 5.0;   // review count at which a page is half informative
   double answered_weight = 0.5;     // weight of an answered negative review
   double content_precision = 0.3;   // belief weight of a complete brand page
@@ -122,7 +124,7 @@ struct BehaviorParams {
   double review_extremity = 3.0;    // a: posting grows with |R - neutral|^gamma
   double review_gamma = 2.0;
   std::array<double, 4> star_cuts{3.0, 5.0, 6.5, 8.0};
-  double herding_positive = 0.25;   // rating shift per star of displayed mean above 3
+  double herding_positive = 0.5;    // rating shift per star of displayed mean above 3
   double herding_negative = 0.0;    // negative herding is corrected (Muchnik et al. 2013)
 };
 

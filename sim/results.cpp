@@ -18,6 +18,7 @@ void Results::init(int d, int k, std::uint32_t n) {
   rating_mean.assign(dk, 0.0);
   rating_count.assign(dk, 0);
   rating_hist.assign(dk * 5, 0);
+  experience_stars.assign(dk * 5, 0);
   reviews.clear();
 }
 

@@ -23,6 +23,7 @@ struct Results {
   std::vector<double> rating_mean;       // [day][k], displayed at the end of the day
   std::vector<std::int64_t> rating_count;
   std::vector<std::int64_t> rating_hist; // [day][k][5], displayed histogram
+  std::vector<std::int64_t> experience_stars;  // [day][k][5], stars of every experience (no self-selection, no herding)
   std::vector<ReviewRecord> reviews;
   // Timing (not part of the results proper)
   std::vector<std::string> stage_names;

@@ -461,6 +461,12 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     if (!name.empty()) chain.push_back(fs::weakly_canonical(name, ec).string());
   }
   toml::table t = load_resolved(text, name, base_dir, chain);
+  if (!t.contains("segment")) {
+    // One default segment, named so that --set segment.everyone.KEY=... can address it.
+    toml::array segs;
+    segs.push_back(toml::table{{"name", "everyone"}});
+    t.insert("segment", segs);
+  }
   for (const auto& a : sets) apply_set(t, a);
 
   Scenario s;
@@ -485,10 +491,6 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
                                       : static_cast<void*>(&s.behavior);
       c.convert(*v.as_table(), *sec->fields, obj, key);
     }
-  }
-  if (s.segments.empty()) {
-    s.segments.push_back(Segment{});
-    s.segments[0].name = "everyone";
   }
   validate(s, c);
   return s;

@@ -69,6 +69,7 @@ struct Event {
 struct BlockBuffer {
   std::vector<std::int64_t> counts;  // [kNumCounts * K]
   std::vector<double> sums;          // [kNumSums * K]
+  std::vector<std::int64_t> experience_stars;  // [K * 5]: stars every buyer's R maps to
   std::vector<ReviewRecord> reviews;
   std::vector<SharedUpdate> shared;
   std::vector<Event> events;
@@ -85,6 +86,7 @@ struct BlockBuffer {
   void reset(int K) {
     counts.assign(static_cast<std::size_t>(kNumCounts) * K, 0);
     sums.assign(static_cast<std::size_t>(kNumSums) * K, 0.0);
+    experience_stars.assign(static_cast<std::size_t>(K) * 5, 0);
     reviews.clear();
     shared.clear();
     events.clear();

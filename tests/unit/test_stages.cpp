@@ -229,7 +229,7 @@ TEST_CASE("tmot: brands answer only negative reviews, at their response rate") {
   CHECK(s1.results().total(kAnswered, 0) == negative);
 }
 
-TEST_CASE("tmot: posting grows with the base propensity; reviews are visible the next day") {
+TEST_CASE("tmot: posting grows with the base propensity, reviews are visible the next day") {
   auto sc = scenario(std::string(kOne) + "[[segment]]\nname = \"all\"\nreview_propensity = 0.02\n", 20000, 120);
   const auto low = run(sc);
   sc.segments[0].review_propensity = 0.2;
