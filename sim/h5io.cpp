@@ -3,6 +3,7 @@
 #include "sim/h5util.hpp"
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -182,25 +183,6 @@ void write_results(const std::string& path, bool force, const Results& r, const 
 }
 
 namespace {
-std::string read_attr_string(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return "";
-  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  Handle t(H5Aget_type(a), H5Tclose);
-  if (H5Tget_class(t) != H5T_STRING) return "";
-  if (H5Tis_variable_str(t) > 0) {
-    Handle mt = vlen_string_type();
-    char* s = nullptr;
-    if (H5Aread(a, mt, &s) < 0 || !s) return "";
-    std::string out(s);
-    H5free_memory(s);
-    return out;
-  }
-  const std::size_t n = H5Tget_size(t);
-  std::string out(n, '\0');
-  Handle mt(H5Tcopy(t), H5Tclose);
-  if (H5Aread(a, mt, out.data()) < 0) return "";
-  return out.substr(0, out.find('\0'));
-}
 long long read_attr_int(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return -1;
   Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
@@ -233,9 +215,50 @@ std::string describe_results(const std::string& path) {
   const std::string fmt = read_attr_string(file, "format");
   if (fmt.rfind("motsim-", 0) != 0) throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");
   o << path << "\n  format " << fmt << ", motsim " << read_attr_string(file, "motsim_version") << ", created "
-    << read_attr_string(file, "created") << "\n  scenario " << read_attr_string(file, "scenario_path") << ", seed "
-    << read_attr_int(file, "seed") << ", replicate " << read_attr_int(file, "replicate") << ", " << read_attr_int(file, "agents")
-    << " agents, " << read_attr_int(file, "days") << " days\n";
+    << read_attr_string(file, "created") << "\n";
+  if (fmt == "motsim-run-1")
+    o << "  scenario " << read_attr_string(file, "scenario_path") << ", seed " << read_attr_int(file, "seed")
+      << ", replicate " << read_attr_int(file, "replicate") << ", " << read_attr_int(file, "agents") << " agents, "
+      << read_attr_int(file, "days") << " days\n";
+  else
+    o << "  seed " << read_attr_int(file, "seed") << ", " << read_attr_int(file, "days") << " days\n";
+  if (fmt == "motsim-compare-1") {
+    try {
+      const auto scen = h5::read_strings(file, "/scenarios/name");
+      const auto kn = h5::read_strings(file, "/kpis/name");
+      auto products = h5::read_strings(file, "/products/name");
+      std::vector<hsize_t> dims;
+      const auto mean = h5::read_doubles(file, "/kpis/mean", dims);
+      const auto ci = h5::read_doubles(file, "/kpis/ci95", dims);
+      const std::size_t S = scen.size(), J = kn.size(), K1 = products.size() + 1;
+      if (mean.size() != S * J * K1 || ci.size() != mean.size()) throw h5::Error("/kpis/mean has an unexpected shape");
+      o << "  compare of " << S << " scenarios x " << read_attr_int(file, "replicates")
+        << " replicates; all products, mean +- 95% CI:\n\n";
+      char line[256];
+      std::snprintf(line, sizeof line, "  %-24s", "scenario");
+      o << line;
+      for (const char* k : {"units", "net_revenue", "refunds", "lost_customers"}) {
+        std::snprintf(line, sizeof line, "%24s", k);
+        o << line;
+      }
+      o << '\n';
+      for (std::size_t sc = 0; sc < S; ++sc) {
+        std::snprintf(line, sizeof line, "  %-24s", scen[sc].c_str());
+        o << line;
+        for (const char* k : {"units", "net_revenue", "refunds", "lost_customers"}) {
+          const auto j = static_cast<std::size_t>(std::find(kn.begin(), kn.end(), k) - kn.begin());
+          if (j >= J) throw h5::Error(std::string("no KPI ") + k);
+          const std::size_t i = (sc * J + j) * K1 + (K1 - 1);
+          std::snprintf(line, sizeof line, "%24s", (std::to_string(std::llround(mean[i])) + " +- " + std::to_string(std::llround(ci[i]))).c_str());
+          o << line;
+        }
+        o << '\n';
+      }
+    } catch (const h5::Error& e) {
+      throw InputError(path + ": error: " + e.what() + " (truncated or corrupt compare file?)");
+    }
+    return o.str();
+  }
   if (fmt != "motsim-run-1") return o.str();
   // Product names
   std::vector<std::string> names;

@@ -85,4 +85,93 @@ const Quiet quiet_hdf5;
 
 void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+bool exists(hid_t file, const std::string& path) {
+  // Check each level: H5Lexists fails on a missing intermediate group.
+  std::string partial;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    const std::size_t next = path.find('/', pos + 1);
+    partial = path.substr(0, next);
+    if (!partial.empty() && partial != "/" && H5Lexists(file, partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    pos = next;
+  }
+  return H5Oexists_by_name(file, path.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> members(hid_t file, const std::string& path) {
+  if (!exists(file, path)) throw Error("no group " + path);
+  Handle g(H5Gopen2(file, path.c_str(), H5P_DEFAULT), H5Gclose);
+  if (g < 0) throw Error(path + " is not a group");
+  H5G_info_t info;
+  if (H5Gget_info(g, &info) < 0) throw Error("cannot list " + path);
+  std::vector<std::string> out;
+  for (hsize_t i = 0; i < info.nlinks && i < 100000; ++i) {
+    const ssize_t n = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (n < 0 || n > 4096) throw Error("cannot list " + path);
+    std::string name(static_cast<std::size_t>(n), '\0');
+    H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), static_cast<std::size_t>(n) + 1, H5P_DEFAULT);
+    out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> read_strings(hid_t file, const std::string& path) {
+  if (!exists(file, path)) throw Error("no dataset " + path);
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (ds < 0) throw Error("cannot open " + path);
+  Handle sp(H5Dget_space(ds), H5Sclose);
+  Handle ft(H5Dget_type(ds), H5Tclose);
+  if (H5Sget_simple_extent_ndims(sp) != 1 || H5Tget_class(ft) != H5T_STRING || H5Tis_variable_str(ft) <= 0)
+    throw Error(path + " is not a list of strings");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  if (n > 1000000) throw Error(path + " is implausibly long");
+  std::vector<char*> p(n, nullptr);
+  Handle t = vlen_string_type();
+  if (n && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0) throw Error("cannot read " + path);
+  std::vector<std::string> out;
+  for (char* c : p) {
+    out.emplace_back(c ? c : "");
+    if (c) H5free_memory(c);
+  }
+  return out;
+}
+
+std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims, hsize_t max_elements) {
+  if (!exists(file, path)) throw Error("no dataset " + path);
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (ds < 0) throw Error("cannot open " + path);
+  Handle ft(H5Dget_type(ds), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(ft);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error(path + " is not numeric");
+  Handle sp(H5Dget_space(ds), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(sp);
+  if (rank < 0 || rank > 8) throw Error(path + " has an unexpected rank");
+  dims.assign(static_cast<std::size_t>(rank), 0);
+  H5Sget_simple_extent_dims(sp, dims.data(), nullptr);
+  hsize_t n = 1;
+  for (hsize_t d : dims) {
+    if (d != 0 && n > max_elements / d) throw Error(path + " is too large");
+    n *= d;
+  }
+  if (n > max_elements) throw Error(path + " is too large");
+  std::vector<double> v(n);
+  if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw Error("cannot read " + path + " (truncated or corrupt file?)");
+  return v;
+}
+
+std::string read_attr_string(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Handle t(H5Aget_type(a), H5Tclose);
+  if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) return "";
+  Handle mt = vlen_string_type();
+  char* s = nullptr;
+  if (H5Aread(a, mt, &s) < 0 || !s) return "";
+  std::string out(s);
+  H5free_memory(s);
+  return out;
+}
+
 }  // namespace motsim::h5

@@ -44,4 +44,13 @@ void close_file(Handle& file, const std::string& what);
 // Turns off the HDF5 library's own error printing (messages are ours).
 void silence_errors();
 
+// Reading (throw Error with the object's path when something is missing or malformed).
+bool exists(hid_t file, const std::string& path);
+std::vector<std::string> members(hid_t file, const std::string& group);  // sorted names
+std::vector<std::string> read_strings(hid_t file, const std::string& path);
+// Any numeric dataset as doubles; `dims` receives its shape. At most `max_elements`.
+std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
+                                 hsize_t max_elements = hsize_t(1) << 31);
+std::string read_attr_string(hid_t obj, const char* name);  // "" when absent
+
 }  // namespace motsim::h5

@@ -1,0 +1,345 @@
+#include "sim/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "motsim/version.hpp"
+#include "sim/engine.hpp"
+#include "sim/h5io.hpp"
+#include "sim/h5util.hpp"
+#include "sim/interrupt.hpp"
+#include "sim/memory.hpp"
+#include "sim/scenario.hpp"
+#include "sim/stats.hpp"
+
+namespace fs = std::filesystem;
+
+namespace motsim {
+
+const std::vector<CompareKpi>& compare_kpis() {
+  static const std::vector<CompareKpi> k = {
+      {"units", "units sold", true},
+      {"revenue", "revenue before refunds (currency)", true},
+      {"net_revenue", "revenue after refunds (currency)", true},
+      {"market_share", "share of units sold in the category", false},
+      {"refunds", "products returned", true},
+      {"lost_customers", "customers who lost the brand forever", true},
+      {"rating", "displayed mean rating at the end (stars)", false},
+      {"reviews", "reviews posted", true},
+      {"nps", "net promoter score over the run (all: over every experience)", false},
+      {"awareness", "share of consumers aware at the end", false},
+  };
+  return k;
+}
+
+namespace {
+
+// Daily series kept (mean over replicates) for the report.
+const char* kSeries[] = {"purchases", "aware", "researchers", "considered", "satisfied", "reviews", "experiences",
+                         "refunds", "rating_mean"};
+
+struct Outcome {
+  // [kpi][product + 1]: the last column is all products together
+  std::vector<std::vector<double>> kpi;
+  // [series][day * K + k]
+  std::vector<std::vector<double>> series;
+};
+
+Outcome outcome_of(const Results& r) {
+  const Kpis all = compute_kpis(r);
+  const auto& list = compare_kpis();
+  const int K = r.K;
+  Outcome o;
+  for (const auto& ck : list) {
+    std::vector<double> row(K + 1, NAN);
+    const auto it = std::find(all.names.begin(), all.names.end(), ck.name);
+    const auto& v = all.values[static_cast<std::size_t>(it - all.names.begin())];
+    double sum = 0;
+    for (int k = 0; k < K; ++k) {
+      row[k] = v[k];
+      sum += v[k];
+    }
+    if (ck.additive) row[K] = sum;
+    o.kpi.push_back(row);
+  }
+  // NPS over every experience of the category.
+  double ex = 0, pro = 0, det = 0;
+  for (int k = 0; k < K; ++k) {
+    ex += static_cast<double>(r.total(kExperiences, k));
+    pro += static_cast<double>(r.total(kPromoters, k));
+    det += static_cast<double>(r.total(kDetractors, k));
+  }
+  for (std::size_t j = 0; j < list.size(); ++j)
+    if (std::string(list[j].name) == "nps") o.kpi[j][K] = ex > 0 ? 100.0 * (pro - det) / ex : NAN;
+  const std::size_t DK = static_cast<std::size_t>(r.days_done) * K;
+  for (const char* name : kSeries) {
+    std::vector<double> s(DK, 0.0);
+    const std::string n = name;
+    for (std::size_t i = 0; i < DK; ++i) {
+      const int d = static_cast<int>(i / K), k = static_cast<int>(i % K);
+      if (n == "aware") s[i] = static_cast<double>(r.aware[i]);
+      else if (n == "rating_mean") s[i] = r.rating_mean[i];
+      else {
+        const auto c = std::find(kCountNames.begin(), kCountNames.end(), n) - kCountNames.begin();
+        s[i] = static_cast<double>(r.count(static_cast<Count>(c), d, k));
+      }
+    }
+    o.series.push_back(std::move(s));
+  }
+  return o;
+}
+
+std::string stem_of(const std::string& path) { return fs::path(path).stem().string(); }
+
+std::string fmt(double v, const char* kpi) {
+  char b[48];
+  const std::string n = kpi;
+  if (std::isnan(v)) return "-";
+  if (n == "market_share" || n == "awareness") std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
+  else if (n == "rating") std::snprintf(b, sizeof b, "%.2f", v);
+  else if (n == "nps") std::snprintf(b, sizeof b, "%.1f", v);
+  else std::snprintf(b, sizeof b, "%.0f", v);
+  return b;
+}
+
+std::string fmt_ci(const MeanCi& m, const char* kpi, bool sign = false) {
+  if (std::isnan(m.mean)) return "-";
+  std::string s = fmt(m.mean, kpi);
+  if (sign && m.mean > 0) s = "+" + s;
+  std::string h = fmt(m.half, kpi);
+  return s + " ± " + h;
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+  // Width in characters, counting the two-byte "±" as one.
+  std::size_t len = 0;
+  for (unsigned char c : s) len += (c & 0xC0) != 0x80;
+  return s + std::string(w > len ? w - len : 1, ' ');
+}
+
+}  // namespace
+
+int run_compare(const CompareOptions& opt, const std::string& command_line) {
+  if (opt.scenarios.size() < 2)
+    throw InputError("compare: error: give a base scenario and at least one variant, e.g. motsim compare "
+                     "scenarios/baseline.toml scenarios/price_cut.toml");
+  if (opt.replicates < 2 || opt.replicates > 10000)
+    throw InputError("compare: error: --replicates " + std::to_string(opt.replicates) +
+                     " is out of range; expected 2 to 10000 (confidence intervals need at least 2)");
+  std::vector<Scenario> scs;
+  std::vector<std::string> names, paths;
+  for (const auto& p : opt.scenarios) {
+    scs.push_back(load_scenario(p, opt.sets));
+    std::string n = stem_of(p);
+    while (std::find(names.begin(), names.end(), n) != names.end()) n += "_";
+    names.push_back(n);
+    paths.push_back(p);
+  }
+  const Scenario& base = scs[0];
+  for (std::size_t s = 1; s < scs.size(); ++s) {
+    std::vector<std::string> a, b;
+    for (auto& p : base.products) a.push_back(p.name);
+    for (auto& p : scs[s].products) b.push_back(p.name);
+    if (a != b)
+      throw InputError(paths[s] + ": error: its products differ from the base's (" + paths[0] +
+                       "); a comparison needs the same products in the same order");
+    if (scs[s].simulation.days != base.simulation.days)
+      throw InputError(paths[s] + ": error: simulation.days = " + std::to_string(scs[s].simulation.days) +
+                       " differs from the base's " + std::to_string(base.simulation.days) + "; use --days to align them");
+  }
+  const std::string out = opt.out.empty() ? (fs::path("results") / ("compare_" + names[0] + ".h5")).string() : opt.out;
+  if (opt.out.empty()) {
+    std::error_code ec;
+    fs::create_directories("results", ec);
+  }
+  check_output_path(out, opt.force);
+  for (const auto& sc : scs) check_memory(sc, false);
+
+  const int S = static_cast<int>(scs.size()), R = opt.replicates, K = static_cast<int>(base.products.size());
+  const int D = static_cast<int>(base.simulation.days);
+  const auto& kl = compare_kpis();
+  const int J = static_cast<int>(kl.size());
+  // kpis[s][r][j][k]
+  std::vector<std::vector<std::vector<std::vector<double>>>> kpis(S, std::vector<std::vector<std::vector<double>>>(R));
+  std::vector<std::vector<double>> series_mean(S * std::size(kSeries), std::vector<double>(static_cast<std::size_t>(D) * K, 0.0));
+  install_interrupt_handlers();
+  const int total_runs = S * R;
+  int done = 0;
+  for (int r = 0; r < R; ++r)
+    for (int s = 0; s < S; ++s) {
+      if (stop_requested()) break;
+      Scenario sc = scs[s];
+      sc.simulation.replicate = base.simulation.replicate + r;  // common random numbers
+      Simulation sim(sc, opt.threads);
+      sim.run({}, false, &stop_flag());
+      if (stop_requested()) break;
+      const Outcome o = outcome_of(sim.results());
+      kpis[s][r] = o.kpi;
+      for (std::size_t m = 0; m < std::size(kSeries); ++m)
+        for (std::size_t i = 0; i < o.series[m].size(); ++i) series_mean[s * std::size(kSeries) + m][i] += o.series[m][i] / R;
+      ++done;
+      if (!opt.quiet)
+        std::fprintf(stderr, "run %d/%d: %s, replicate %d (%.1fs)\n", done, total_runs, names[s].c_str(), r,
+                     sim.results().run_seconds);
+    }
+  if (stop_requested()) {
+    std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
+                 interrupt_signal(), done, total_runs, out.c_str(), fs::exists(out) ? "left as it was" : "not created");
+    return 130;
+  }
+
+  // Statistics: per scenario, and paired differences from the base.
+  std::vector<double> mean(static_cast<std::size_t>(S) * J * (K + 1)), ci(mean.size());
+  std::vector<double> dmean(static_cast<std::size_t>(S - 1) * J * (K + 1)), dci(dmean.size()), drel(dmean.size());
+  std::vector<std::uint8_t> sig(dmean.size());
+  auto at = [&](int s, int j, int k) { return (static_cast<std::size_t>(s) * J + j) * (K + 1) + k; };
+  std::vector<std::vector<std::vector<MeanCi>>> stat(S, std::vector<std::vector<MeanCi>>(J, std::vector<MeanCi>(K + 1)));
+  std::vector<std::vector<std::vector<MeanCi>>> diff(S, std::vector<std::vector<MeanCi>>(J, std::vector<MeanCi>(K + 1)));
+  for (int s = 0; s < S; ++s)
+    for (int j = 0; j < J; ++j)
+      for (int k = 0; k <= K; ++k) {
+        std::vector<double> v, d;
+        for (int r = 0; r < R; ++r) {
+          v.push_back(kpis[s][r][j][k]);
+          d.push_back(kpis[s][r][j][k] - kpis[0][r][j][k]);
+        }
+        stat[s][j][k] = mean_ci(v);
+        mean[at(s, j, k)] = stat[s][j][k].mean;
+        ci[at(s, j, k)] = stat[s][j][k].half;
+        if (s == 0) continue;
+        diff[s][j][k] = mean_ci(d);
+        const std::size_t i = at(s - 1, j, k);
+        dmean[i] = diff[s][j][k].mean;
+        dci[i] = diff[s][j][k].half;
+        const double b = stat[0][j][k].mean;
+        drel[i] = (b != 0 && !std::isnan(b)) ? diff[s][j][k].mean / b : NAN;
+        // Significant at 5%: the paired interval excludes zero (and the difference is not exactly 0).
+        sig[i] = !std::isnan(dmean[i]) && dmean[i] != 0 && std::abs(dmean[i]) > dci[i];
+      }
+
+  if (!opt.quiet) {
+    std::vector<std::string> cols;
+    for (int k = 0; k < K; ++k) cols.push_back(base.products[k].name);
+    cols.push_back("all products");
+    std::printf("\n%d replicates per scenario, common random numbers; mean ± 95%% confidence interval;\n"
+                "* = difference from %s significant at 5%% (paired)\n",
+                R, names[0].c_str());
+    for (int s = 1; s < S; ++s) {
+      std::printf("\n== %s vs %s\n", names[s].c_str(), names[0].c_str());
+      for (int k = 0; k <= K; ++k) {
+        std::printf("\n  %s\n  %s%s%s%s\n", cols[k].c_str(), pad("KPI", 16).c_str(), pad(names[0], 24).c_str(),
+                    pad(names[s], 24).c_str(), "difference");
+        for (int j = 0; j < J; ++j) {
+          if (std::isnan(stat[0][j][k].mean) && std::isnan(stat[s][j][k].mean)) continue;
+          const auto& dm = diff[s][j][k];
+          std::string dtext = fmt_ci(dm, kl[j].name, true);
+          const double b = stat[0][j][k].mean;
+          if (!std::isnan(dm.mean) && b != 0 && !std::isnan(b) && std::string(kl[j].name) != "market_share" &&
+              std::string(kl[j].name) != "awareness" && std::string(kl[j].name) != "nps") {
+            char rel[32];
+            std::snprintf(rel, sizeof rel, " (%+.1f%%)", 100 * dm.mean / b);
+            dtext += rel;
+          }
+          if (sig[at(s - 1, j, k)]) dtext += " *";
+          std::printf("  %s%s%s%s\n", pad(kl[j].name, 16).c_str(), pad(fmt_ci(stat[0][j][k], kl[j].name), 24).c_str(),
+                      pad(fmt_ci(stat[s][j][k], kl[j].name), 24).c_str(), dtext.c_str());
+        }
+      }
+    }
+  }
+
+  // The file: written beside the target and renamed when complete.
+  const std::string tmp = temporary_path(out);
+  try {
+    using namespace h5;
+    Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
+    attr_string(file, "format", "motsim-compare-1");
+    attr_string(file, "motsim_version", kVersion);
+    attr_string(file, "command_line", command_line);
+    std::time_t now = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    attr_string(file, "created", when);
+    attr_int(file, "replicates", R);
+    attr_int(file, "seed", base.simulation.seed);
+    attr_int(file, "first_replicate", base.simulation.replicate);
+    attr_int(file, "days", D);
+    {
+      Handle g = group(file, "scenarios");
+      std::vector<std::string> tomls;
+      for (const auto& sc : scs) tomls.push_back(scenario_to_toml(sc));
+      strings(g, "name", names);
+      strings(g, "path", paths);
+      strings(g, "scenario", tomls);
+      std::vector<std::int64_t> agents;
+      for (const auto& sc : scs) agents.push_back(sc.simulation.agents);
+      dataset(g, "agents", H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(S)}, agents.data());
+    }
+    {
+      Handle g = group(file, "products");
+      std::vector<std::string> pn;
+      for (const auto& p : base.products) pn.push_back(p.name);
+      strings(g, "name", pn);
+    }
+    {
+      Handle g = group(file, "kpis");
+      std::vector<std::string> kn, kd;
+      for (const auto& k : kl) {
+        kn.push_back(k.name);
+        kd.push_back(k.description);
+      }
+      strings(g, "name", kn);
+      strings(g, "description", kd);
+      std::vector<double> flat;
+      for (int s = 0; s < S; ++s)
+        for (int r = 0; r < R; ++r)
+          for (int j = 0; j < J; ++j)
+            for (int k = 0; k <= K; ++k) flat.push_back(kpis[s][r][j][k]);
+      const hsize_t hs = S, hr = R, hj = J, hk = K + 1;
+      dataset(g, "runs", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hr, hj, hk}, flat.data(),
+              "KPI of every run [scenario, replicate, kpi, product]; the last product column is all products");
+      dataset(g, "mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, mean.data(), "mean over replicates");
+      dataset(g, "ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, ci.data(),
+              "half-width of the 95% Student-t confidence interval of the mean");
+      dataset(g, "diff_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, dmean.data(),
+              "variant minus base, mean of the paired differences [variant, kpi, product]");
+      dataset(g, "diff_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, dci.data(),
+              "half-width of the 95% confidence interval of the paired difference");
+      dataset(g, "diff_relative", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, drel.data(),
+              "diff_mean / base mean (NaN when the base mean is 0)");
+      dataset(g, "diff_significant", H5T_STD_U8LE, H5T_NATIVE_UINT8, {hs - 1, hj, hk}, sig.data(),
+              "1 when the paired 95% interval excludes 0");
+    }
+    {
+      Handle g = group(file, "series");
+      for (std::size_t m = 0; m < std::size(kSeries); ++m) {
+        std::vector<double> flat;
+        for (int s = 0; s < S; ++s)
+          flat.insert(flat.end(), series_mean[s * std::size(kSeries) + m].begin(), series_mean[s * std::size(kSeries) + m].end());
+        dataset(g, kSeries[m], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                {static_cast<hsize_t>(S), static_cast<hsize_t>(D), static_cast<hsize_t>(K)}, flat.data(),
+                "daily series, mean over replicates [scenario, day, product]");
+      }
+    }
+    close_file(file, tmp);
+    std::error_code ec;
+    if (!opt.force && fs::exists(out, ec))
+      throw InputError(out + ": error: results file appeared while running; kept the new results in " + tmp);
+    fs::rename(tmp, out);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error(std::string(e.what()) + "; nothing was written to " + out);
+  }
+  if (!opt.quiet) std::printf("\nwrote %s (%d scenarios x %d replicates)\n", out.c_str(), S, R);
+  return 0;
+}
+
+}  // namespace motsim
