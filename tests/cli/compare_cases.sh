@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# compare, export and report. Usage: compare_cases.sh CASE MOTSIM SOURCE_DIR
+set -uo pipefail
+CASE="$1"; M="$2"; SRC="$3"
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+SC="$SRC/scenarios"
+FAST=(--agents 8000 --days 60 --quiet)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() {
+  local want="$1"; shift
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$T/err" "$T/out" >&2; fail "expected exit $want, got $rc: $*"; }
+}
+expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
+py() { /usr/bin/python3 - "$@"; }
+
+case_identical_variant_zero_difference() {
+  # Common random numbers: a variant identical to the base differs by exactly zero.
+  cp "$SC/baseline.toml" "$T/base.toml"; printf 'extends = "base.toml"\n' > "$T/same.toml"
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/same.toml" -r 3 "${FAST[@]}" --out "$T/c.h5"
+  py "$T/c.h5" <<'PY' || fail "identical variant does not give zero differences"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1])
+d = f["kpis/diff_mean"][()]; s = f["kpis/diff_significant"][()]
+assert np.all((d == 0) | np.isnan(d)), d
+assert s.sum() == 0
+assert f["kpis/runs"].shape[:2] == (2, 3)
+PY
+}
+case_significant_difference() {
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 3 --agents 8000 --days 60 --out "$T/c.h5"
+  grep -q "price_cut vs baseline" "$T/out" || fail "no table"
+  grep -E "^  units .*\*$" "$T/out" | head -1 | grep -q . || fail "no significant unit change printed"
+  py "$T/c.h5" <<'PY' || fail "price cut does not raise Nova's units significantly"
+import h5py, sys
+f = h5py.File(sys.argv[1])
+kn = [n.decode() if isinstance(n, bytes) else n for n in f["kpis/name"][()]]
+j = kn.index("units")
+assert f["kpis/diff_mean"][0, j, 0] > 0 and f["kpis/diff_significant"][0, j, 0] == 1
+assert f.attrs["format"] == "motsim-compare-1"
+PY
+  expect_exit 0 "$M" info "$T/c.h5"; grep -q "price_cut" "$T/out" || fail "info lacks the scenarios"
+}
+case_refuses_overwrite() {
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/ad_blitz.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  local sum; sum=$(md5sum < "$T/c.h5")
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$SC/ad_blitz.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_msg "already exists"
+  [ "$(md5sum < "$T/c.h5")" = "$sum" ] || fail "existing compare file changed"
+}
+case_bad_variant() {
+  printf '[simulation\n' > "$T/bad.toml"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/bad.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_msg "bad.toml:1:"
+  [ ! -e "$T/c.h5" ] || fail "file created for a bad variant"
+  printf '[[product]]\nname = "Other"\n' > "$T/other.toml"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/other.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_msg "products differ"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" -r 2 --out "$T/c.h5"; expect_msg "at least one variant"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 1 --out "$T/c.h5"; expect_msg "--replicates"
+}
+case_compare_interrupt() {
+  "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 50 --agents 300000 --out "$T/c.h5" --quiet 2>"$T/err" & local pid=$!
+  sleep 1.5; kill -INT $pid; wait $pid; local rc=$?
+  [ $rc -eq 130 ] || fail "expected 130 after SIGINT, got $rc"
+  expect_msg "interrupted"
+  [ ! -e "$T/c.h5" ] || fail "file left after interruption"
+  ls "$T" | grep -q tmp && fail "temporary file left"
+  return 0
+}
+case_export_run() {
+  expect_exit 0 "$M" run "$SC/baseline.toml" "${FAST[@]}" --out "$T/r.h5"
+  expect_exit 0 "$M" export "$T/r.h5" --csv "$T/csv"
+  py "$T/csv" <<'PY' || fail "exported CSV files are wrong"
+import pandas as pd, sys, os
+d = sys.argv[1]
+ts = pd.read_csv(os.path.join(d, "timeseries.csv"))
+assert len(ts) == 60 * 3 and {"day", "product", "purchases", "stars_5", "rating_mean"} <= set(ts.columns)
+k = pd.read_csv(os.path.join(d, "kpis.csv")).set_index("product")
+assert (ts.groupby("product")["purchases"].sum() == k["units"]).all()
+r = pd.read_csv(os.path.join(d, "reviews.csv"))
+assert len(r) == ts["reviews"].sum() and set(r["product"]) <= {"Nova", "Orbit", "Pulse"}
+PY
+  expect_exit 2 "$M" export "$T/r.h5" --csv "$T/csv"; expect_msg "already exists"
+  expect_exit 0 "$M" export "$T/r.h5" --csv "$T/csv" --force
+}
+case_export_compare() {
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_exit 0 "$M" export "$T/c.h5" --csv "$T/csv"
+  for f in runs summary differences series; do [ -s "$T/csv/$f.csv" ] || fail "no $f.csv"; done
+  grep -q "^price_cut,baseline,Nova,units," "$T/csv/differences.csv" || fail "differences.csv lacks rows"
+}
+case_export_bad_input() {
+  echo "not hdf5" > "$T/x.h5"
+  expect_exit 2 "$M" export "$T/x.h5" --csv "$T/csv"; expect_msg "not an HDF5 file"
+  expect_exit 0 "$M" run "$SC/baseline.toml" "${FAST[@]}" --out "$T/r.h5"
+  head -c 4000 "$T/r.h5" > "$T/cut.h5"
+  expect_exit 2 "$M" export "$T/cut.h5" --csv "$T/csv2"
+  [ -z "$(ls -A "$T/csv2" 2>/dev/null)" ] || fail "partial CSV files left"
+  expect_exit 2 "$M" export "$T/missing.h5" --csv "$T/csv3"; expect_msg "no such file"
+}
+case_report_run_and_compare_in_chromium() {
+  expect_exit 0 "$M" run "$SC/baseline.toml" "${FAST[@]}" --out "$T/r.h5"
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" "$SC/ad_blitz.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  for f in r c; do
+    expect_exit 0 "$SRC/scripts/report" "$T/$f.h5" -o "$T/rep_$f"
+    [ -s "$T/rep_$f/index.html" ] || fail "no index.html"
+    local n; n=$(grep -o '<img ' "$T/rep_$f/index.html" | wc -l)
+    [ "$n" -ge 3 ] || fail "report has only $n images"
+    command -v chromium >/dev/null || fail "chromium is not installed (scripts/setup installs it)"
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+      --disable-background-networking --disable-component-update --disable-sync \
+      --user-data-dir="$T/chrome_$f" --virtual-time-budget=10000 --dump-dom "file://$T/rep_$f/index.html" \
+      > "$T/dom_$f.html" 2>/dev/null
+    grep -q "data-images-ok=\"$n/$n\"" "$T/dom_$f.html" ||
+      fail "Chromium did not show every image of the $f report ($(grep -o 'data-images-ok="[^"]*"' "$T/dom_$f.html"), expected $n/$n)"
+  done
+  expect_exit 2 "$SRC/scripts/report" "$T/r.h5" -o "$T/rep_r"; expect_msg "not empty"
+  echo x > "$T/bad.h5"; expect_exit 2 "$SRC/scripts/report" "$T/bad.h5" -o "$T/rep_bad"; expect_msg "not an HDF5 file"
+}
+
+declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
+"case_$CASE"
+echo "PASS $CASE"
