@@ -124,6 +124,13 @@ std::string pad(const std::string& s, std::size_t w) {
 
 }  // namespace
 
+std::vector<double> kpi_values(const Results& r) {
+  const Outcome o = outcome_of(r);
+  std::vector<double> v;
+  for (const auto& row : o.kpi) v.insert(v.end(), row.begin(), row.end());
+  return v;
+}
+
 int run_compare(const CompareOptions& opt, const std::string& command_line) {
   if (opt.scenarios.size() < 2)
     throw InputError("compare: error: give a base scenario and at least one variant, e.g. motsim compare "

@@ -25,6 +25,11 @@ struct CompareKpi {
 };
 const std::vector<CompareKpi>& compare_kpis();
 
+struct Results;
+// The compared KPIs of one run, [kpi * (K + 1) + product], the last product column being all
+// products together (sums for additive KPIs, NPS over every experience, NaN otherwise).
+std::vector<double> kpi_values(const Results& r);
+
 // Runs the comparison, prints the tables and writes the file. Returns the exit code
 // (0, or 130 when interrupted). Throws InputError on bad input.
 int run_compare(const CompareOptions& opt, const std::string& command_line);

@@ -1,0 +1,154 @@
+#include "sim/design.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "sim/rng.hpp"
+
+namespace motsim::design {
+namespace {
+
+// Random numbers of the designs: (seed, design stream) keyed, independent of everything else.
+Rng design_rng(std::uint64_t seed, std::uint64_t entity, std::uint64_t what) {
+  return Rng(seed, 0xDE5167ull, entity, what, 1);
+}
+
+// Joe & Kuo (2008), new-joe-kuo-6.21201: s (degree), a (polynomial), m_1..m_s, dimensions 2..12.
+struct Dir {
+  int s, a;
+  unsigned m[5];
+};
+constexpr Dir kDirections[] = {
+    {1, 0, {1}},             {2, 1, {1, 3}},          {3, 1, {1, 3, 1}},          {3, 2, {1, 1, 1}},
+    {4, 1, {1, 1, 3, 3}},    {4, 4, {1, 3, 5, 13}},   {5, 2, {1, 1, 5, 5, 17}},   {5, 4, {1, 1, 5, 5, 5}},
+    {5, 7, {1, 1, 7, 11, 19}}, {5, 11, {1, 1, 5, 1, 1}}, {5, 13, {1, 1, 1, 3, 11}},
+};
+
+std::vector<std::uint32_t> direction_numbers(int dim) {
+  std::vector<std::uint32_t> v(33, 0);
+  if (dim == 0) {
+    for (int k = 1; k <= 32; ++k) v[k] = 1u << (32 - k);
+    return v;
+  }
+  const Dir& d = kDirections[dim - 1];
+  for (int k = 1; k <= 32; ++k) {
+    if (k <= d.s) {
+      v[k] = d.m[k - 1] << (32 - k);
+    } else {
+      v[k] = v[k - d.s] ^ (v[k - d.s] >> d.s);
+      for (int l = 1; l < d.s; ++l)
+        if ((d.a >> (d.s - 1 - l)) & 1) v[k] ^= v[k - l];
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::vector<int>> grid(const std::vector<int>& levels) {
+  std::vector<std::vector<int>> out;
+  std::vector<int> idx(levels.size(), 0);
+  for (int l : levels)
+    if (l <= 0) return out;
+  while (true) {
+    out.push_back(idx);
+    int i = static_cast<int>(levels.size()) - 1;
+    while (i >= 0 && ++idx[i] == levels[i]) idx[i--] = 0;
+    if (i < 0) break;
+  }
+  return out;
+}
+
+Matrix random(int n, int k, std::uint64_t seed) {
+  Matrix m(n, std::vector<double>(k));
+  for (int i = 0; i < n; ++i) {
+    Rng r = design_rng(seed, static_cast<std::uint64_t>(i), 1);
+    for (int j = 0; j < k; ++j) m[i][j] = r.uniform();
+  }
+  return m;
+}
+
+Matrix latin_hypercube(int n, int k, std::uint64_t seed) {
+  Matrix m(n, std::vector<double>(k));
+  for (int j = 0; j < k; ++j) {
+    Rng r = design_rng(seed, static_cast<std::uint64_t>(j), 2);
+    std::vector<int> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    for (int i = n - 1; i > 0; --i) std::swap(perm[i], perm[static_cast<int>(r.below(static_cast<std::uint64_t>(i) + 1))]);
+    for (int i = 0; i < n; ++i) m[i][j] = (perm[i] + r.uniform()) / n;
+  }
+  return m;
+}
+
+Matrix sobol_from(int first, int n, int dims) {
+  if (dims < 1 || dims > kSobolMaxDim)
+    throw std::invalid_argument("the Sobol sequence supports 1 to " + std::to_string(kSobolMaxDim) + " dimensions");
+  std::vector<std::vector<std::uint32_t>> v;
+  for (int d = 0; d < dims; ++d) v.push_back(direction_numbers(d));
+  Matrix out;
+  std::vector<std::uint32_t> x(dims, 0);
+  for (int i = 0; i < first + n; ++i) {
+    if (i > 0) {
+      // Gray code: flip the direction number of the rightmost zero bit of i - 1.
+      int c = 1;
+      for (unsigned b = static_cast<unsigned>(i - 1); b & 1u; b >>= 1) ++c;
+      for (int d = 0; d < dims; ++d) x[d] ^= v[d][c];
+    }
+    if (i >= first) {
+      std::vector<double> p(dims);
+      for (int d = 0; d < dims; ++d) p[d] = x[d] / 4294967296.0;
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+Matrix sobol(int n, int dims) { return sobol_from(1, n, dims); }
+
+std::vector<MorrisPoint> morris(int r, int k, int levels, std::uint64_t seed) {
+  if (levels < 2 || levels % 2) throw std::invalid_argument("Morris levels must be even and at least 2");
+  const double step = 1.0 / (levels - 1);
+  const double delta = levels / (2.0 * (levels - 1));
+  const int base_choices = levels / 2;  // base values 0 .. 1 - delta on the grid
+  std::vector<MorrisPoint> out;
+  for (int t = 0; t < r; ++t) {
+    Rng rng = design_rng(seed, static_cast<std::uint64_t>(t), 3);
+    std::vector<double> x(k);
+    std::vector<int> sign(k);
+    for (int j = 0; j < k; ++j) {
+      const double base = step * static_cast<double>(rng.below(base_choices));
+      sign[j] = rng.bernoulli(0.5) ? 1 : -1;
+      x[j] = sign[j] > 0 ? base : base + delta;  // start low and go up, or high and go down
+    }
+    std::vector<int> order(k);
+    std::iota(order.begin(), order.end(), 0);
+    for (int i = k - 1; i > 0; --i) std::swap(order[i], order[static_cast<int>(rng.below(static_cast<std::uint64_t>(i) + 1))]);
+    out.push_back({x, t, 0, -1});
+    for (int s = 0; s < k; ++s) {
+      const int j = order[s];
+      x[j] += sign[j] * delta;
+      out.push_back({x, t, s + 1, j});
+    }
+  }
+  return out;
+}
+
+std::vector<SaltelliPoint> saltelli(int n, int k) {
+  if (2 * k > kSobolMaxDim)
+    throw std::invalid_argument("the Sobol (Saltelli) design supports up to " + std::to_string(kSobolMaxDim / 2) +
+                                " parameters");
+  const Matrix s = sobol(n, 2 * k);
+  std::vector<SaltelliPoint> out;
+  for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin(), s[i].begin() + k), 0, i});
+  for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin() + k, s[i].end()), 1, i});
+  for (int p = 0; p < k; ++p)
+    for (int i = 0; i < n; ++i) {
+      std::vector<double> x(s[i].begin(), s[i].begin() + k);
+      x[p] = s[i][k + p];
+      out.push_back({x, 2 + p, i});
+    }
+  return out;
+}
+
+}  // namespace motsim::design

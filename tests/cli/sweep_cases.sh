@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Parameter sweeps: designs, MPI, slices and merge, resume after kill -9, spec errors.
+# Usage: sweep_cases.sh CASE MOTSIM SOURCE_DIR
+set -uo pipefail
+CASE="$1"; M="$2"; SRC="$3"
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() {
+  local want="$1"; shift
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
+}
+expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
+spec() {  # spec NAME AGENTS DAYS EXTRA...
+  local name="$1" agents="$2" days="$3"; shift 3
+  { echo "base = \"$SRC/scenarios/baseline.toml\""; printf '%s\n' "$@"
+    echo "[parameters]"; echo "\"simulation.agents\" = $agents"; echo "\"simulation.days\" = $days"
+    echo '"product.Nova.price" = [149, 199]'; echo '"behavior.wom_rate" = { min = 0.02, max = 0.2, steps = 3 }'; } > "$T/$name.toml"
+}
+same_sweep() { h5diff "$1" "$2" /sweep/points && h5diff "$1" "$2" /sweep/kpis && h5diff "$1" "$2" /sweep/done &&
+               { ! h5ls "$1/sweep/timeseries" >/dev/null 2>&1 || h5diff "$1" "$2" /sweep/timeseries; }; }
+
+case_grid_layout() {
+  spec g 5000 40 'replicates = 2' 'keep_series = ["purchases", "aware"]'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/g.h5" --quiet
+  /usr/bin/python3 - "$T/g.h5" <<'PY' || fail "sweep file layout"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1]); s = f["sweep"]
+dec = lambda a: [x.decode() if isinstance(x, bytes) else x for x in a]
+cols = dec(s["point_columns"][()]); pts = s["points"][()]
+assert s["points"].shape == (12, len(cols)) and s.attrs["runs"] == 12 and s.attrs["complete"] == 1
+p = pts[:, cols.index("product.Nova.price")]; w = pts[:, cols.index("behavior.wom_rate")]
+assert sorted(set(p)) == [149, 199] and np.allclose(sorted(set(w)), [0.02, 0.11, 0.2])
+assert s["kpis"].shape == (12, len(s["kpi_columns"])) and not np.isnan(s["kpis"][()][:, 0]).any()
+assert s["timeseries/purchases"].shape == (12, 40, 3)
+assert "[parameters]" in s.attrs["spec"]
+PY
+}
+case_same_for_any_thread_count() {
+  spec g 5000 40
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/a.h5" --threads 1 --quiet
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/b.h5" --threads 2 --quiet
+  same_sweep "$T/a.h5" "$T/b.h5" >/dev/null || fail "1 and 2 threads differ"
+}
+case_mpi_equals_local() {
+  command -v mpirun >/dev/null || fail "mpirun not installed (scripts/setup installs openmpi-bin)"
+  spec g 5000 40 'replicates = 2' 'keep_series = ["purchases"]'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/local.h5" --quiet
+  expect_exit 0 mpirun --allow-run-as-root --oversubscribe -np 3 "$M" sweep "$T/g.toml" --out "$T/mpi.h5" --quiet
+  same_sweep "$T/local.h5" "$T/mpi.h5" >/dev/null || fail "the MPI sweep differs from the local one"
+}
+case_slices_and_merge() {
+  spec g 5000 40 'replicates = 2' 'keep_series = ["purchases"]'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/local.h5" --quiet
+  for i in 0 1 2; do expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/s$i.h5" --task-index $i --task-count 3 --quiet; done
+  expect_exit 2 "$M" merge "$T/m.h5" "$T/s0.h5" "$T/s2.h5"; expect_msg "missing"
+  [ ! -e "$T/m.h5" ] || fail "incomplete merge wrote a file"
+  expect_exit 0 "$M" merge "$T/m.h5" "$T/s0.h5" "$T/s1.h5" "$T/s2.h5"
+  same_sweep "$T/local.h5" "$T/m.h5" >/dev/null || fail "merged slices differ from the local sweep"
+  echo "not hdf5" > "$T/bad.h5"; expect_exit 2 "$M" merge "$T/m2.h5" "$T/bad.h5"; expect_msg "not an HDF5 file"
+  head -c 3000 "$T/s0.h5" > "$T/cut.h5"; expect_exit 2 "$M" merge "$T/m3.h5" "$T/cut.h5"
+}
+case_resume_after_kill9() {
+  spec g 60000 200 'replicates = 4' 'keep_series = ["purchases"]'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/full.h5" --quiet
+  "$M" sweep "$T/g.toml" --out "$T/r.h5" --threads 2 --quiet & local pid=$!
+  local n=0
+  while [ $n -lt 200 ]; do  # wait until a few runs are in the journal, then kill -9
+    [ -f "$T/r.h5.journal" ] && [ "$(wc -l < "$T/r.h5.journal")" -ge 4 ] && break
+    sleep 0.05; n=$((n + 1))
+  done
+  kill -9 $pid; wait $pid 2>/dev/null
+  [ ! -e "$T/r.h5" ] || fail "a results file stands after kill -9"
+  [ -f "$T/r.h5.journal" ] || fail "no journal after kill -9"
+  expect_exit 2 "$M" sweep "$T/g.toml" --out "$T/r.h5" --quiet; expect_msg "--resume"
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/r.h5" --resume
+  grep -q "resumed from the journal" "$T/err" || fail "did not resume"
+  local todo; todo=$(sed -n 's/.* \([0-9]*\) to do.*/\1/p' "$T/err" | head -1)
+  [ -n "$todo" ] && [ "$todo" -lt 24 ] || fail "resume recomputed every run ($todo to do)"
+  same_sweep "$T/full.h5" "$T/r.h5" >/dev/null || fail "the resumed sweep differs from an uninterrupted one"
+  [ ! -e "$T/r.h5.journal" ] || fail "journal left after completion"
+}
+case_designs() {
+  for d in "random 7" "lhs 7" "morris 3" "sobol 4"; do
+    set -- $d
+    { echo "base = \"$SRC/scenarios/baseline.toml\""; echo "design = \"$1\""; echo "samples = $2"
+      echo "[parameters]"; echo '"simulation.agents" = 3000'; echo '"simulation.days" = 30'
+      echo '"product.Nova.price" = { min = 120, max = 240 }'; echo '"behavior.wom_rate" = { min = 0.01, max = 0.2, log = true }'; } > "$T/$1.toml"
+    expect_exit 0 "$M" sweep "$T/$1.toml" --out "$T/$1.h5" --quiet
+    local runs; runs=$(/usr/bin/python3 -c "import h5py,sys; print(h5py.File(sys.argv[1])['sweep'].attrs['runs'])" "$T/$1.h5")
+    case $1 in random|lhs) want=7;; morris) want=9;; sobol) want=16;; esac
+    [ "$runs" -eq "$want" ] || fail "$1: $runs runs, expected $want"
+  done
+}
+case_spec_errors() {
+  printf 'base = "%s/scenarios/baseline.toml"\ndesing = "grid"\n' "$SRC" > "$T/e1.toml"
+  expect_exit 2 "$M" sweep "$T/e1.toml" --out "$T/e.h5"; expect_msg "did you mean 'design'"; expect_msg "e1.toml:2:1"
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"product.Nvoa.price" = [1, 2]\n' "$SRC" > "$T/e2.toml"
+  expect_exit 2 "$M" sweep "$T/e2.toml" --out "$T/e.h5"; expect_msg "product.Nvoa.price"; expect_msg "did you mean 'Nova'"
+  printf 'base = "%s/scenarios/baseline.toml"\ndesign = "morris"\nsamples = 2\n[parameters]\n"product.Nova.price" = [1, 2]\n' "$SRC" > "$T/e3.toml"
+  expect_exit 2 "$M" sweep "$T/e3.toml" --out "$T/e.h5"; expect_msg "ranges"
+  printf 'base = "%s/scenarios/baseline.toml"\ndesign = "lhs"\n[parameters]\n"product.Nova.price" = { min = 1, max = 2 }\n' "$SRC" > "$T/e4.toml"
+  expect_exit 2 "$M" sweep "$T/e4.toml" --out "$T/e.h5"; expect_msg "samples"
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = { min = 0.5, max = 0.1, steps = 2 }\n' "$SRC" > "$T/e5.toml"
+  expect_exit 2 "$M" sweep "$T/e5.toml" --out "$T/e.h5"; expect_msg "min must be below max"
+  printf 'base = "nope.toml"\n' > "$T/e6.toml"
+  expect_exit 2 "$M" sweep "$T/e6.toml" --out "$T/e.h5"; expect_msg "no such scenario"
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = [0.1, 7]\n' "$SRC" > "$T/e7.toml"
+  expect_exit 0 "$M" validate "$SRC/scenarios/baseline.toml" -q
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = 7\n' "$SRC" > "$T/e8.toml"
+  expect_exit 2 "$M" sweep "$T/e8.toml" --out "$T/e.h5"; expect_msg "out of range"
+  ls "$T" | grep -q "e.h5" && fail "a file was written for a bad spec"
+  return 0
+}
+
+declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
+"case_$CASE"
+echo "PASS $CASE"
