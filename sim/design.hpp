@@ -23,6 +23,8 @@ Matrix latin_hypercube(int n, int k, std::uint64_t seed);
 // all-zero first point is skipped). Supports up to kSobolMaxDim dimensions.
 inline constexpr int kSobolMaxDim = 12;
 Matrix sobol(int n, int dims);
+// Points first .. first + n - 1 of the sequence (point 0 is all zeros).
+Matrix sobol_from(int first, int n, int dims);
 
 // Morris (1991) elementary-effects design: r trajectories of k + 1 points on a p-level grid,
 // each step moving one parameter (in random order) by delta = p / (2 (p - 1)).

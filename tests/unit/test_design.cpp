@@ -1,0 +1,113 @@
+// Experimental designs for sweeps (sim/design.cpp).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "sim/design.hpp"
+
+using namespace motsim::design;
+
+TEST_CASE("design: grid enumerates every combination, last parameter fastest") {
+  const auto g = grid({2, 3});
+  REQUIRE(g.size() == 6);
+  CHECK(g[0] == std::vector<int>{0, 0});
+  CHECK(g[1] == std::vector<int>{0, 1});
+  CHECK(g[5] == std::vector<int>{1, 2});
+}
+
+TEST_CASE("design: Latin hypercube puts one point in each stratum of each parameter") {
+  const int n = 50, k = 4;
+  const auto m = latin_hypercube(n, k, 7);
+  for (int j = 0; j < k; ++j) {
+    std::set<int> strata;
+    for (int i = 0; i < n; ++i) {
+      REQUIRE(m[i][j] >= 0.0);
+      REQUIRE(m[i][j] < 1.0);
+      strata.insert(static_cast<int>(m[i][j] * n));
+    }
+    CHECK(strata.size() == static_cast<std::size_t>(n));
+  }
+  CHECK(latin_hypercube(n, k, 7) == m);  // deterministic
+  CHECK(latin_hypercube(n, k, 8) != m);
+}
+
+TEST_CASE("design: Sobol sequence, known first points and (0,m,1)-net stratification") {
+  const auto s = sobol_from(0, 5, 2);
+  CHECK(s[0][0] == 0.0);
+  CHECK(s[1][0] == 0.5);
+  CHECK(s[2][0] == 0.75);
+  CHECK(s[3][0] == 0.25);
+  CHECK(s[1][1] == 0.5);
+  CHECK(s[2][1] == 0.25);
+  CHECK(s[3][1] == 0.75);
+  // Every dimension: the first 2^m points fall one in each interval of width 2^-m.
+  const int m = 7, n = 1 << m;
+  const auto p = sobol_from(0, n, kSobolMaxDim);
+  for (int d = 0; d < kSobolMaxDim; ++d) {
+    std::set<int> cells;
+    for (int i = 0; i < n; ++i) cells.insert(static_cast<int>(p[i][d] * n));
+    CHECK_MESSAGE(cells.size() == static_cast<std::size_t>(n), "dimension " << d);
+  }
+  // Two-dimensional projections: 256 points form a (t, 8, 2)-net. The first two dimensions
+  // have t = 0 (every square of a 16 x 16 grid holds one point); for the other pairs Joe & Kuo's
+  // direction numbers (checked against their new-joe-kuo-6.21201 table) give t <= 4 at this
+  // size: every cell of a 4 x 4 grid holds exactly 16 points.
+  const auto q = sobol_from(0, 256, kSobolMaxDim);
+  std::set<int> first_two;
+  for (int i = 0; i < 256; ++i) first_two.insert(static_cast<int>(q[i][0] * 16) * 16 + static_cast<int>(q[i][1] * 16));
+  CHECK(first_two.size() == 256u);
+  for (int a = 0; a < kSobolMaxDim; ++a)
+    for (int b = a + 1; b < kSobolMaxDim; ++b) {
+      int cells[16] = {};
+      for (int i = 0; i < 256; ++i) ++cells[static_cast<int>(q[i][a] * 4) * 4 + static_cast<int>(q[i][b] * 4)];
+      CHECK_MESSAGE(*std::min_element(cells, cells + 16) == 16, "dimensions " << a << "," << b);
+      CHECK_MESSAGE(*std::max_element(cells, cells + 16) == 16, "dimensions " << a << "," << b);
+    }
+  CHECK_THROWS(sobol(4, kSobolMaxDim + 1));
+}
+
+TEST_CASE("design: Morris trajectories move one parameter by delta at each step") {
+  const int r = 10, k = 3, levels = 4;
+  const double delta = levels / (2.0 * (levels - 1));
+  const auto pts = morris(r, k, levels, 3);
+  REQUIRE(pts.size() == static_cast<std::size_t>(r * (k + 1)));
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    for (double x : pts[i].x) CHECK((x >= -1e-12 && x <= 1 + 1e-12));
+    if (pts[i].step == 0) continue;
+    int moved = 0;
+    for (int j = 0; j < k; ++j) {
+      const double d = std::abs(pts[i].x[j] - pts[i - 1].x[j]);
+      if (d > 1e-12) {
+        ++moved;
+        CHECK(d == doctest::Approx(delta));
+        CHECK(j == pts[i].changed);
+      }
+    }
+    CHECK(moved == 1);
+  }
+  // Each trajectory moves every parameter exactly once.
+  for (int t = 0; t < r; ++t) {
+    std::set<int> changed;
+    for (const auto& p : pts)
+      if (p.trajectory == t && p.step > 0) changed.insert(p.changed);
+    CHECK(changed.size() == static_cast<std::size_t>(k));
+  }
+}
+
+TEST_CASE("design: Saltelli matrices A, B and AB_i") {
+  const int n = 8, k = 3;
+  const auto s = saltelli(n, k);
+  REQUIRE(s.size() == static_cast<std::size_t>(n * (k + 2)));
+  for (int i = 0; i < n; ++i) {
+    const auto& a = s[i].x;
+    const auto& b = s[n + i].x;
+    for (int p = 0; p < k; ++p) {
+      const auto& ab = s[(2 + p) * n + i];
+      CHECK(ab.block == 2 + p);
+      for (int j = 0; j < k; ++j) CHECK(ab.x[j] == (j == p ? b[j] : a[j]));
+    }
+  }
+  CHECK_THROWS(saltelli(8, kSobolMaxDim / 2 + 1));
+}
