@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Draw the validation figures of docs/validation.md.
 
-Runs the validation suite (build/tests/validation/motsim_validation) with
+Runs the validation suite ($MOTSIM_BUILD_DIR, default build/, tests/validation/motsim_validation) with
 MOTSIM_VALIDATION_OUT set, so each case writes the data it checked as CSV, then plots them
 into docs/img/validation_*.png. Usage: scripts/validation_plots.py [--keep DIR]
 Needs Debian's python3-matplotlib, python3-pandas and python3-numpy.
@@ -30,35 +30,52 @@ def bass(t, p=P, q=Q):
 
 
 def fig_bass(d):
-    fig, ax = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, ax = plt.subplots(2, 2, figsize=(12, 8.4))
+    ax = ax.ravel()
     c = pd.read_csv(os.path.join(d, "bass_complete.csv"))
-    for rep, g in c.groupby("replicate"):
-        ax[0].plot(g["years"], g["simulated"], lw=1, alpha=0.8, label=f"simulated, replicate {rep}")
+    g0 = c[c["replicate"] == 0]
+    ax[0].plot(g0["years"], g0["simulated"], lw=2.5, color="tab:orange", label="simulated (replicate 0)")
     t = np.linspace(0, 20, 400)
-    ax[0].plot(t, bass(t), "k--", lw=1.5, label="Bass closed form")
+    ax[0].plot(t, bass(t), "k--", lw=1.2, label="Bass closed form")
     ts = np.log(Q / P) / (P + Q)
     ax[0].axvline(ts, color="grey", lw=0.8)
-    ax[0].annotate(f"t* = {ts:.2f} years, F = {bass(ts):.3f}", (ts + 0.3, 0.2))
-    ax[0].set(title="Complete network, 100,000 agents\np = 0.03, q = 0.38 per year", xlabel="years",
+    ax[0].axhline(bass(ts), color="grey", lw=0.8)
+    ax[0].annotate(f"t* = {ts:.2f} years, F(t*) = {bass(ts):.3f}", (ts + 0.3, 0.2))
+    ax[0].set(title="Complete network, 100,000 agents, p = 0.03, q = 0.38 per year", xlabel="years",
               ylabel="cumulative adoption F")
-    ax[0].legend(fontsize=8)
+    ax[0].legend(fontsize=8, loc="lower right")
+    nrep = c["replicate"].nunique()
+    for rep, g in c.groupby("replicate"):
+        ax[1].plot(g["years"], 100 * (g["simulated"] - g["closed_form"]), lw=0.8, alpha=0.8)
+    t = np.arange(1, 7301) / 365.0
+    f = np.zeros_like(t)
+    x = 0.0
+    for i in range(len(t)):
+        x = x + (1 - x) * (1 - (1 - P / 365) * (1 - Q / 365 * x))
+        f[i] = x
+    ax[1].plot(t, 100 * (f - bass(t)), "k-", lw=2, label="daily recurrence (no noise)")
+    ax[1].axhspan(-2, 2, color="tab:green", alpha=0.08, label="tolerance: 2 points")
+    ax[1].set(title=f"Gap to the closed form, {nrep} replicates (thin lines)", xlabel="years",
+              ylabel="F simulated - F closed form (percentage points)", ylim=(-2.5, 2.5))
+    ax[1].legend(fontsize=8, loc="lower right")
     n = pd.read_csv(os.path.join(d, "bass_networks.csv"))
-    names = {"ring2": "ring, degree 2", "ring10": "ring, degree 10", "ws10": "Watts-Strogatz, degree 10, p=0.1",
+    names = {"ring2": "ring, degree 2", "ring4": "ring, degree 4", "ws4": "Watts-Strogatz, degree 4, rewiring 0.1",
              "complete": "complete (mean field)"}
     for key, label in names.items():
-        g = n[n["network"] == key]
-        ax[1].plot(g["years"], g["simulated"], label=label)
+        g = n[n["network"] == key].groupby("years")["simulated"].mean()
+        ax[2].plot(g.index, g.values, label=label)
     t = np.linspace(0, 15, 300)
-    ax[1].plot(t, 1 - np.exp(-(P + Q) * t + (Q / P) * (1 - np.exp(-P * t))), "k:", lw=1.5,
+    ax[2].plot(t, 1 - np.exp(-(P + Q) * t + (Q / P) * (1 - np.exp(-P * t))), "k:", lw=1.5,
                label="1-D closed form (Fibich & Gibori 2010)")
-    ax[1].set(title="Networks: slower than the mean field", xlabel="years", ylabel="cumulative adoption F")
-    ax[1].legend(fontsize=8)
+    ax[2].set(title="Networks (100,000 agents, mean of replicates)", xlabel="years", ylabel="cumulative adoption F")
+    ax[2].legend(fontsize=8, loc="upper left")
     b = pd.read_csv(os.path.join(d, "bass_per_day.csv"))
-    ax[2].plot(b["day"] + 1, b["simulated"], label="simulated")
-    ax[2].plot(b["day"] + 1, b["recurrence"], "--", label="daily recurrence")
-    ax[2].plot(b["day"] + 1, b["closed_form"], "k:", label="closed form, t in days")
-    ax[2].set(title="Same coefficients applied per DAY", xlabel="days", ylabel="cumulative adoption F")
-    ax[2].legend(fontsize=8)
+    ax[3].plot(b["day"] + 1, b["simulated"], lw=2.5, label="simulated")
+    ax[3].plot(b["day"] + 1, b["recurrence"], "--", color="tab:orange", label="daily recurrence")
+    ax[3].plot(b["day"] + 1, b["closed_form"], "k:", label="closed form, t in days")
+    ax[3].set(title="Same coefficients applied per DAY (p = 0.03, q = 0.38 per day)", xlabel="days",
+              ylabel="cumulative adoption F", xlim=(0, 25))
+    ax[3].legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(os.path.join(IMG, "validation_bass.png"), dpi=100)
 
@@ -72,11 +89,13 @@ def fig_reviews(d):
     ax[0].set(title="J-shaped posted ratings\n(Hu, Pavlou & Zhang 2009)", xlabel="stars", ylabel="share")
     ax[0].legend(fontsize=8)
     h = pd.read_csv(os.path.join(d, "herding.csv")).groupby("prior")["share_positive"].agg(["mean", "std"])
-    h = h.loc[["negative", "none", "positive"]]
-    ax[1].bar(h.index, h["mean"], yerr=h["std"], color=["tab:red", "tab:grey", "tab:green"])
+    h = h.loc[["negative", "neutral", "positive"]]
+    ax[1].bar(["negative (1.0)", "neutral (3.0)", "positive (5.0)"], h["mean"], yerr=h["std"],
+              color=["tab:red", "tab:grey", "tab:green"])
+    ax[1].set_xlabel("displayed prior (mean stars)")
     ax[1].set(title="Herding: share of 4-5 star ratings by displayed prior\n(Muchnik et al. 2013: +32% after a positive prior)",
               ylabel="share positive")
-    up = h.loc["positive", "mean"] / h.loc["none", "mean"] - 1
+    up = h.loc["positive", "mean"] / h.loc["neutral", "mean"] - 1
     ax[1].annotate(f"+{100 * up:.0f}%", (2, h.loc["positive", "mean"]), ha="center", va="bottom")
     r = pd.read_csv(os.path.join(d, "reviews_sales.csv")).groupby("measure")["value"].agg(["mean", "std"])
     ax[2].bar(["5 reviews vs none\n(sales ratio)", "rating elasticity\nof sales"], r["mean"][["five_vs_none_ratio", "rating_elasticity"]],
@@ -90,13 +109,22 @@ def fig_reviews(d):
 
 
 def fig_experience(d):
-    fig, ax = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axs = plt.subplots(2, 2, figsize=(12, 8.4))
+    ax = [axs[0, 0], axs[1, 0], axs[1, 1], axs[0, 1]]
+    pc = pd.read_csv(os.path.join(d, "peak_end_cold.csv")).groupby("milder_end")[
+        ["total_discomfort", "remembered", "repurchase"]].mean()
+    x = np.arange(3)
+    ax[3].bar(x - 0.2, pc.loc[0], 0.4, label="5 unpleasant episodes")
+    ax[3].bar(x + 0.2, pc.loc[1], 0.4, label="the same + a 6th, milder (4.8)")
+    ax[3].set_xticks(x, ["experiencing self:\ntotal discomfort", "remembered\nsatisfaction", "repeat purchases\nper buyer"])
+    ax[3].set(title="Peak-end, cold-pressor design (Kahneman et al. 1993)\nproduct of quality 4 < neutral 5")
+    ax[3].legend(fontsize=8)
     pe = pd.read_csv(os.path.join(d, "peak_end.csv")).groupby("follow_up")[["remembered", "experienced", "repurchase"]].mean()
     x = np.arange(3)
     ax[0].bar(x - 0.2, pe.loc[0], 0.4, label="no follow-up")
     ax[0].bar(x + 0.2, pe.loc[1], 0.4, label="milder ending (follow-up at 7)")
     ax[0].set_xticks(x, ["remembered\nsatisfaction", "experienced\n(episode mean)", "repeat purchases\nper buyer"])
-    ax[0].set(title="Peak-end: a milder ending (Kahneman)")
+    ax[0].set(title="Peak-end: an after-sales follow-up ends on a milder note")
     ax[0].legend(fontsize=8)
     op = pd.read_csv(os.path.join(d, "over_promising.csv")).groupby("claim").mean()
     cols = ["first_month_units", "refunds", "lost", "final_rating"]
@@ -129,10 +157,11 @@ def fig_content(d):
     v = c.index.values
     ax[0].errorbar(v, c[("aware_share", "mean")], yerr=c[("aware_share", "std")], marker="o")
     ax[0].set(xscale="log", title="Awareness after 120 days", xlabel="search visibility of A (B = 1)", ylabel="share aware of A")
-    for a_ in ax:
-        a_.set_xticks(v, [f"{x:g}" for x in v])
     ax[1].errorbar(v, c[("considered", "mean")], yerr=c[("considered", "std")], marker="o", color="tab:green")
     ax[1].set(xscale="log", title="Consideration", xlabel="search visibility of A (B = 1)", ylabel="decisions considering A")
+    for a_ in ax:
+        a_.set_xticks(v, [f"{x:g}" for x in v])
+        a_.minorticks_off()
     fig.suptitle("Content marketing: visibility in online research")
     fig.tight_layout()
     fig.savefig(os.path.join(IMG, "validation_content.png"), dpi=100)
@@ -142,7 +171,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", help="keep the CSV files in this directory")
     a = ap.parse_args()
-    exe = os.path.join(ROOT, "build", "tests", "validation", "motsim_validation")
+    exe = os.path.join(ROOT, os.environ.get("MOTSIM_BUILD_DIR", "build"), "tests", "validation", "motsim_validation")
     if not os.access(exe, os.X_OK):
         sys.exit("validation_plots: build the project first (./scripts/build)")
     os.makedirs(IMG, exist_ok=True)
