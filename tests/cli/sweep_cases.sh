@@ -80,6 +80,16 @@ case_resume_after_kill9() {
   same_sweep "$T/full.h5" "$T/r.h5" >/dev/null || fail "the resumed sweep differs from an uninterrupted one"
   [ ! -e "$T/r.h5.journal" ] || fail "journal left after completion"
 }
+case_slurm_array_templates() {
+  # The job-array and merge templates, run as SLURM would (environment variables), locally.
+  spec g 5000 40 'replicates = 2'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/local.h5" --quiet
+  for i in 0 1; do
+    SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_ID=$i MOTSIM="$M" expect_exit 0 bash "$SRC/scripts/slurm/sweep-array.sbatch" "$T/g.toml" "$T/arr.h5"
+  done
+  MOTSIM="$M" expect_exit 0 bash "$SRC/scripts/slurm/sweep-merge.sbatch" "$T/arr.h5" 2
+  same_sweep "$T/local.h5" "$T/arr.h5" >/dev/null || fail "the job-array sweep differs from the local one"
+}
 case_designs() {
   for d in "random 7" "lhs 7" "morris 3" "sobol 4"; do
     set -- $d
