@@ -295,6 +295,41 @@ TEST_CASE("J-shaped posted ratings, unimodal ratings of every buyer") {
   CHECK(np / experiences < 0.10);
 }
 
+TEST_CASE("J-shape is not one product's accident: honest products of quality 6.5 and 7") {
+  // Hu, Pavlou & Zhang found J-shaped reviews across most Amazon products. Two more products,
+  // honestly advertised: every buyer's stars keep one peak, the posted ones have their mode at
+  // 5 stars and more 1-star than 2-star reviews (the low arm of the J).
+  Csv csv("jshape_robust", "quality,stars,every_buyer,posted");
+  for (const char* q : {"6.5", "7"}) {
+    std::array<double, 5> every{}, posted{};
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto r = run(with_replicate(
+          from_text(kMidProduct, {std::string("product.Mid.quality=") + q, std::string("product.Mid.claim=") + q}), rep));
+      for (int d = 0; d < r.days_done; ++d)
+        for (int s = 0; s < 5; ++s)
+          every[s] += static_cast<double>(r.experience_stars[(static_cast<std::size_t>(d) * r.K) * 5 + s]);
+      for (const auto& rv : r.reviews)
+        if (rv.product == 0) posted[rv.stars - 1] += 1;
+    }
+    const double ne = std::accumulate(every.begin(), every.end(), 0.0);
+    const double np = std::accumulate(posted.begin(), posted.end(), 0.0);
+    for (int s = 0; s < 5; ++s) {
+      every[s] /= ne;
+      posted[s] /= np;
+      csv.row(q, s + 1, every[s], posted[s]);
+    }
+    // Binomial standard error of the 1-star minus 2-star share, for the message.
+    const double se = std::sqrt((posted[0] + posted[1]) / np);
+    INFO("quality " << std::string(q) << ": every buyer " << every[0] << " " << every[1] << " " << every[2] << " " << every[3] << " "
+                    << every[4] << "; posted " << posted[0] << " " << posted[1] << " " << posted[2] << " " << posted[3]
+                    << " " << posted[4] << " (" << np << " reviews; 1-star minus 2-star " << posted[0] - posted[1]
+                    << ", se " << se << ")");
+    CHECK(local_maxima(every) == 1);
+    CHECK(std::max_element(posted.begin(), posted.end()) - posted.begin() == 4);
+    CHECK(posted[0] - posted[1] > 3 * se);
+  }
+}
+
 // ---- 3. Herding (Muchnik, Aral & Taylor 2013) ----------------------------------------------
 
 TEST_CASE("Herding: a positive displayed prior makes the next ratings more often positive") {
