@@ -615,9 +615,10 @@ claim = 7
 initial_awareness = 0.3
 )";
   const double levels[] = {0.25, 0.5, 1, 2, 4};
+  constexpr int kReps = 5;
   std::vector<std::vector<double>> aware(5), considered(5);
   Csv csv("content_marketing", "replicate,visibility,aware_share,considered");
-  for (int rep = 0; rep < 3; ++rep)
+  for (int rep = 0; rep < kReps; ++rep)
     for (int v = 0; v < 5; ++v) {
       const auto r = run(with_replicate(from_text(text, {"product.A.visibility=" + std::to_string(levels[v])}), rep));
       const double a = static_cast<double>(r.aware[static_cast<std::size_t>(r.days_done - 1) * r.K]) / r.agents;
@@ -627,7 +628,7 @@ initial_awareness = 0.3
     }
   for (int v = 1; v < 5; ++v) {
     std::vector<double> da, dc;
-    for (int rep = 0; rep < 3; ++rep) {
+    for (int rep = 0; rep < kReps; ++rep) {
       da.push_back(aware[v][rep] - aware[v - 1][rep]);
       dc.push_back(considered[v][rep] - considered[v - 1][rep]);
     }
