@@ -20,6 +20,13 @@
 namespace fs = std::filesystem;
 
 namespace motsim {
+namespace {
+// std::filesystem::exists without exceptions (a name too long is simply not there).
+[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::exists(p, ec);
+}
+}  // namespace
 
 const std::vector<CompareKpi>& compare_kpis() {
   static const std::vector<CompareKpi> k = {
@@ -196,7 +203,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
     }
   if (stop_requested()) {
     std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
-                 interrupt_signal(), done, total_runs, out.c_str(), fs::exists(out) ? "left as it was" : "not created");
+                 interrupt_signal(), done, total_runs, out.c_str(), path_exists(out) ? "left as it was" : "not created");
     return 130;
   }
 
@@ -343,7 +350,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw std::runtime_error(std::string(e.what()) + "; nothing was written to " + out);
+    throw std::runtime_error(write_failure(out, e.what()));
   }
   if (!opt.quiet) std::printf("\nwrote %s (%d scenarios x %d replicates)\n", out.c_str(), S, R);
   return 0;

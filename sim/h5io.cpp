@@ -1,11 +1,13 @@
 #include "sim/h5io.hpp"
 
 #include "sim/h5util.hpp"
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -151,6 +153,28 @@ std::string temporary_path(const std::string& path) {
   return path + ".tmp-" + std::to_string(::getpid());
 }
 
+// Temporary files of interrupted runs: TARGET.tmp-PID whose process is gone (killed with -9,
+// or the machine went down) are removed, with a message naming each one.
+void remove_stale_temporaries(const std::string& path) {
+  std::error_code ec;
+  const fs::path target(path);
+  fs::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string prefix = target.filename().string() + ".tmp-";
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;  // still running
+    std::error_code rm;
+    if (fs::remove(e.path(), rm))
+      std::fprintf(stderr, "motsim: removed %s, the unfinished temporary file of an interrupted run (process %ld)\n",
+                   e.path().string().c_str(), pid);
+  }
+}
+
 void check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   if (path.empty()) throw InputError("error: empty output path");
@@ -162,6 +186,7 @@ void check_output_path(const std::string& path, bool force) {
   if (!fs::is_directory(dir, ec)) throw InputError(path + ": error: output directory " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw InputError(path + ": error: cannot write to directory " + dir.string() + " (" + std::strerror(errno) + ")");
+  remove_stale_temporaries(path);
 }
 
 void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
@@ -178,8 +203,20 @@ void write_results(const std::string& path, bool force, const Results& r, const 
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw std::runtime_error(std::string(e.what()) + "; nothing was written to " + path);
+    throw std::runtime_error(write_failure(path, e.what()));
   }
+}
+
+std::string write_failure(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const auto space = fs::space(dir, ec);
+  std::string msg = "cannot write " + path + " (" + what + ")";
+  if (!ec && space.available < (64u << 20))
+    msg += ": the disk is full (" + std::to_string(space.available / 1024) + " KiB free in " + dir.string() + ")";
+  return msg + "; the temporary file was removed and nothing was written to " + path +
+         (fs::exists(path, ec) ? " (its earlier content is untouched)" : "");
 }
 
 namespace {

@@ -14,7 +14,8 @@ struct RunInfo {
 };
 
 // Refuses (InputError) an existing target without `force`, a missing directory or one we
-// cannot write to. Called before the run starts.
+// cannot write to; removes (and names) temporary files left by killed runs. Called before the
+// run starts.
 void check_output_path(const std::string& path, bool force);
 
 // Writes the results atomically: to a temporary file beside the target, renamed into place
@@ -26,6 +27,9 @@ void write_results(const std::string& path, bool force, const Results& r, const 
 // A human-readable summary of a results file (for `motsim info`). Throws InputError when the
 // file is missing, not HDF5, or not a motsim results file.
 std::string describe_results(const std::string& path);
+
+// The message for a failed write of `path` (names a full disk when that is the cause).
+std::string write_failure(const std::string& path, const std::string& what);
 
 // Temporary-file name used while writing `path`.
 std::string temporary_path(const std::string& path);

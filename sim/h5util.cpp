@@ -78,7 +78,12 @@ void close_file(Handle& file, const std::string& what) {
 
 namespace {
 struct Quiet {
-  Quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+  Quiet() {
+    // No library shutdown at exit: after a failed close (a full disk) HDF5 1.10 crashes while
+    // terminating. Every file is closed explicitly; the temporary file is removed by us.
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
 const Quiet quiet_hdf5;
 }  // namespace

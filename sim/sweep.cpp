@@ -41,6 +41,13 @@ namespace fs = std::filesystem;
 
 namespace motsim {
 namespace {
+// std::filesystem::exists without exceptions (a name too long is simply not there).
+[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::exists(p, ec);
+}
+}  // namespace
+namespace {
 
 // ---- spec -------------------------------------------------------------------------------
 
@@ -85,7 +92,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
   sp.path = path;
   sp.base_dir = fs::path(path).parent_path().string();
   std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path)) throw InputError(path + ": error: cannot read sweep spec");
+  std::error_code dir_ec;
+  if (!in || fs::is_directory(path, dir_ec)) throw InputError(path + ": error: cannot read sweep spec");
   std::ostringstream o;
   o << in.rdbuf();
   sp.text = o.str();
@@ -122,7 +130,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
   const auto* base = t.get("base");
   if (!base || !base->is_string()) throw fail(base, "'base' must name the base scenario file, e.g. base = \"baseline.toml\"");
   sp.base = (fs::path(sp.base_dir) / base->as_string()->get()).string();
-  if (!fs::exists(sp.base)) throw fail(base, "'base' = \"" + base->as_string()->get() + "\": no such scenario " + sp.base);
+  if (!path_exists(sp.base)) throw fail(base, "'base' = \"" + base->as_string()->get() + "\": no such scenario " + sp.base);
   if (const auto* d = t.get("design")) {
     const std::vector<std::string> designs = {"grid", "random", "lhs", "morris", "sobol"};
     if (!d->is_string() || std::find(designs.begin(), designs.end(), d->as_string()->get()) == designs.end())
@@ -181,9 +189,10 @@ SweepSpec load_sweep_spec(const std::string& path) {
         }
         const auto* mn = r.get("min");
         const auto* mx = r.get("max");
+        const toml::node* whole = &v;  // clang 14 cannot capture a structured binding
         auto number = [&](const toml::node* n, const char* what) {
           if (!n || !(n->is_integer() || n->is_floating_point()))
-            throw fail(n ? n : &v, "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
+            throw fail(n ? n : whole, "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
           return n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
         };
         p.min = number(mn, "min");
@@ -409,7 +418,7 @@ class Journal {
     std::snprintf(head, sizeof head, "motsim-sweep-journal-1 %016llx %zu %zu", static_cast<unsigned long long>(pl.hash),
                   pl.runs(), pl.values_per_run);
     header_ = head;
-    const bool exists = fs::exists(path_);
+    const bool exists = path_exists(path_);
     if (exists && !resume)
       throw InputError(path_ + ": error: an unfinished sweep left this journal; use --resume to continue it, or "
                                 "delete it to start again");
@@ -576,7 +585,7 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw std::runtime_error(std::string(e.what()) + "; nothing was written to " + out);
+    throw std::runtime_error(write_failure(out, e.what()));
   }
 }
 
@@ -731,7 +740,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
                  "motsim: sweep interrupted by signal %d; %zu runs are kept in %s.journal; rerun with --resume to "
                  "finish; %s %s\n",
                  interrupt_signal(), journal->done().size(), out.c_str(), out.c_str(),
-                 fs::exists(out) ? "left as it was" : "not created");
+                 path_exists(out) ? "left as it was" : "not created");
     return 130;
   }
   write_sweep_file(out, opt.force, pl, journal->done(), command_line, opt.task_index, opt.task_count);

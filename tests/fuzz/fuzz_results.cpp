@@ -1,0 +1,32 @@
+// libFuzzer target: the HDF5 readers behind `motsim info` and `motsim export` on arbitrary
+// bytes. Any input must give a summary or an InputError: never a crash.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "sim/export.hpp"
+#include "sim/h5io.hpp"
+#include "sim/scenario.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::string dir = "/tmp/motsim-fuzz-" + std::to_string(::getpid());
+  static const std::string path = dir + "/input.h5";
+  std::filesystem::create_directories(dir);
+  if (FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fwrite(data, 1, size, f);
+    std::fclose(f);
+  }
+  try {
+    (void)motsim::describe_results(path);
+  } catch (const motsim::InputError&) {
+  }
+  try {
+    std::filesystem::remove_all(dir + "/csv");
+    (void)motsim::export_csv(path, dir + "/csv", true);
+  } catch (const motsim::InputError&) {
+  }
+  return 0;
+}
