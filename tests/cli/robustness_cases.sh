@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Interruptions, killed processes, a full disk and damaged files: nothing is lost or corrupted.
+# Usage: robustness_cases.sh CASE MOTSIM SOURCE_DIR   (exit 77 = skipped, with the reason)
+set -uo pipefail
+CASE="$1"; M="$2"; SRC="$3"
+T=$(mktemp -d); trap 'umount -l "$T/disk" 2>/dev/null; rm -rf "$T"' EXIT
+BASE="$SRC/scenarios/baseline.toml"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() {
+  local want="$1"; shift
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
+}
+expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
+
+case_kill9_leaves_no_file() {
+  echo "earlier results" > "$T/keep.h5"
+  "$M" run "$BASE" --agents 300000 --days 36500 --out "$T/r.h5" --quiet & local pid=$!
+  sleep 1; kill -9 $pid; wait $pid 2>/dev/null
+  [ ! -e "$T/r.h5" ] || fail "a file stands at the target after kill -9"
+  [ "$(cat "$T/keep.h5")" = "earlier results" ] || fail "an unrelated file changed"
+}
+case_stale_temporary_named_and_removed() {
+  # What kill -9 during writing leaves: TARGET.tmp-PID of a dead process.
+  echo "half written" > "$T/r.h5.tmp-999999"
+  sleep 0.1 & local live=$!
+  echo "being written" > "$T/r.h5.tmp-$live"
+  expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
+  expect_msg "removed $T/r.h5.tmp-999999"
+  [ ! -e "$T/r.h5.tmp-999999" ] || fail "stale temporary file kept"
+  [ -e "$T/r.h5.tmp-$live" ] || fail "the temporary file of a live process was removed"
+  wait $live
+}
+case_sigint_sweep_keeps_journal() {
+  { echo "base = \"$BASE\""; echo "replicates = 20"; echo "[parameters]"; echo '"simulation.agents" = 100000'
+    echo '"product.Nova.price" = [149, 199]'; } > "$T/s.toml"
+  "$M" sweep "$T/s.toml" --out "$T/s.h5" --quiet 2>"$T/err" & local pid=$!
+  sleep 2; kill -INT $pid; wait $pid; local rc=$?
+  [ $rc -eq 130 ] || fail "expected 130 after SIGINT, got $rc"
+  expect_msg "--resume"
+  [ ! -e "$T/s.h5" ] || fail "results file written by an interrupted sweep"
+  [ -s "$T/s.h5.journal" ] || fail "journal lost"
+}
+case_disk_full() {
+  mkdir -p "$T/disk"
+  if ! mount -t tmpfs -o size=1m tmpfs "$T/disk" 2>/dev/null; then
+    echo "SKIPPED: cannot mount a 1 MiB tmpfs here (needs root and mount rights); the full-disk check did not run"
+    exit 77
+  fi
+  echo "earlier results" > "$T/disk/r.h5"
+  expect_exit 1 "$M" run "$BASE" --agents 100000 --days 30 --save-agents --out "$T/disk/r.h5" --force --quiet
+  expect_msg "the disk is full"; expect_msg "earlier content is untouched"
+  [ "$(cat "$T/disk/r.h5")" = "earlier results" ] || fail "earlier results lost on a full disk"
+  [ "$(ls "$T/disk")" = "r.h5" ] || fail "temporary file left on the full disk: $(ls "$T/disk")"
+  grep -q "Segmentation\|Aborted" "$T/err" && fail "crashed"
+  return 0
+}
+case_damaged_compare_and_sweep_files() {
+  expect_exit 0 "$M" compare "$BASE" "$SRC/scenarios/price_cut.toml" -r 2 --agents 3000 --days 20 --out "$T/c.h5" --quiet
+  { echo "base = \"$BASE\""; echo "[parameters]"; echo '"simulation.agents" = 2000'; echo '"simulation.days" = 10'
+    echo '"product.Nova.price" = [149, 199]'; } > "$T/s.toml"
+  expect_exit 0 "$M" sweep "$T/s.toml" --out "$T/s.h5" --quiet
+  for f in c s; do
+    head -c 4000 "$T/$f.h5" > "$T/cut_$f.h5"
+    expect_exit 2 "$M" info "$T/cut_$f.h5"
+    expect_exit 2 "$M" export "$T/cut_$f.h5" --csv "$T/csv_$f"
+  done
+  expect_exit 2 "$M" merge "$T/m.h5" "$T/cut_s.h5"
+  expect_exit 2 "$M" merge "$T/m.h5" "$T/c.h5"; expect_msg "not a motsim sweep file"
+  [ ! -e "$T/m.h5" ] || fail "merge wrote a file from damaged input"
+}
+
+declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
+"case_$CASE"
+echo "PASS $CASE"

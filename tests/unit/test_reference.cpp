@@ -1,0 +1,91 @@
+// Reference runs pinned by checksum: an optimisation must leave every result bit-identical.
+// A deliberate change of the model changes these sums: rerun with
+//   build/tests/motsim_tests -tc="reference*" -s
+// read the new values in the failure message, check the change is intended (docs/validation.md
+// still holds), and update kPinned with a note in the commit message.
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+#include "helpers.hpp"
+
+using namespace motsim;
+
+namespace {
+
+struct Fnv {
+  std::uint64_t h = 1469598103934665603ull;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ c[i]) * 1099511628211ull;
+  }
+  template <class T>
+  void vec(const std::vector<T>& v) { bytes(v.data(), v.size() * sizeof(T)); }
+};
+
+std::uint64_t checksum(const Results& r) {
+  Fnv f;
+  f.vec(r.counts);
+  f.vec(r.sums);
+  f.vec(r.aware);
+  f.vec(r.adopters);
+  f.vec(r.rating_mean);
+  f.vec(r.rating_hist);
+  for (const auto& rv : r.reviews) {
+    f.bytes(&rv.day, sizeof rv.day);
+    f.bytes(&rv.agent, sizeof rv.agent);
+    f.bytes(&rv.product, sizeof rv.product);
+    f.bytes(&rv.stars, sizeof rv.stars);
+    f.bytes(&rv.answered, sizeof rv.answered);
+  }
+  return f.h;
+}
+
+Scenario reference(const char* network, bool repeat) {
+  auto sc = test::scenario(std::string(test::kTwoProducts) + R"(
+[[product]]
+name = "C"
+price = 60
+quality = 5
+claim = 7
+defect_prob = 0.1
+missing_accessory_prob = 0.1
+response_rate = 0.5
+initial_ratings = [1, 0, 2, 3, 4]
+[[segment]]
+name = "x"
+share = 0.6
+[[segment]]
+name = "y"
+share = 0.4
+need_interval_days = 120
+[[campaign]]
+product = "C"
+daily_reach = 0.02
+end_day = 40
+segment = "y"
+)", 30000, 150);
+  sc.network.type = network;
+  sc.behavior.repeat_purchase = repeat;
+  return sc;
+}
+
+}  // namespace
+
+TEST_CASE("reference runs: pinned checksums") {
+  struct Ref {
+    const char* network;
+    bool repeat;
+    std::uint64_t pinned;
+  };
+  const Ref refs[] = {
+      {"watts_strogatz", true, 16760861645876444631ull},
+      {"complete", true, 7078440700456118610ull},
+      {"barabasi_albert", false, 4253654526579708351ull},
+  };
+  for (const auto& ref : refs) {
+    const std::uint64_t sum = checksum(test::run(reference(ref.network, ref.repeat), 2).r);
+    INFO("network " << std::string(ref.network) << ", repeat " << ref.repeat << ": checksum " << sum << "ull");
+    CHECK(sum == ref.pinned);
+  }
+}
