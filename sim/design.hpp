@@ -21,7 +21,7 @@ Matrix latin_hypercube(int n, int k, std::uint64_t seed);
 
 // Sobol low-discrepancy sequence (Joe & Kuo 2008 direction numbers), points 1..n (the
 // all-zero first point is skipped). Supports up to kSobolMaxDim dimensions.
-inline constexpr int kSobolMaxDim = 12;
+inline constexpr int kSobolMaxDim = 64;
 Matrix sobol(int n, int dims);
 // Points first .. first + n - 1 of the sequence (point 0 is all zeros).
 Matrix sobol_from(int first, int n, int dims);

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #if MOTSIM_HAVE_MPI
 #define OMPI_SKIP_MPICXX 1  // the C API only
@@ -161,67 +163,88 @@ SweepSpec load_sweep_spec(const std::string& path) {
   }
   const auto* params = t.get("parameters");
   if (params && !params->is_table()) throw fail(params, "'parameters' must be a table: [parameters]");
+  // Parameters in the order the spec lists them (a TOML table iterates sorted by key).
+  std::vector<std::pair<std::string, const toml::node*>> ordered;
   if (params)
-    for (auto&& [k, v] : *params->as_table()) {
-      const std::string key(k.str());
-      std::string first;  // a value to check the key against the base scenario
-      if (v.is_array()) {
-        SweepParam p;
-        p.key = key;
-        if (v.as_array()->empty()) throw fail(&v, "parameter '" + key + "' has an empty list of values");
-        for (const auto& e : *v.as_array()) {
-          if (e.is_array() || e.is_table()) throw fail(&e, "parameter '" + key + "': list values must be numbers, booleans or strings");
-          p.values.push_back(literal(e));
-        }
-        p.integer = integer_key(key);
-        first = p.values[0];
-        sp.swept.push_back(p);
-      } else if (v.is_table()) {
-        SweepParam p;
-        p.key = key;
-        p.range = true;
-        p.integer = integer_key(key);
-        const auto& r = *v.as_table();
-        for (auto&& [rk, rv] : r) {
-          const std::string n(rk.str());
-          if (n != "min" && n != "max" && n != "steps" && n != "log")
-            throw fail(&rv, "parameter '" + key + "': unknown range key '" + n + "'; allowed: min, max, steps, log");
-        }
-        const auto* mn = r.get("min");
-        const auto* mx = r.get("max");
-        const toml::node* whole = &v;  // clang 14 cannot capture a structured binding
-        auto number = [&](const toml::node* n, const char* what) {
-          if (!n || !(n->is_integer() || n->is_floating_point()))
-            throw fail(n ? n : whole, "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
-          return n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
-        };
-        p.min = number(mn, "min");
-        p.max = number(mx, "max");
-        if (!(p.min < p.max)) throw fail(&v, "parameter '" + key + "': min must be below max");
-        if (const auto* st = r.get("steps")) {
-          if (!st->is_integer() || st->as_integer()->get() < 2 || st->as_integer()->get() > 100000)
-            throw fail(st, "parameter '" + key + "': 'steps' must be an integer of at least 2");
-          p.steps = static_cast<int>(st->as_integer()->get());
-        }
-        if (const auto* lg = r.get("log")) {
-          if (!lg->is_boolean()) throw fail(lg, "parameter '" + key + "': 'log' must be true or false");
-          p.log = lg->as_boolean()->get();
-          if (p.log && p.min <= 0) throw fail(lg, "parameter '" + key + "': a log range needs min > 0");
-        }
-        first = std::to_string(p.integer ? std::round(p.min) : p.min);
-        if (p.integer) first = std::to_string(static_cast<long long>(std::round(p.min)));
-        sp.swept.push_back(p);
-      } else {
-        first = literal(v);
-        sp.held.push_back(key + "=" + first);
+    for (auto&& [k, v] : *params->as_table()) ordered.emplace_back(std::string(k.str()), &v);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    const auto &x = a.second->source().begin, &y = b.second->source().begin;
+    return x.line != y.line ? x.line < y.line : x.column < y.column;
+  });
+  for (const auto& entry : ordered) {
+    const std::string& key = entry.first;
+    const toml::node& v = *entry.second;
+    std::vector<std::pair<const toml::node*, std::string>> checks;  // values the base scenario must accept
+    if (v.is_array()) {
+      SweepParam p;
+      p.key = key;
+      if (v.as_array()->empty()) throw fail(&v, "parameter '" + key + "' has an empty list of values");
+      for (const auto& e : *v.as_array()) {
+        if (e.is_array() || e.is_table()) throw fail(&e, "parameter '" + key + "': list values must be numbers, booleans or strings");
+        p.values.push_back(literal(e));
+        checks.emplace_back(&e, p.values.back());
       }
-      // The key must be one the base scenario accepts, with a value it accepts.
+      p.integer = integer_key(key);
+      sp.swept.push_back(p);
+    } else if (v.is_table()) {
+      SweepParam p;
+      p.key = key;
+      p.range = true;
+      p.integer = integer_key(key);
+      const auto& r = *v.as_table();
+      for (auto&& [rk, rv] : r) {
+        const std::string n(rk.str());
+        if (n != "min" && n != "max" && n != "steps" && n != "log") {
+          const std::string hint = did_you_mean(n, {"min", "max", "steps", "log"});
+          throw fail(&rv, "parameter '" + key + "': unknown range key '" + n + "'" +
+                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: min, max, steps, log");
+        }
+      }
+      const auto* mn = r.get("min");
+      const auto* mx = r.get("max");
+      const toml::node* whole = &v;  // clang 14 cannot capture a structured binding
+      auto number = [&](const toml::node* n, const char* what) {
+        if (!n || !(n->is_integer() || n->is_floating_point()))
+          throw fail(n ? n : whole, "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
+        return n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
+      };
+      p.min = number(mn, "min");
+      p.max = number(mx, "max");
+      if (!(p.min < p.max)) throw fail(&v, "parameter '" + key + "': min must be below max");
+      if (const auto* st = r.get("steps")) {
+        if (!st->is_integer() || st->as_integer()->get() < 2 || st->as_integer()->get() > 100000)
+          throw fail(st, "parameter '" + key + "': 'steps' must be an integer in [2, 100000]");
+        p.steps = static_cast<int>(st->as_integer()->get());
+      }
+      if (const auto* lg = r.get("log")) {
+        if (!lg->is_boolean()) throw fail(lg, "parameter '" + key + "': 'log' must be true or false");
+        p.log = lg->as_boolean()->get();
+        if (p.log && p.min <= 0) throw fail(lg, "parameter '" + key + "': a log range needs min > 0");
+      }
+      // Both ends, as the runs will see them (integer keys rounded).
+      for (const auto& [n, x] : {std::pair{mn, p.min}, std::pair{mx, p.max}}) {
+        char b[40];
+        if (p.integer) std::snprintf(b, sizeof b, "%lld", static_cast<long long>(std::llround(x)));
+        else std::snprintf(b, sizeof b, "%.10g", x);
+        checks.emplace_back(n, b);
+      }
+      sp.swept.push_back(p);
+    } else {
+      checks.emplace_back(&v, literal(v));
+      sp.held.push_back(key + "=" + literal(v));
+    }
+    // The key must be one the base scenario accepts, and every value one it accepts.
+    for (const auto& [node, value] : checks) {
       try {
-        load_scenario(sp.base, {key + "=" + first});
+        load_scenario(sp.base, {key + "=" + value});
       } catch (const InputError& e) {
-        throw fail(&v, "parameter '" + key + "' = " + first + ": " + e.what());
+        std::string why = e.what();
+        const auto at = why.find(": error: ");
+        if (at != std::string::npos) why = why.substr(at + 9);  // the base scenario's own location adds nothing
+        throw fail(node, "parameter '" + key + "' = " + value + ": " + why);
       }
     }
+  }
   // The design's requirements.
   const bool any_list = std::any_of(sp.swept.begin(), sp.swept.end(), [](auto& p) { return !p.range; });
   if (sp.design == "grid") {
@@ -239,8 +262,12 @@ SweepSpec load_sweep_spec(const std::string& path) {
     if (sp.swept.empty()) throw fail(params, "design \"" + sp.design + "\" needs at least one swept parameter");
     if (sp.design == "morris" && sp.levels % 2)
       throw fail(t.get("levels"), "'levels' must be even for the Morris design");
-    if (sp.design == "sobol" && static_cast<int>(sp.swept.size()) * 2 > design::kSobolMaxDim)
-      throw fail(params, "design \"sobol\" supports up to " + std::to_string(design::kSobolMaxDim / 2) + " swept parameters");
+    // The Sobol sequence has design::kSobolMaxDim = 64 dimensions (32 parameters); sweeps still
+    // refuse more than 6 (tests/reliability/corpus/sweep_sobol_too_many.toml pins the message).
+    constexpr int kSobolMaxParams = 6;
+    static_assert(2 * kSobolMaxParams <= design::kSobolMaxDim);
+    if (sp.design == "sobol" && static_cast<int>(sp.swept.size()) > kSobolMaxParams)
+      throw fail(params, "design \"sobol\" supports up to " + std::to_string(kSobolMaxParams) + " swept parameters");
   }
   return sp;
 }
@@ -372,6 +399,21 @@ Plan make_plan(const std::string& spec_path) {
   for (const auto& p : pl.spec.swept)
     if (p.key.rfind("product.", 0) == 0 && p.key.size() > 8 && p.key.substr(p.key.rfind('.') + 1) == "name")
       throw InputError(spec_path + ": error: product names cannot be swept");
+  // Every point must be a valid scenario (cross-field rules, e.g. network.degree below the
+  // agents), checked before the first run rather than failing halfway through the sweep.
+  for (std::size_t i = 0; i < pl.points.size(); ++i) {
+    std::vector<std::string> sets = pl.spec.held;
+    sets.insert(sets.end(), pl.points[i].sets.begin(), pl.points[i].sets.end());
+    try {
+      load_scenario(pl.spec.base, sets);
+    } catch (const InputError& e) {
+      std::string why = e.what(), at;
+      const auto cut = why.find(": error: ");
+      if (cut != std::string::npos) why = why.substr(cut + 9);
+      for (const auto& s : pl.points[i].sets) at += (at.empty() ? "" : ", ") + s;
+      throw InputError(spec_path + ": error: point " + std::to_string(i) + " (" + at + ") is not a valid scenario: " + why);
+    }
+  }
   // Everything that defines the results: the spec text and the resolved base scenario.
   pl.hash = fnv(scenario_to_toml(pl.base), fnv(pl.spec.text));
   return pl;
@@ -428,10 +470,16 @@ class Journal {
     if (!exists || done_.empty()) {
       if (exists && ::ftruncate(fd_, 0) != 0) throw std::runtime_error("cannot reset " + path_);
       write_line(header_);
+    } else if (::ftruncate(fd_, static_cast<off_t>(whole_lines_)) != 0) {
+      // Drop a last line cut by the crash, so that the next line starts on a line of its own.
+      throw std::runtime_error("cannot repair " + path_);
     }
   }
   ~Journal() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) {
+      ::fsync(fd_);
+      ::close(fd_);
+    }
   }
   const std::map<std::size_t, std::vector<double>>& done() const { return done_; }
 
@@ -456,10 +504,18 @@ class Journal {
   }
 
  private:
+  // Every line goes to the kernel at once (a killed process, even kill -9, loses nothing);
+  // fsync at most once a second (a machine that goes down loses at most the last second's
+  // runs), because an fsync per run would serialise short runs on a slow disk.
   void write_line(const std::string& l) {
     const std::string s = l + "\n";
-    if (::write(fd_, s.data(), s.size()) != static_cast<ssize_t>(s.size()) || ::fsync(fd_) != 0)
+    if (::write(fd_, s.data(), s.size()) != static_cast<ssize_t>(s.size()))
       throw std::runtime_error("cannot write the sweep journal " + path_ + " (disk full?)");
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_sync_ >= std::chrono::seconds(1)) {
+      if (::fsync(fd_) != 0) throw std::runtime_error("cannot write the sweep journal " + path_ + " (disk full?)");
+      last_sync_ = now;
+    }
   }
   void load() {
     std::ifstream in(path_);
@@ -467,8 +523,10 @@ class Journal {
     if (!std::getline(in, line) || line != header_)
       throw InputError(path_ + ": error: this journal belongs to another sweep spec or base scenario; delete it or "
                                 "restore the spec it was made with");
+    whole_lines_ = line.size() + 1;
     while (std::getline(in, line)) {
       if (in.eof()) break;  // a last line without its newline was cut by a crash
+      whole_lines_ += line.size() + 1;
       const auto hashpos = line.rfind(" #");
       if (hashpos == std::string::npos) continue;
       const std::string body = line.substr(0, hashpos);
@@ -485,6 +543,8 @@ class Journal {
   std::string path_, header_;
   const Plan& pl_;
   int fd_ = -1;
+  std::chrono::steady_clock::time_point last_sync_{};
+  std::size_t whole_lines_ = 0;  // bytes of the complete lines read on resume
   std::mutex m_;
   std::map<std::size_t, std::vector<double>> done_;
 };
@@ -678,8 +738,15 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
       int active = size - 1;
       std::vector<double> buf(pl.values_per_run + 1);
       while (active > 0) {
+        // Poll with a short sleep rather than MPI_Probe: Open MPI's blocking calls spin, and a
+        // spinning coordinator would take a core from the workers on its node.
         MPI_Status st;
-        MPI_Probe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &st);
+        int flag = 0;
+        for (int nap_us = 50;; nap_us = std::min(2 * nap_us, 5000)) {
+          MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &flag, &st);
+          if (flag) break;
+          std::this_thread::sleep_for(std::chrono::microseconds(nap_us));
+        }
         int count;
         MPI_Get_count(&st, MPI_DOUBLE, &count);
         buf.resize(static_cast<std::size_t>(std::max(count, 1)));

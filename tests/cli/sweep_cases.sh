@@ -72,6 +72,14 @@ case_resume_after_kill9() {
   kill -9 $pid; wait $pid 2>/dev/null
   [ ! -e "$T/r.h5" ] || fail "a results file stands after kill -9"
   [ -f "$T/r.h5.journal" ] || fail "no journal after kill -9"
+  # A line cut by the crash: resume drops it, and lines written after it stay whole.
+  printf '23 0x1.8p+3 0x1' >> "$T/r.h5.journal"
+  local before; before=$(wc -l < "$T/r.h5.journal")
+  "$M" sweep "$T/g.toml" --out "$T/r.h5" --threads 2 --resume --quiet & pid=$!
+  n=0
+  while [ $n -lt 200 ] && [ "$(wc -l < "$T/r.h5.journal")" -lt $((before + 2)) ]; do sleep 0.05; n=$((n + 1)); done
+  kill -9 $pid; wait $pid 2>/dev/null
+  [ -z "$(tail -n +2 "$T/r.h5.journal" | grep -Ev ' #[0-9a-f]{16}$')" ] || fail "the journal holds a broken line after resume"
   expect_exit 2 "$M" sweep "$T/g.toml" --out "$T/r.h5" --quiet; expect_msg "--resume"
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/r.h5" --resume
   grep -q "resumed from the journal" "$T/err" || fail "did not resume"
@@ -116,7 +124,9 @@ case_spec_errors() {
   printf 'base = "nope.toml"\n' > "$T/e6.toml"
   expect_exit 2 "$M" sweep "$T/e6.toml" --out "$T/e.h5"; expect_msg "no such scenario"
   printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = [0.1, 7]\n' "$SRC" > "$T/e7.toml"
-  expect_exit 0 "$M" validate "$SRC/scenarios/baseline.toml" -q
+  expect_exit 2 "$M" sweep "$T/e7.toml" --out "$T/e.h5"; expect_msg "e7.toml:3:29"; expect_msg "out of range"
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"network.degree" = 30\n"simulation.agents" = [2000, 20]\n' "$SRC" > "$T/e9.toml"
+  expect_exit 2 "$M" sweep "$T/e9.toml" --out "$T/e.h5"; expect_msg "point 1 (simulation.agents=20)"
   printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = 7\n' "$SRC" > "$T/e8.toml"
   expect_exit 2 "$M" sweep "$T/e8.toml" --out "$T/e.h5"; expect_msg "out of range"
   ls "$T" | grep -q "e.h5" && fail "a file was written for a bad spec"
