@@ -571,7 +571,11 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
     }
     Handle sw = group(file, "sweep");
     attr_string(sw, "spec", pl.spec.text);
-    attr_string(sw, "spec_path", pl.spec.path);
+    {
+      std::error_code ec;  // absolute, so that motsim merge finds the spec from any directory
+      const fs::path abs = fs::absolute(pl.spec.path, ec);
+      attr_string(sw, "spec_path", ec ? pl.spec.path : abs.lexically_normal().string());
+    }
     attr_string(sw, "base_scenario", scenario_to_toml(pl.base));
     attr_string(sw, "design", pl.spec.design);
     attr_int(sw, "replicates", pl.spec.replicates);
@@ -840,6 +844,10 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
         spec_path = h5::read_attr_string(sw, "spec_path");
         // Rebuild the plan from the spec text stored in the slice (the spec file may be elsewhere).
         const std::string text = h5::read_attr_string(sw, "spec");
+        std::error_code ec;
+        if (!fs::exists(spec_path, ec))
+          throw InputError(s + ": error: merge rebuilds the sweep from its spec " + spec_path +
+                           ", which is not there; run merge where the slices were made, or restore the spec");
         plan = std::make_unique<Plan>(make_plan(spec_path));
         char h[24];
         std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(plan->hash));
