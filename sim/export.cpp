@@ -155,8 +155,10 @@ void export_run(hid_t f, CsvSet& csv) {
     fcols.push_back(std::move(c));
   }
   for (hsize_t i = 0; i < n; ++i) {
-    const auto k = static_cast<std::size_t>(fcols[2][i]);
-    rv << num(fcols[0][i]) << ',' << num(fcols[1][i]) << ',' << (k < K ? quote(products[k]) : num(fcols[2][i])) << ','
+    const double pk = fcols[2][i];  // a damaged file may hold any index: convert only one in range
+    const bool named = pk >= 0 && pk < static_cast<double>(K);
+    rv << num(fcols[0][i]) << ',' << num(fcols[1][i]) << ','
+       << (named ? quote(products[static_cast<std::size_t>(pk)]) : num(pk)) << ','
        << num(fcols[3][i]) << ',' << num(fcols[4][i]) << '\n';
   }
 }

@@ -223,6 +223,8 @@ namespace {
 long long read_attr_int(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return -1;
   Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Handle sp(H5Aget_space(a), H5Sclose);
+  if (H5Sget_simple_extent_npoints(sp) != 1) return -1;  // an array would overrun `v`
   long long v = -1;
   if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
   return v;

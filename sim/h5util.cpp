@@ -170,7 +170,9 @@ std::string read_attr_string(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return "";
   Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   Handle t(H5Aget_type(a), H5Tclose);
-  if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) return "";
+  Handle sp(H5Aget_space(a), H5Sclose);
+  // One string only: H5Aread writes every element of an array attribute into `s`.
+  if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 || H5Sget_simple_extent_npoints(sp) != 1) return "";
   Handle mt = vlen_string_type();
   char* s = nullptr;
   if (H5Aread(a, mt, &s) < 0 || !s) return "";

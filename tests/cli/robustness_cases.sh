@@ -20,6 +20,29 @@ case_kill9_leaves_no_file() {
   [ ! -e "$T/r.h5" ] || fail "a file stands at the target after kill -9"
   [ "$(cat "$T/keep.h5")" = "earlier results" ] || fail "an unrelated file changed"
 }
+case_sigterm_keeps_earlier_result() {
+  expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
+  cp "$T/r.h5" "$T/before.h5"
+  "$M" run "$BASE" --agents 300000 --days 36500 --out "$T/r.h5" --force --quiet 2>"$T/err" & local pid=$!
+  sleep 1.5; kill -TERM $pid; wait $pid; local rc=$?
+  [ $rc -eq 130 ] || fail "expected exit 130 after SIGTERM, got $rc"
+  expect_msg "left as it was"
+  cmp -s "$T/r.h5" "$T/before.h5" || fail "the earlier result changed"
+  ls "$T" | grep -q "tmp-" && fail "temporary file left: $(ls "$T")"
+  return 0
+}
+case_kill9_compare_and_sweep_keep_earlier_files() {
+  echo "earlier compare" > "$T/c.h5"
+  "$M" compare "$BASE" "$SRC/scenarios/price_cut.toml" -r 50 --agents 300000 --out "$T/c.h5" --force --quiet & local pid=$!
+  sleep 1.5; kill -9 $pid; wait $pid 2>/dev/null
+  [ "$(cat "$T/c.h5")" = "earlier compare" ] || fail "compare killed with -9 changed the file at its target"
+  { echo "base = \"$BASE\""; echo "replicates = 20"; echo "[parameters]"; echo '"simulation.agents" = 100000'
+    echo '"product.Nova.price" = [149, 199]'; } > "$T/s.toml"
+  echo "earlier sweep" > "$T/s.h5"
+  "$M" sweep "$T/s.toml" --out "$T/s.h5" --force --quiet & pid=$!
+  sleep 2; kill -9 $pid; wait $pid 2>/dev/null
+  [ "$(cat "$T/s.h5")" = "earlier sweep" ] || fail "sweep killed with -9 changed the file at its target"
+}
 case_stale_temporary_named_and_removed() {
   # What kill -9 during writing leaves: TARGET.tmp-PID of a dead process.
   echo "half written" > "$T/r.h5.tmp-999999"

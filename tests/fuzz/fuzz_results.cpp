@@ -1,5 +1,5 @@
-// libFuzzer target: the HDF5 readers behind `motsim info` and `motsim export` on arbitrary
-// bytes. Any input must give a summary or an InputError: never a crash.
+// libFuzzer target: the HDF5 readers behind `motsim info`, `motsim export` and `motsim merge` on
+// arbitrary bytes. Any input must give a summary or an InputError: never a crash.
 #include <unistd.h>
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "sim/export.hpp"
 #include "sim/h5io.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = "/tmp/motsim-fuzz-" + std::to_string(::getpid());
@@ -26,6 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     std::filesystem::remove_all(dir + "/csv");
     (void)motsim::export_csv(path, dir + "/csv", true);
+  } catch (const motsim::InputError&) {
+  }
+  try {
+    (void)motsim::run_merge(dir + "/merged.h5", {path}, true);
   } catch (const motsim::InputError&) {
   }
   return 0;

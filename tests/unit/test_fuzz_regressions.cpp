@@ -9,6 +9,7 @@
 #include "sim/export.hpp"
 #include "sim/h5io.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace motsim;
@@ -39,7 +40,7 @@ TEST_CASE("fuzz regressions: scenario loader") {
   }
 }
 
-TEST_CASE("fuzz regressions: results readers (info, export)") {
+TEST_CASE("fuzz regressions: results readers (info, export, merge)") {
   const fs::path tmp = fs::temp_directory_path() / "motsim-fuzz-regressions";
   for (const auto& f : inputs("results")) {
     INFO(f.filename().string());
@@ -50,6 +51,11 @@ TEST_CASE("fuzz regressions: results readers (info, export)") {
     try {
       fs::remove_all(tmp);
       (void)export_csv(f.string(), tmp.string(), true);
+    } catch (const InputError&) {
+    }
+    fs::create_directories(tmp);
+    try {
+      (void)run_merge((tmp / "merged.h5").string(), {f.string()}, true);
     } catch (const InputError&) {
     }
   }
