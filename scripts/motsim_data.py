@@ -181,9 +181,10 @@ def morris_indices(df, output):
         for i in range(1, len(t)):
             p = params[int(t["changed"].iloc[i])]
             dx = ut[p].iloc[i] - ut[p].iloc[i - 1]
-            effects[p].append((t[output].iloc[i] - t[output].iloc[i - 1]) / dx)
-    rows = [dict(parameter=p, mu_star=np.mean(np.abs(e)), mu=np.mean(e), sigma=np.std(e, ddof=1) if len(e) > 1 else np.nan,
-                 trajectories=len(e)) for p, e in effects.items()]
+            if dx != 0:  # an integer parameter on a narrow range may round both ends alike
+                effects[p].append((t[output].iloc[i] - t[output].iloc[i - 1]) / dx)
+    rows = [dict(parameter=p, mu_star=np.mean(np.abs(e)) if e else np.nan, mu=np.mean(e) if e else np.nan,
+                 sigma=np.std(e, ddof=1) if len(e) > 1 else np.nan, trajectories=len(e)) for p, e in effects.items()]
     return pd.DataFrame(rows).set_index("parameter")
 
 

@@ -79,7 +79,7 @@ bool integer_key(const std::string& key) {
 }
 
 const std::vector<std::string> kTopKeys = {"base", "design", "replicates", "samples", "levels", "design_seed", "seed",
-                                           "common_random_numbers", "keep_series", "parameters"};
+                                           "common_random_numbers", "keep_series", "keep", "parameters"};
 
 std::vector<std::string> series_names() {
   std::vector<std::string> v(kCountNames.begin(), kCountNames.end());
@@ -148,16 +148,31 @@ SweepSpec load_sweep_spec(const std::string& path) {
     if (!c->is_boolean()) throw fail(c, "'common_random_numbers' must be true or false");
     sp.common_random_numbers = c->as_boolean()->get();
   }
-  if (const auto* ks = t.get("keep_series")) {
-    if (!ks->is_array()) throw fail(ks, "'keep_series' must be an array of series names, e.g. [\"purchases\", \"aware\"]");
+  // What to keep: KPIs always; daily series on request ("keep" is accepted as another name).
+  const auto* ks = t.get("keep_series");
+  const char* ks_name = "keep_series";
+  if (const auto* k2 = t.get("keep")) {
+    if (ks) throw fail(k2, "give 'keep_series' or 'keep', not both");
+    ks = k2;
+    ks_name = "keep";
+  }
+  if (ks) {
+    const std::string kn = ks_name;
+    if (!ks->is_array()) throw fail(ks, "'" + kn + "' must be an array of series names, e.g. [\"purchases\", \"aware\"]");
     const auto allowed = series_names();
+    std::string all;
+    for (const auto& x : allowed) all += (all.empty() ? "" : ", ") + x;
     for (const auto& e : *ks->as_array()) {
-      if (!e.is_string()) throw fail(&e, "'keep_series' entries must be strings");
+      if (!e.is_string()) throw fail(&e, "'" + kn + "' entries must be strings");
       const std::string s = e.as_string()->get();
+      if (s == "kpis") continue;  // always kept
       if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
         const std::string hint = did_you_mean(s, allowed);
-        throw fail(&e, "'keep_series' has \"" + s + "\", not a daily series" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+        throw fail(&e, "'" + kn + "' has \"" + s + "\", not a daily series" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
+                           "; allowed: " + all);
       }
+      if (std::find(sp.keep_series.begin(), sp.keep_series.end(), s) != sp.keep_series.end())
+        throw fail(&e, "'" + kn + "' names \"" + s + "\" twice");
       sp.keep_series.push_back(s);
     }
   }

@@ -116,6 +116,14 @@ TEST_CASE("sweep spec: each design's requirements") {
   CHECK(has(spec_error("keep_series = [\"purchase\"]\n"), "did you mean \"purchases\""));
 }
 
+TEST_CASE("sweep spec: what to keep") {
+  const auto sp = load_sweep_spec(write_spec("keep.toml", "keep = [\"kpis\", \"purchases\", \"aware\"]\n"));
+  CHECK(sp.keep_series == std::vector<std::string>{"purchases", "aware"});
+  CHECK(has(spec_error("keep_series = [\"purchases\", \"purchases\"]\n"), "twice"));
+  CHECK(has(spec_error("keep = [\"aware\"]\nkeep_series = [\"aware\"]\n"), "not both"));
+  CHECK(has(spec_error("keep = [\"awareness\"]\n"), "allowed: "));
+}
+
 TEST_CASE("sweep spec: a base scenario that does not exist") {
   const fs::path p = spec_dir() / "nobase.toml";
   std::ofstream(p) << "base = \"no_such_scenario.toml\"\n";
