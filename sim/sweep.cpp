@@ -752,48 +752,56 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
   if (mpi && size > 1) {
     // Dynamic load balancing: rank 0 hands out one run at a time to whichever worker asks.
     const int kWork = 1, kResult = 2;
-    if (rank == 0) {
-      std::size_t next = 0;
-      int active = size - 1;
-      std::vector<double> buf(pl.values_per_run + 1);
-      while (active > 0) {
-        // Poll with a short sleep rather than MPI_Probe: Open MPI's blocking calls spin, and a
-        // spinning coordinator would take a core from the workers on its node.
-        MPI_Status st;
-        int flag = 0;
-        for (int nap_us = 50;; nap_us = std::min(2 * nap_us, 5000)) {
-          MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &flag, &st);
-          if (flag) break;
-          std::this_thread::sleep_for(std::chrono::microseconds(nap_us));
+    try {
+      if (rank == 0) {
+        std::size_t next = 0;
+        int active = size - 1;
+        std::vector<double> buf(pl.values_per_run + 1);
+        while (active > 0) {
+          // Poll with a short sleep rather than MPI_Probe: Open MPI's blocking calls spin, and a
+          // spinning coordinator would take a core from the workers on its node.
+          MPI_Status st;
+          int flag = 0;
+          for (int nap_us = 50;; nap_us = std::min(2 * nap_us, 5000)) {
+            MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &flag, &st);
+            if (flag) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(nap_us));
+          }
+          int count;
+          MPI_Get_count(&st, MPI_DOUBLE, &count);
+          buf.resize(static_cast<std::size_t>(std::max(count, 1)));
+          MPI_Recv(buf.data(), count, MPI_DOUBLE, st.MPI_SOURCE, kResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+          if (count > 1) {  // a finished run: [run, values...]
+            const auto run = static_cast<std::size_t>(buf[0]);
+            journal->record(run, std::vector<double>(buf.begin() + 1, buf.end()));
+            report(run);
+          }
+          long long work = -1;
+          if (next < pending.size() && !stop_requested()) work = static_cast<long long>(pending[next++]);
+          MPI_Send(&work, 1, MPI_LONG_LONG, st.MPI_SOURCE, kWork, MPI_COMM_WORLD);
+          if (work < 0) --active;
         }
-        int count;
-        MPI_Get_count(&st, MPI_DOUBLE, &count);
-        buf.resize(static_cast<std::size_t>(std::max(count, 1)));
-        MPI_Recv(buf.data(), count, MPI_DOUBLE, st.MPI_SOURCE, kResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (count > 1) {  // a finished run: [run, values...]
-          const auto run = static_cast<std::size_t>(buf[0]);
-          journal->record(run, std::vector<double>(buf.begin() + 1, buf.end()));
-          report(run);
+      } else {
+        double hello = -1;
+        MPI_Send(&hello, 1, MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
+        while (true) {
+          long long work;
+          MPI_Recv(&work, 1, MPI_LONG_LONG, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+          if (work < 0) break;
+          std::vector<double> msg{static_cast<double>(work)};
+          const auto v = compute_run(pl, static_cast<std::size_t>(work), 1, &stop_flag());
+          msg.insert(msg.end(), v.begin(), v.end());
+          if (stop_requested()) msg.resize(1), msg[0] = -1;  // interrupted: the run is not kept
+          MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
         }
-        long long work = -1;
-        if (next < pending.size() && !stop_requested()) work = static_cast<long long>(pending[next++]);
-        MPI_Send(&work, 1, MPI_LONG_LONG, st.MPI_SOURCE, kWork, MPI_COMM_WORLD);
-        if (work < 0) --active;
+        return 0;
       }
-    } else {
-      double hello = -1;
-      MPI_Send(&hello, 1, MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
-      while (true) {
-        long long work;
-        MPI_Recv(&work, 1, MPI_LONG_LONG, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (work < 0) break;
-        std::vector<double> msg{static_cast<double>(work)};
-        const auto v = compute_run(pl, static_cast<std::size_t>(work), 1, &stop_flag());
-        msg.insert(msg.end(), v.begin(), v.end());
-        if (stop_requested()) msg.resize(1), msg[0] = -1;  // interrupted: the run is not kept
-        MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
-      }
-      return 0;
+    } catch (const std::exception& e) {
+      // A failed rank must not leave the others waiting for it: end the whole job. Finished
+      // runs are in the journal.
+      std::fprintf(stderr, "motsim: rank %d: %s; finished runs are kept in %s.journal (rerun with --resume)\n", rank,
+                   e.what(), out.c_str());
+      MPI_Abort(MPI_COMM_WORLD, 1);
     }
   } else
 #endif
