@@ -388,6 +388,12 @@ TEST_CASE("Peak-end: Kahneman's example, and a milder ending raises remembered s
   const double a[] = {8, 7}, b[] = {8, 1};
   CHECK(model::peak_end(a, 2, 0.0).remembered == doctest::Approx(7.5));
   CHECK(model::peak_end(b, 2, 0.0).remembered == doctest::Approx(4.5));
+  // Two episodes cannot tell peak-end from the plain mean (both give 7.5 and 4.5). Duration
+  // neglect can: the same peak and end with a long dull middle are remembered the same, 7.5,
+  // where the mean would say 6.0 (and the sum would grow with the length).
+  const double longer[] = {8, 5, 5, 5, 7};
+  CHECK(model::peak_end(longer, 5, 0.0).remembered == doctest::Approx(7.5));
+  CHECK(model::peak_end(longer, 5, 0.0).mean == doctest::Approx(6.0));
   // The same product, with and without an after-sales follow-up that ends the experience on a
   // milder note (7 on the 0-10 scale) than its typical last episode.
   const std::string text = std::string(kMidProduct) + R"(
@@ -412,9 +418,18 @@ need_interval_days = 120
     csv.row(rep, 1, remembered_mean(milder, 0), experienced(milder), repurchase(milder, 0));
   }
   const auto dr = mean_ci(d_remembered), dp = mean_ci(d_repurchase);
-  INFO("remembered +" << dr.mean << " +- " << dr.half << "; repurchase +" << dp.mean << " +- " << dp.half);
+  std::vector<double> d_excess;  // what the end adds to memory beyond what it adds to the average
+  for (std::size_t i = 0; i < d_remembered.size(); ++i) d_excess.push_back(d_remembered[i] - 2 * d_experienced[i]);
+  const auto dx = mean_ci(d_excess);
+  INFO("remembered +" << dr.mean << " +- " << dr.half << "; experienced (episode mean) +" << mean_ci(d_experienced).mean
+                      << "; remembered - 2 x experienced " << dx.mean << " +- " << dx.half << "; repurchase +" << dp.mean
+                      << " +- " << dp.half);
   CHECK(dr.mean - dr.half > 0);
   CHECK(dp.mean - dp.half > 0);
+  // The end weighs half of memory, one episode in six of the average: a memory that followed
+  // the average would gain as much as the experiencing self; peak-end gains (7 - end)/2, about
+  // three times more. Test: at least twice.
+  CHECK(dx.mean - dx.half > 0);
 }
 
 TEST_CASE("Peak-end, cold-pressor design: a longer unpleasant experience with a milder end is preferred") {
@@ -446,7 +461,7 @@ refund_window_days = 0
 [behavior]
 outside_utility = -2
 )";
-  std::vector<double> d_remembered, d_repurchase, d_discomfort;
+  std::vector<double> d_remembered, d_repurchase, d_discomfort, d_excess;
   Csv csv("peak_end_cold", "replicate,milder_end,remembered,total_discomfort,repurchase");
   for (int rep = 0; rep < 4; ++rep) {
     const auto shorter = run(with_replicate(from_text(text), rep));
@@ -460,6 +475,9 @@ outside_utility = -2
     d_remembered.push_back(remembered_mean(longer, 0) - remembered_mean(shorter, 0));
     d_repurchase.push_back(repurchase(longer, 0) - repurchase(shorter, 0));
     d_discomfort.push_back(discomfort(longer, 6) - discomfort(shorter, 5));
+    // Change of the episode mean = change of (5 - discomfort / n).
+    const double d_mean = (5.0 - discomfort(longer, 6) / 6) - (5.0 - discomfort(shorter, 5) / 5);
+    d_excess.push_back(d_remembered.back() - 2 * d_mean);
     csv.row(rep, 0, remembered_mean(shorter, 0), discomfort(shorter, 5), repurchase(shorter, 0));
     csv.row(rep, 1, remembered_mean(longer, 0), discomfort(longer, 6), repurchase(longer, 0));
   }
@@ -469,6 +487,10 @@ outside_utility = -2
   CHECK(dd.mean - dd.half > 0);  // more pain in total ...
   CHECK(dr.mean - dr.half > 0);  // ... remembered as better ...
   CHECK(dp.mean - dp.half > 0);  // ... and chosen again more often
+  // ... and by the end, not the average: memory gains more than twice what the episode mean gains.
+  const auto dx = mean_ci(d_excess);
+  INFO("remembered - 2 x episode mean: " << dx.mean << " +- " << dx.half);
+  CHECK(dx.mean - dx.half > 0);
 }
 
 // ---- 5. Over-promising (Oliver 1980; the seeds' 24-hour battery) ----------------------------
