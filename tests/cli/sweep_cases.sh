@@ -89,6 +89,24 @@ case_resume_after_kill9() {
   same_sweep "$T/full.h5" "$T/r.h5" >/dev/null || fail "the resumed sweep differs from an uninterrupted one"
   [ ! -e "$T/r.h5.journal" ] || fail "journal left after completion"
 }
+case_mpi_resume_after_sigterm() {
+  # SLURM's time limit: SIGTERM to the MPI job, then a resubmission with --resume.
+  command -v mpirun >/dev/null || fail "mpirun not installed (scripts/setup installs openmpi-bin)"
+  spec g 60000 200 'replicates = 4' 'keep_series = ["purchases"]'
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/full.h5" --quiet
+  mpirun --allow-run-as-root --oversubscribe -np 3 "$M" sweep "$T/g.toml" --out "$T/r.h5" --quiet 2>"$T/err" & local pid=$!
+  local n=0
+  while [ $n -lt 200 ]; do
+    [ -f "$T/r.h5.journal" ] && [ "$(wc -l < "$T/r.h5.journal")" -ge 4 ] && break
+    sleep 0.05; n=$((n + 1))
+  done
+  kill -TERM $pid; wait $pid 2>/dev/null
+  expect_msg "rerun with --resume"
+  [ ! -e "$T/r.h5" ] || fail "a results file stands after SIGTERM"
+  expect_exit 0 mpirun --allow-run-as-root --oversubscribe -np 3 "$M" sweep "$T/g.toml" --out "$T/r.h5" --resume
+  grep -q "resumed from the journal" "$T/err" || fail "did not resume"
+  same_sweep "$T/full.h5" "$T/r.h5" >/dev/null || fail "the resumed MPI sweep differs from the local one"
+}
 case_slurm_array_templates() {
   # The job-array and merge templates, run as SLURM would (environment variables), locally.
   spec g 5000 40 'replicates = 2'
