@@ -83,8 +83,9 @@ const std::vector<FieldDesc>& segment_fields() {
       field("quality_weight", &Segment::quality_weight, 0, 100,
             "b_q, utility per believed quality point (0-10 scale)"),
       field("rating_weight", &Segment::rating_weight, 0, 100,
-            "b_r, utility per displayed star above 3 at many reviews; calibrated to Spiegel "
-            "2017 (5 reviews vs none: about +270% purchase likelihood)"),
+            "b_r, utility per displayed star above 3 at many reviews; calibrated with "
+            "review_precision so that the elasticity of sales to the displayed rating is 0.48, "
+            "within 0.2-0.6 (You, Vadakkepatt & Joshi 2015; docs/validation.md case 7)"),
       field("review_volume_weight", &Segment::review_volume_weight, 0, 100,
             "b_v, utility of a product having reviews at all, times g(count): social proof that "
             "saturates with the first reviews; calibrated to Spiegel 2017 (5 reviews vs none: "
@@ -178,7 +179,8 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("share_neighbors", &Beh::share_neighbors, 0, 1,
             "share of sources that are a neighbour's experience"),
       field("review_precision", &Beh::review_precision, 0, 1e6,
-            "belief precision of a review page with many reviews"),
+            "belief precision of a review page with many reviews; calibrated with rating_weight "
+            "to the rating elasticity of sales (You et al. 2015; docs/validation.md case 7)"),
       field("review_count_half", &Beh::review_count_half, 0, 1e6,
             "review count at which a review page carries half its precision"),
       field("answered_weight", &Beh::answered_weight, 0, 1,
@@ -243,7 +245,9 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("star_cuts", &Beh::star_cuts, 0, 10,
             "four increasing cut points of remembered satisfaction between 1|2|3|4|5 stars"),
       field("herding_positive", &Beh::herding_positive, 0, 10,
-            "shift of the rater's score per displayed star above 3 (Muchnik, Aral & Taylor 2013)"),
+            "shift of the rater's score per displayed star above 3; calibrated so that an "
+            "all-positive display makes ratings about 30% more often positive (Muchnik, Aral & "
+            "Taylor 2013: +32%; docs/validation.md case 3)"),
       field("herding_negative", &Beh::herding_negative, 0, 10,
             "shift per displayed star below 3; 0: negative herding corrected (Muchnik 2013)"),
   };
