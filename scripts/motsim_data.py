@@ -67,7 +67,8 @@ def load_run(path):
 def load_compare(path):
     """A compare file as a dict: 'runs' (scenario, replicate, product, one column per KPI),
     'summary' (scenario, product, kpi, mean, ci95), 'differences' (variant, product, kpi,
-    difference, ci95, relative, significant), 'series' (scenario, day, product, series...)."""
+    difference, ci95, relative, significant), 'series' (scenario, day, product, series...),
+    and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars."""
     with h5py.File(path, "r") as f:
         _check(f, "motsim-compare-1", path)
         scen, prods, kn = _strings(f["scenarios/name"]), _strings(f["products/name"]) + ["all"], _strings(f["kpis/name"])
@@ -89,7 +90,15 @@ def load_compare(path):
             D = ds.shape[1]
         idx = pd.MultiIndex.from_product([scen, range(D), prods[:-1]], names=["scenario", "day", "product"])
         series = pd.DataFrame(ser, index=idx).reset_index()
-        return {"runs": pd.DataFrame(rows), "summary": summary, "differences": diffs, "series": series}
+        out = {"runs": pd.DataFrame(rows), "summary": summary, "differences": diffs, "series": series}
+        if "stars" in f:  # star distributions (newer compare files): scenario, product, stars, one column per kind
+            kinds = sorted(f["stars"].keys())
+            arr = {k: f["stars/" + k][()] for k in kinds}
+            if all(a.shape == (S, K1 - 1, 5) for a in arr.values()):
+                out["stars"] = pd.DataFrame([dict(scenario=scen[s], product=prods[k], stars=n + 1,
+                                                  **{kd: arr[kd][s, k, n] for kd in kinds})
+                                             for s in range(S) for k in range(K1 - 1) for n in range(5)])
+        return out
 
 
 def sweep_spec(path):

@@ -71,6 +71,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check(run["scenario"]["simulation"]["agents"] == 5000, "load_run scenario")
     cmp = md.load_compare(f"{tmp}/c.h5")
     check(set(cmp["differences"]["variant"]) == {"price_cut"} and len(cmp["runs"]) == 2 * 2 * 4, "load_compare")
+    if "stars" in cmp:  # compare files with /stars: one row per scenario, product and star
+        check(len(cmp["stars"]) == 2 * 3 * 5 and {"displayed", "experience"} <= set(cmp["stars"].columns), "load_compare stars")
     sw = md.load_sweep(f"{tmp}/s.h5")
     check(len(sw) == 36 and {"product.Nova.price", "behavior.wom_rate", "units.Nova"} <= set(sw.columns), "load_sweep")
     ts = md.load_sweep_series(f"{tmp}/s.h5", "purchases")
