@@ -225,6 +225,8 @@ long long read_attr_int(hid_t obj, const char* name) {
   Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   Handle sp(H5Aget_space(a), H5Sclose);
   if (H5Sget_simple_extent_npoints(sp) != 1) return -1;  // an array would overrun `v`
+  Handle t(H5Aget_type(a), H5Tclose);
+  if (H5Aget_storage_size(a) < H5Tget_size(t)) return -1;  // a damaged message: HDF5 would read past it
   long long v = -1;
   if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
   return v;

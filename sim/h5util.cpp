@@ -166,6 +166,17 @@ std::vector<double> read_doubles(hid_t file, const std::string& path, std::vecto
   return v;
 }
 
+namespace {
+// Bytes of one variable-length reference in the file: length (4), heap address, index (4).
+hsize_t heap_reference_size(hid_t obj) {
+  Handle f(H5Iget_file_id(obj), H5Fclose);
+  Handle p(H5Fget_create_plist(f), H5Pclose);
+  std::size_t addr = 8, size = 8;
+  if (p >= 0) H5Pget_sizes(p, &addr, &size);
+  return 8 + addr;
+}
+}  // namespace
+
 std::string read_attr_string(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) return "";
   Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
@@ -173,6 +184,8 @@ std::string read_attr_string(hid_t obj, const char* name) {
   Handle sp(H5Aget_space(a), H5Sclose);
   // One string only: H5Aread writes every element of an array attribute into `s`.
   if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 || H5Sget_simple_extent_npoints(sp) != 1) return "";
+  // A damaged attribute message may store less than that reference: HDF5 1.10 would read past it.
+  if (H5Aget_storage_size(a) < heap_reference_size(obj)) return "";
   Handle mt = vlen_string_type();
   char* s = nullptr;
   if (H5Aread(a, mt, &s) < 0 || !s) return "";

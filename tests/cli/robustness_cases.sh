@@ -78,6 +78,21 @@ case_disk_full() {
   grep -q "Segmentation\|Aborted" "$T/err" && fail "crashed"
   return 0
 }
+case_not_hdf5_and_truncated_run_to_every_reader() {
+  echo "not an HDF5 file" > "$T/text.h5"
+  expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
+  head -c 3000 "$T/r.h5" > "$T/cut_r.h5"
+  : > "$T/empty.h5"
+  for f in text cut_r empty; do
+    expect_exit 2 "$M" info "$T/$f.h5"; expect_msg "$T/$f.h5"
+    expect_exit 2 "$M" export "$T/$f.h5" --csv "$T/csv_$f"; expect_msg "$T/$f.h5"
+    expect_exit 2 "$M" merge "$T/m.h5" "$T/$f.h5"; expect_msg "$T/$f.h5"
+  done
+  expect_exit 2 "$M" merge "$T/m.h5" "$T/r.h5"; expect_msg "not a motsim sweep file"
+  [ ! -e "$T/m.h5" ] || fail "merge wrote a file from damaged input"
+  ls "$T" | grep -q "tmp-" && fail "temporary file left: $(ls "$T")"
+  return 0
+}
 case_damaged_compare_and_sweep_files() {
   expect_exit 0 "$M" compare "$BASE" "$SRC/scenarios/price_cut.toml" -r 2 --agents 3000 --days 20 --out "$T/c.h5" --quiet
   { echo "base = \"$BASE\""; echo "[parameters]"; echo '"simulation.agents" = 2000'; echo '"simulation.days" = 10'
