@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "motsim/version.hpp"
 #include "sim/engine.hpp"
@@ -55,6 +56,8 @@ struct Outcome {
   std::vector<std::vector<double>> kpi;
   // [series][day * K + k]
   std::vector<std::vector<double>> series;
+  // [k * 5 + star - 1]: displayed reviews at the end, and every experience of the run
+  std::vector<double> displayed_stars, experience_stars;
 };
 
 Outcome outcome_of(const Results& r) {
@@ -83,6 +86,14 @@ Outcome outcome_of(const Results& r) {
   }
   for (std::size_t j = 0; j < list.size(); ++j)
     if (std::string(list[j].name) == "nps") o.kpi[j][K] = ex > 0 ? 100.0 * (pro - det) / ex : NAN;
+  o.displayed_stars.assign(static_cast<std::size_t>(K) * 5, 0.0);
+  o.experience_stars.assign(static_cast<std::size_t>(K) * 5, 0.0);
+  const std::size_t K5 = static_cast<std::size_t>(K) * 5;
+  if (r.days_done > 0 && r.rating_hist.size() >= static_cast<std::size_t>(r.days_done) * K5)
+    for (std::size_t i = 0; i < K5; ++i)
+      o.displayed_stars[i] = static_cast<double>(r.rating_hist[static_cast<std::size_t>(r.days_done - 1) * K5 + i]);
+  for (std::size_t i = 0; i < r.experience_stars.size() && i < static_cast<std::size_t>(r.days_done) * K5; ++i)
+    o.experience_stars[i % K5] += static_cast<double>(r.experience_stars[i]);
   const std::size_t DK = static_cast<std::size_t>(r.days_done) * K;
   for (const char* name : kSeries) {
     std::vector<double> s(DK, 0.0);
@@ -130,6 +141,16 @@ std::string pad(const std::string& s, std::size_t w) {
 }
 
 }  // namespace
+
+PairedDiff paired_difference(const std::vector<double>& base, const std::vector<double>& variant) {
+  if (base.size() != variant.size()) throw std::invalid_argument("paired_difference: samples of different sizes");
+  std::vector<double> d(base.size());
+  for (std::size_t r = 0; r < base.size(); ++r) d[r] = variant[r] - base[r];
+  PairedDiff p;
+  p.diff = mean_ci(d);
+  p.significant = p.diff.n >= 2 && !std::isnan(p.diff.mean) && p.diff.mean != 0 && std::abs(p.diff.mean) > p.diff.half;
+  return p;
+}
 
 std::vector<double> kpi_values(const Results& r) {
   const Outcome o = outcome_of(r);
@@ -181,6 +202,9 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   // kpis[s][r][j][k]
   std::vector<std::vector<std::vector<std::vector<double>>>> kpis(S, std::vector<std::vector<std::vector<double>>>(R));
   std::vector<std::vector<double>> series_mean(S * std::size(kSeries), std::vector<double>(static_cast<std::size_t>(D) * K, 0.0));
+  // Star histograms, mean over replicates: [scenario][k * 5 + star - 1]
+  std::vector<std::vector<double>> displayed_stars(S, std::vector<double>(static_cast<std::size_t>(K) * 5, 0.0)),
+      experience_stars = displayed_stars;
   install_interrupt_handlers();
   const int total_runs = S * R;
   int done = 0;
@@ -196,6 +220,10 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
       kpis[s][r] = o.kpi;
       for (std::size_t m = 0; m < std::size(kSeries); ++m)
         for (std::size_t i = 0; i < o.series[m].size(); ++i) series_mean[s * std::size(kSeries) + m][i] += o.series[m][i] / R;
+      for (std::size_t i = 0; i < o.displayed_stars.size(); ++i) {
+        displayed_stars[s][i] += o.displayed_stars[i] / R;
+        experience_stars[s][i] += o.experience_stars[i] / R;
+      }
       ++done;
       if (!opt.quiet)
         std::fprintf(stderr, "run %d/%d: %s, replicate %d (%.1fs)\n", done, total_runs, names[s].c_str(), r,
@@ -217,23 +245,23 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   for (int s = 0; s < S; ++s)
     for (int j = 0; j < J; ++j)
       for (int k = 0; k <= K; ++k) {
-        std::vector<double> v, d;
+        std::vector<double> v, bv;
         for (int r = 0; r < R; ++r) {
           v.push_back(kpis[s][r][j][k]);
-          d.push_back(kpis[s][r][j][k] - kpis[0][r][j][k]);
+          bv.push_back(kpis[0][r][j][k]);
         }
         stat[s][j][k] = mean_ci(v);
         mean[at(s, j, k)] = stat[s][j][k].mean;
         ci[at(s, j, k)] = stat[s][j][k].half;
         if (s == 0) continue;
-        diff[s][j][k] = mean_ci(d);
+        const PairedDiff pd = paired_difference(bv, v);
+        diff[s][j][k] = pd.diff;
         const std::size_t i = at(s - 1, j, k);
         dmean[i] = diff[s][j][k].mean;
         dci[i] = diff[s][j][k].half;
         const double b = stat[0][j][k].mean;
         drel[i] = (b != 0 && !std::isnan(b)) ? diff[s][j][k].mean / b : NAN;
-        // Significant at 5%: the paired interval excludes zero (and the difference is not exactly 0).
-        sig[i] = !std::isnan(dmean[i]) && dmean[i] != 0 && std::abs(dmean[i]) > dci[i];
+        sig[i] = pd.significant;
       }
 
   if (!opt.quiet) {
@@ -339,6 +367,20 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
                 {static_cast<hsize_t>(S), static_cast<hsize_t>(D), static_cast<hsize_t>(K)}, flat.data(),
                 "daily series, mean over replicates [scenario, day, product]");
       }
+    }
+    {
+      Handle g = group(file, "stars");
+      std::vector<double> disp, exp;
+      for (int s = 0; s < S; ++s) {
+        disp.insert(disp.end(), displayed_stars[s].begin(), displayed_stars[s].end());
+        exp.insert(exp.end(), experience_stars[s].begin(), experience_stars[s].end());
+      }
+      const std::vector<hsize_t> dims = {static_cast<hsize_t>(S), static_cast<hsize_t>(K), 5};
+      dataset(g, "displayed", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, disp.data(),
+              "reviews displayed at the end by stars 1..5, mean over replicates [scenario, product, star]");
+      dataset(g, "experience", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, exp.data(),
+              "experiences of the run by the stars their remembered satisfaction maps to, mean over replicates "
+              "[scenario, product, star]");
     }
     close_file(file, tmp);
     std::error_code ec;

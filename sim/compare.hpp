@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/stats.hpp"
+
 namespace motsim {
 
 struct CompareOptions {
@@ -24,6 +26,16 @@ struct CompareKpi {
   bool additive;
 };
 const std::vector<CompareKpi>& compare_kpis();
+
+// Paired difference of a variant from the base over the same replicates (replicate r of both
+// ran with the same random key): mean and 95% Student-t interval of variant[r] - base[r]
+// (pairs with a NaN are skipped), and whether it is significant at 5%: the interval excludes 0
+// (a difference of exactly 0 in every pair is never significant).
+struct PairedDiff {
+  MeanCi diff;
+  bool significant = false;
+};
+PairedDiff paired_difference(const std::vector<double>& base, const std::vector<double>& variant);
 
 struct Results;
 // The compared KPIs of one run, [kpi * (K + 1) + product], the last product column being all

@@ -25,6 +25,8 @@ d = f["kpis/diff_mean"][()]; s = f["kpis/diff_significant"][()]
 assert np.all((d == 0) | np.isnan(d)), d
 assert s.sum() == 0
 assert f["kpis/runs"].shape[:2] == (2, 3)
+st = f["stars/displayed"][()]
+assert st.shape == (2, 3, 5) and np.array_equal(st[0], st[1]) and st.sum() > 0
 PY
 }
 case_significant_difference() {
@@ -107,6 +109,7 @@ case_report_run_and_compare_in_chromium() {
     [ -s "$T/rep_$f/index.html" ] || fail "no index.html"
     local n; n=$(grep -o '<img ' "$T/rep_$f/index.html" | wc -l)
     [ "$n" -ge 3 ] || fail "report has only $n images"
+    for p in funnel sales_rating stars; do [ -s "$T/rep_$f/$p.png" ] || fail "the $f report lacks $p.png"; done
     command -v chromium >/dev/null || fail "chromium is not installed (scripts/setup installs it)"
     timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
       --disable-background-networking --disable-component-update --disable-sync \
