@@ -226,6 +226,23 @@ void export_compare(hid_t f, CsvSet& csv) {
         for (auto& v : sv) se << ',' << num(v[(s * D + d) * (K1 - 1) + k]);
         se << '\n';
       }
+  // Star histograms (files written before /stars existed have none).
+  if (h5::exists(f, "/stars")) {
+    const auto disp = h5::read_doubles(f, "/stars/displayed", dims);
+    if (dims.size() != 3 || dims[0] != S || dims[1] != K1 - 1 || dims[2] != 5)
+      throw h5::Error("/stars/displayed has an unexpected shape");
+    const auto expe = h5::read_doubles(f, "/stars/experience", dims);
+    if (expe.size() != disp.size()) throw h5::Error("/stars/experience has an unexpected shape");
+    auto& st = csv.open("stars.csv");
+    st << "scenario,product,stars,displayed_reviews,experiences\n";
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t k = 0; k + 1 < K1; ++k)
+        for (std::size_t b = 0; b < 5; ++b) {
+          const std::size_t i = (s * (K1 - 1) + k) * 5 + b;
+          st << quote(scen[s]) << ',' << quote(products[k]) << ',' << b + 1 << ',' << num(disp[i]) << ',' << num(expe[i])
+             << '\n';
+        }
+  }
 }
 
 }  // namespace

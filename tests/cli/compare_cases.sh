@@ -89,8 +89,15 @@ PY
 case_export_compare() {
   expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
   expect_exit 0 "$M" export "$T/c.h5" --csv "$T/csv"
-  for f in runs summary differences series; do [ -s "$T/csv/$f.csv" ] || fail "no $f.csv"; done
+  for f in runs summary differences series stars; do [ -s "$T/csv/$f.csv" ] || fail "no $f.csv"; done
   grep -q "^price_cut,baseline,Nova,units," "$T/csv/differences.csv" || fail "differences.csv lacks rows"
+  py "$T/csv" "$T/c.h5" <<'PY' || fail "stars.csv does not match the compare file"
+import pandas as pd, h5py, sys, os, numpy as np
+st = pd.read_csv(os.path.join(sys.argv[1], "stars.csv"))
+assert len(st) == 2 * 3 * 5 and list(st.columns) == ["scenario", "product", "stars", "displayed_reviews", "experiences"]
+with h5py.File(sys.argv[2]) as f:
+    assert np.allclose(st["displayed_reviews"].to_numpy(), f["stars/displayed"][()].ravel())
+PY
 }
 case_export_bad_input() {
   echo "not hdf5" > "$T/x.h5"
