@@ -8,7 +8,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 case_parameters_current() {
   "$M" params > "$T/params.md" || fail "motsim params failed"
   diff -u "$SRC/docs/parameters.md" "$T/params.md" >&2 ||
-    fail "docs/parameters.md is out of date: regenerate it with build/motsim params > docs/parameters.md"
+    fail "docs/parameters.md is out of date: regenerate it with build/motsim params > docs/parameters.md (the table is generated from sim/params.cpp)"
 }
 case_schema_complete() {
   "$M" run "$SRC/scenarios/baseline.toml" --agents 3000 --days 30 --save-agents --out "$T/r.h5" --quiet || fail "run failed"
@@ -17,8 +17,17 @@ case_schema_complete() {
     local name="${obj##*/}"
     grep -q "\`$name\`\|$obj" "$SRC/docs/hdf5-schema.md" || { echo "not in docs/hdf5-schema.md: $obj" >&2; missing=1; }
   done
-  for attr in format motsim_version scenario scenario_path command_line created seed replicate agents days; do
+  # Root attributes and /reviews fields, as the file has them (h5dump -H from hdf5-tools).
+  local attrs fields
+  attrs=$(h5dump -H "$T/r.h5" | sed -n 's/^   ATTRIBUTE "\(.*\)" {$/\1/p')
+  [ -n "$attrs" ] || fail "h5dump listed no root attributes"
+  for attr in $attrs; do
     grep -q "\`$attr\`" "$SRC/docs/hdf5-schema.md" || { echo "root attribute not documented: $attr" >&2; missing=1; }
+  done
+  fields=$(h5dump -H -d /reviews "$T/r.h5" | sed -n 's/^ *H5T_[A-Z0-9_]* "\(.*\)";$/\1/p')
+  [ -n "$fields" ] || fail "h5dump listed no /reviews fields"
+  for fld in $fields; do
+    grep -q "^| \`$fld\` |" "$SRC/docs/hdf5-schema.md" || { echo "/reviews field not documented: $fld" >&2; missing=1; }
   done
   [ $missing -eq 0 ] || fail "docs/hdf5-schema.md misses objects the writer produces"
 }
