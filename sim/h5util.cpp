@@ -1,5 +1,7 @@
 #include "sim/h5util.hpp"
 
+#include "sim/memory.hpp"
+
 #include <algorithm>
 
 namespace motsim::h5 {
@@ -160,6 +162,11 @@ std::vector<double> read_doubles(hid_t file, const std::string& path, std::vecto
     n *= d;
   }
   if (n > max_elements) throw Error(path + " is too large");
+  // A crafted file can announce a huge dataset in a few bytes: refuse what cannot fit.
+  const std::uint64_t avail = available_memory();
+  if (avail && static_cast<double>(n) * sizeof(double) > 0.5 * static_cast<double>(avail))
+    throw Error(path + " would need " + human_bytes(static_cast<double>(n) * sizeof(double)) + " of memory; " +
+                human_bytes(static_cast<double>(avail)) + " is available");
   std::vector<double> v(n);
   if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw Error("cannot read " + path + " (truncated or corrupt file?)");

@@ -50,7 +50,7 @@ std::vector<std::string> members(hid_t file, const std::string& group);  // sort
 std::vector<std::string> read_strings(hid_t file, const std::string& path);
 // Any numeric dataset as doubles; `dims` receives its shape. At most `max_elements`.
 std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
-                                 hsize_t max_elements = hsize_t(1) << 31);
+                                 hsize_t max_elements = hsize_t(1) << 28);  // 2 GiB of doubles
 std::string read_attr_string(hid_t obj, const char* name);  // "" when absent
 
 }  // namespace motsim::h5
