@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/cli.hpp"
 
 #include <unistd.h>
@@ -26,13 +27,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace motsim {
-namespace {
-// std::filesystem::exists without exceptions (a name too long is simply not there).
-[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::exists(p, ec);
-}
-}  // namespace
 namespace {
 
 constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130;

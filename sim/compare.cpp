@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/compare.hpp"
 
 #include <algorithm>
@@ -21,13 +22,6 @@
 namespace fs = std::filesystem;
 
 namespace motsim {
-namespace {
-// std::filesystem::exists without exceptions (a name too long is simply not there).
-[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::exists(p, ec);
-}
-}  // namespace
 
 const std::vector<CompareKpi>& compare_kpis() {
   static const std::vector<CompareKpi> k = {
@@ -300,13 +294,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   try {
     using namespace h5;
     Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
-    attr_string(file, "format", "motsim-compare-1");
-    attr_string(file, "motsim_version", kVersion);
-    attr_string(file, "command_line", command_line);
-    std::time_t now = std::time(nullptr);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    attr_string(file, "created", when);
+    write_provenance(file, "motsim-compare-1", command_line);
     attr_int(file, "replicates", R);
     attr_int(file, "seed", base.simulation.seed);
     attr_int(file, "first_replicate", base.simulation.replicate);

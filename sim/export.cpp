@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/export.hpp"
 
 #include <unistd.h>
@@ -14,13 +15,6 @@
 namespace fs = std::filesystem;
 
 namespace motsim {
-namespace {
-// std::filesystem::exists without exceptions (a name too long is simply not there).
-[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::exists(p, ec);
-}
-}  // namespace
 namespace {
 
 using h5::Handle;

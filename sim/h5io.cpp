@@ -24,12 +24,6 @@ using namespace h5;
 namespace {
 using H5Error = h5::Error;
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 void write_timeseries(hid_t file, const Results& r) {
   Handle ts = group(file, "timeseries");
@@ -119,12 +113,9 @@ void write_agents(hid_t file, const World& w) {
 void write_file(const std::string& tmp, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,
                 bool save_agents) {
   Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
-  attr_string(file, "motsim_version", kVersion);
-  attr_string(file, "format", "motsim-run-1");
+  write_provenance(file, "motsim-run-1", info.command_line);
   attr_string(file, "scenario", info.scenario_toml);
   attr_string(file, "scenario_path", info.scenario_path);
-  attr_string(file, "command_line", info.command_line);
-  attr_string(file, "created", now_utc());
   attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
   attr_int(file, "replicate", agents ? static_cast<long long>(agents->replicate) : 0);
   attr_int(file, "agents", r.agents);

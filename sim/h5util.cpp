@@ -1,6 +1,9 @@
 #include "sim/h5util.hpp"
 
+#include "motsim/version.hpp"
 #include "sim/memory.hpp"
+
+#include <ctime>
 
 #include <algorithm>
 
@@ -69,6 +72,16 @@ void strings(hid_t parent, const char* name, const std::vector<std::string>& v) 
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle ds(check(H5Dcreate2(parent, name, t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create dataset ") + name), H5Dclose);
   if (n) check(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), std::string("write dataset ") + name, 0);
+}
+
+void write_provenance(hid_t file, const std::string& format, const std::string& command_line) {
+  attr_string(file, "format", format);
+  attr_string(file, "motsim_version", kVersion);
+  attr_string(file, "command_line", command_line);
+  std::time_t now = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  attr_string(file, "created", when);
 }
 
 void close_file(Handle& file, const std::string& what) {

@@ -39,6 +39,8 @@ void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, co
              const void* data, const char* description = nullptr);
 // A 1-D dataset of variable-length UTF-8 strings.
 void strings(hid_t parent, const char* name, const std::vector<std::string>& v);
+// Root attributes every motsim file carries: format, motsim_version, command_line, created (UTC).
+void write_provenance(hid_t file, const std::string& format, const std::string& command_line);
 // Flushes and closes, reporting a failure (a full disk) as Error.
 void close_file(Handle& file, const std::string& what);
 // Turns off the HDF5 library's own error printing (messages are ours).

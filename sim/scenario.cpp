@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/scenario.hpp"
 
 #include <toml++/toml.h>
@@ -15,13 +16,6 @@
 namespace fs = std::filesystem;
 
 namespace motsim {
-namespace {
-// std::filesystem::exists without exceptions (a name too long is simply not there).
-[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::exists(p, ec);
-}
-}  // namespace
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;

@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/sweep.hpp"
 
 #include <fcntl.h>
@@ -42,13 +43,6 @@
 namespace fs = std::filesystem;
 
 namespace motsim {
-namespace {
-// std::filesystem::exists without exceptions (a name too long is simply not there).
-[[maybe_unused]] bool path_exists(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::exists(p, ec);
-}
-}  // namespace
 namespace {
 
 // ---- spec -------------------------------------------------------------------------------
@@ -573,13 +567,7 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
   try {
     Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
     const bool complete = done.size() == pl.runs();
-    attr_string(file, "format", "motsim-sweep-1");
-    attr_string(file, "motsim_version", kVersion);
-    attr_string(file, "command_line", command_line);
-    std::time_t now = std::time(nullptr);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    attr_string(file, "created", when);
+    write_provenance(file, "motsim-sweep-1", command_line);
     {
       Handle g = group(file, "products");
       strings(g, "name", pl.products);
