@@ -73,16 +73,21 @@ void smot(BlockContext& c) {
     } else if (R >= b.loyalty_threshold) {
       p.loyal[i] = static_cast<std::int8_t>(k);
     }
-    const bool refund = prod.refund_window_days > 0 && (c.day - p.purchase_day[i]) <= prod.refund_window_days &&
-                        R < b.refund_threshold;
+    // The withdrawal window runs from delivery (EU Directive 2011/83/EU, art. 9: 14 days from
+    // taking possession of the goods), so the delivery time does not eat into it.
+    const auto delivered = p.purchase_day[i] + static_cast<std::int32_t>(std::ceil(prod.delivery_days));
+    const bool refund =
+        prod.refund_window_days > 0 && (c.day - delivered) <= prod.refund_window_days && R < b.refund_threshold;
     const auto score = static_cast<std::uint8_t>(std::lround(R * 10.0));
     c.buf.shared.push_back({i, static_cast<std::int8_t>(k), score, static_cast<std::uint8_t>(refund ? 0 : 1)});
-    if (refund) {
+    if (refund) c.count(kRefunds, k) += 1;
+    if (refund && b.repeat_purchase) {
       // The product goes back and the need is still there: the journey restarts tomorrow.
-      c.count(kRefunds, k) += 1;
       p.phase[i] = static_cast<std::uint8_t>(Phase::Idle);
       p.next_day[i] = c.day + 1;
     } else {
+      // Without repeat purchases an agent buys at most once: a refund ends its journey too
+      // (World::retired() already treats it as finished).
       schedule_next_need(w, i, c.day);
     }
     c.buf.finish_R.push_back(static_cast<float>(R));

@@ -137,7 +137,12 @@ void apply_events(BlockContext& c) {
         trigger = cp.trigger_prob;
       } else {
         make_aware(c, i, k, true);
-        const double told = w.positive_owners[k] > 0 ? static_cast<double>(w.positive_score10[k]) / (10.0 * w.positive_owners[k]) : b.wom_threshold;
+        // On a graph the recommending neighbour's own remembered satisfaction; in the mean
+        // field (and without experiences) the mean over all positive owners.
+        const double told =
+            e.source > 0 ? (e.source - 1) / 10.0
+            : w.positive_owners[k] > 0 ? static_cast<double>(w.positive_score10[k]) / (10.0 * w.positive_owners[k])
+                                       : b.wom_threshold;
         model::gaussian_update(p.belief[ik], p.precision[ik], told, b.wom_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
         trigger = b.wom_trigger;

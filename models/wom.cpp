@@ -40,6 +40,22 @@ std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double 
   const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
   return next >= kNever ? kNever : static_cast<std::int32_t>(next);
 }
+// Which of i's recommending neighbours spoke, uniformly among them: the event carries 1 + its
+// remembered satisfaction x 10, the value told (models/stimulus.cpp). Without an experience
+// stage every owner remembers 10, so no neighbour needs to be read.
+std::uint16_t recommender_score(const World& w, std::uint32_t i, int k, Rng& r) {
+  if (!w.sc.behavior.experience) return 0;
+  const std::uint32_t n = w.wom_pos[static_cast<std::size_t>(i) * w.K + k];
+  if (n == 0) return 0;
+  std::uint64_t m = r.below(n);
+  const std::uint8_t thr = w.wom_threshold10();
+  for (std::uint64_t e = w.net.offsets[i]; e < w.net.offsets[i + 1]; ++e) {
+    const std::uint32_t j = w.net.neighbors[e];
+    if (w.pop.exp_product[j] == k && w.recommends(j, thr) && m-- == 0)
+      return static_cast<std::uint16_t>(1 + w.pop.exp_score[j]);
+  }
+  return 0;  // unreachable while the counters are exact; the population mean is the fallback
+}
 }  // namespace
 
 void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std::uint32_t>& dirty) {
@@ -101,7 +117,7 @@ void events(BlockContext& c, std::int32_t& wake) {
       double x = r.uniform() * total;
       int k = 0;
       while (k < w.K - 1 && (x -= weights[k]) >= 0) ++k;
-      c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
+      c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
     }
     w.wom_next[i] = next_day(w, i, c.day, h, 0);
     wake = std::min(wake, w.wom_next[i]);

@@ -161,8 +161,8 @@ void Simulation::merge_day(std::int32_t day) {
   auto& p = w.pop;
   auto& r = results_;
   const int K = w.K;
-  const std::uint8_t thr = static_cast<std::uint8_t>(std::ceil(w.sc.behavior.wom_threshold * 10.0 - 1e-9));
-  auto positive = [&](std::uint32_t i) { return p.owns[i] && p.exp_product[i] >= 0 && p.exp_score[i] >= thr; };
+  const std::uint8_t thr = w.wom_threshold10();
+  auto positive = [&](std::uint32_t i) { return w.recommends(i, thr); };
   // Shared state becomes visible: each block applies its own agents' changes (in parallel,
   // an agent belongs to one block) and keeps integer deltas, summed below in block order.
   arena_->arena.execute([&] {

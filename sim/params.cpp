@@ -123,8 +123,9 @@ const std::vector<FieldDesc>& product_fields() {
       field("service_quality", &Product::service_quality, 0, 1,
             "probability that customer service resolves a reported incident"),
       field("refund_window_days", &Product::refund_window_days, 0, 3650,
-            "days after purchase during which a disappointed buyer returns the product "
-            "(0 = no refunds; 14 days is the EU legal minimum for online sales)"),
+            "days after delivery during which a disappointed buyer returns the product "
+            "(0 = no refunds; 14 days from delivery is the EU legal minimum for online sales, "
+            "Directive 2011/83/EU art. 9)"),
       field("response_rate", &Product::response_rate, 0, 1,
             "share of negative reviews the brand answers (community management)"),
       field("initial_awareness", &Product::initial_awareness, 0, 1,
@@ -209,7 +210,7 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("loyal_skip_research", &Beh::loyal_skip_research, 0, 1,
             "probability that a loyal customer rebuys without researching"),
       field("repeat_purchase", &Beh::repeat_purchase, 0, 0,
-            "false: an agent buys at most once (Bass limit)"),
+            "false: an agent buys at most once, and a refund ends its journey too (Bass limit)"),
       field("experience", &Beh::experience, 0, 0,
             "false: every purchase satisfies and no experience is simulated (Bass limit)"),
       field("experience_episodes", &Beh::experience_episodes, 1, 1000,

@@ -1,5 +1,6 @@
 #pragma once
 // The world a day's stages work on, and the per-block context they write to.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +46,15 @@ struct World {
     return !sc.behavior.repeat_purchase && (pop.flags[i] & kEverBought);
   }
 
+  // Whether agent j recommends a product (yesterday's shared state): it still owns the product
+  // of its last experience and remembers it at wom_threshold or more.
+  std::uint8_t wom_threshold10() const {
+    return static_cast<std::uint8_t>(std::ceil(sc.behavior.wom_threshold * 10.0 - 1e-9));
+  }
+  bool recommends(std::uint32_t j, std::uint8_t threshold10) const {
+    return pop.owns[j] && pop.exp_product[j] >= 0 && pop.exp_score[j] >= threshold10;
+  }
+
   Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
     return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day),
                static_cast<std::uint64_t>(s) + 16 * sub);
@@ -62,7 +72,8 @@ struct Event {
   std::uint32_t agent;
   std::uint8_t kind;  // 0 exposure, 1 word of mouth
   std::uint8_t product;
-  std::uint16_t source;  // campaign index for exposures
+  std::uint16_t source;  // exposures: campaign index; word of mouth: 0 = the population mean
+                         // of positive owners is told, else 1 + the recommender's score x 10
 };
 
 // Everything one block writes during a day; merged in block order after the day.

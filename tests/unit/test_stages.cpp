@@ -188,6 +188,33 @@ TEST_CASE("smot: refunds only inside the window, churn marks the brand lost") {
   CHECK(r.total(kPurchases, 0) == r.total(kNewAdopters, 0));
 }
 
+TEST_CASE("smot: the refund window runs from delivery, not from the order") {
+  // Everyone is disappointed (threshold 9.5); the judgement comes experience_days after delivery.
+  auto sc = scenario(std::string(kOne) + "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
+                                         "experience_days = 14\n", 20000, 150);
+  sc.products[0].quality = sc.products[0].claim = 5;
+  sc.products[0].quality_sd = 0.5;
+  sc.products[0].delivery_days = 10;  // a slow delivery must not eat into the legal window
+  sc.products[0].refund_window_days = 14;
+  const auto legal = run(sc);
+  REQUIRE(legal.total(kExperiences) > 500);
+  CHECK(legal.total(kRefunds) > legal.total(kExperiences) / 2);
+  sc.products[0].refund_window_days = 13;  // shorter than the experience: judged too late
+  CHECK(run(sc).total(kRefunds) == 0);
+}
+
+TEST_CASE("smot: without repeat purchases a refunded buyer does not buy again") {
+  auto sc = scenario(std::string(kOne) + "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
+                                         "repeat_purchase = false\n", 20000, 150);
+  sc.products[0].quality = sc.products[0].claim = 5;
+  sc.products[0].quality_sd = 0.5;
+  const auto r = run(sc);
+  REQUIRE(r.total(kRefunds) > 500);
+  // Every purchase is an agent's first and only one.
+  CHECK(r.total(kPurchases) == r.total(kNewAdopters));
+  CHECK(r.total(kPurchases) <= 20000);
+}
+
 TEST_CASE("smot: over-promising disappoints (expectation-disconfirmation)") {
   // Beliefs come from ads only (no research), so the expectation at purchase is the claim.
   auto sc = scenario(std::string(kOne) + R"(

@@ -55,3 +55,57 @@ wom_rate = 0.05
     REQUIRE(w.wom_next[i] == kNever);
   }
 }
+
+TEST_CASE("wom: on a graph the value told is the recommending neighbour's own satisfaction") {
+  auto sc = test::scenario(std::string(test::kTwoProducts) + R"(
+[network]
+type = "ring"
+degree = 4
+[behavior]
+wom_rate = 0.2
+wom_threshold = 5
+)", 20000, 1);
+  Simulation s(sc, 1);
+  auto& w = const_cast<World&>(s.world());
+  auto& p = w.pop;
+  std::vector<std::uint32_t> dirty;
+  std::vector<wom::Change> changes;
+  // Agents i % 4 == 0 recommend product 0, remembering 9.0 when i % 8 == 0 and 6.0 otherwise.
+  // An agent i % 4 == 2 has two of them as neighbours (i - 2 and i + 2): one of each score.
+  for (std::uint32_t i = 0; i < p.n; ++i) {
+    if (i % 4 != 0) continue;
+    p.exp_product[i] = 0;
+    p.exp_score[i] = i % 8 == 0 ? 90 : 60;
+    p.owns[i] = 1;
+    changes.push_back({i, -1, 0, false, true});
+  }
+  wom::apply_changes(w, changes, dirty);
+  wom::redraw(w, dirty, 0);
+  std::int64_t told_by[2] = {0, 0};  // agents i % 4 == 2: events told 6.0, told 9.0
+  std::int64_t events = 0;
+  BlockBuffer buf;
+  for (int d = 1; d <= 100; ++d) {
+    buf.reset(w.K);
+    BlockContext c{w, buf, d, 0, 0, p.n};
+    std::int32_t wake = kNever;
+    wom::events(c, wake);
+    for (const auto& e : buf.events) {
+      REQUIRE(e.product == 0);
+      REQUIRE(e.source > 0);
+      const int told = e.source - 1;
+      // The value told is the score of one of the agent's recommending neighbours.
+      bool from_neighbour = false;
+      for (std::uint64_t x = w.net.offsets[e.agent]; x < w.net.offsets[e.agent + 1]; ++x) {
+        const auto j = w.net.neighbors[x];
+        from_neighbour |= p.exp_product[j] == 0 && p.exp_score[j] == told;
+      }
+      CHECK(from_neighbour);
+      events += 1;
+      if (e.agent % 4 == 2) told_by[told == 90] += 1;
+    }
+  }
+  REQUIRE(events > 1000);
+  // Each of the two neighbours speaks equally often.
+  const double n = static_cast<double>(told_by[0] + told_by[1]);
+  CHECK(std::abs(told_by[1] - n / 2) < 5 * std::sqrt(n / 4));
+}
