@@ -61,8 +61,8 @@ void smot(BlockContext& c) {
     if (R < b.dissatisfied_threshold) c.count(kDissatisfied, k) += 1;
     // The stars this buyer would give if every buyer rated (Hu, Pavlou & Zhang 2009).
     c.buf.experience_stars[static_cast<std::size_t>(k) * 5 + model::stars_from_score(R, b.star_cuts) - 1] += 1;
-    if (R >= 9.0) c.count(kPromoters, k) += 1;  // NPS: 9-10 promote, 0-6 detract
-    if (R < 7.0) c.count(kDetractors, k) += 1;
+    if (R >= b.promoter_threshold) c.count(kPromoters, k) += 1;  // net promoter score
+    if (R < b.detractor_threshold) c.count(kDetractors, k) += 1;
 
     const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
     model::gaussian_update(p.belief[ik], p.precision[ik], R, b.own_experience_precision);

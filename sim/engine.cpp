@@ -223,7 +223,8 @@ void Simulation::merge_day(std::int32_t day) {
     const std::int64_t prev_adopt = day > 0 ? r.adopters[dk - K] : 0;
     r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k);
     r.adopters[dk] = prev_adopt + r.count(kNewAdopters, day, k);
-    r.rating_mean[dk] = w.platform.displayed_mean[k];
+    // NaN before the first review, like the KPI `rating`: there is no mean to display.
+    r.rating_mean[dk] = w.platform.count[k] > 0 ? w.platform.displayed_mean[k] : std::nan("");
     r.rating_count[dk] = w.platform.count[k];
     for (int s = 0; s < 5; ++s) r.rating_hist[dk * 5 + s] = w.platform.hist[k][s];
   }

@@ -238,6 +238,12 @@ const std::vector<FieldDesc>& behavior_fields() {
             "remembered satisfaction counted as satisfied"),
       field("dissatisfied_threshold", &Beh::dissatisfied_threshold, 0, 10,
             "remembered satisfaction below which a customer counts as dissatisfied"),
+      field("promoter_threshold", &Beh::promoter_threshold, 0, 10,
+            "remembered satisfaction at or above which a customer is an NPS promoter "
+            "(Reichheld 2003: 9-10 on the 0-10 scale)"),
+      field("detractor_threshold", &Beh::detractor_threshold, 0, 10,
+            "remembered satisfaction below which a customer is an NPS detractor "
+            "(Reichheld 2003: 0-6)"),
       field("neutral", &Beh::neutral, 0, 10, "neutral point of the 0-10 satisfaction scale"),
       field("review_extremity", &Beh::review_extremity, 0, 1e6,
             "a in p = base (1 + a |R - neutral|^gamma / 5^gamma): extremes post more "

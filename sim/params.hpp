@@ -119,6 +119,8 @@ struct BehaviorParams {
   double loyalty_threshold = 8.0;
   double satisfied_threshold = 7.0;
   double dissatisfied_threshold = 5.0;
+  double promoter_threshold = 9.0;   // net promoter score (Reichheld 2003): 9-10 promote
+  double detractor_threshold = 7.0;  // 0-6 detract
   // TMOT
   double neutral = 5.0;
   double review_extremity = 3.0;    // a: posting grows with |R - neutral|^gamma

@@ -414,6 +414,12 @@ void validate(Scenario& s, const Converter& c) {
   auto& b = s.behavior;
   for (int i = 0; i < 3; ++i)
     if (!(b.star_cuts[i] < b.star_cuts[i + 1])) fail("behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
+  if (b.detractor_threshold > b.promoter_threshold) {
+    std::ostringstream o;
+    o << "'behavior.detractor_threshold' = " << b.detractor_threshold << " must be at most 'behavior.promoter_threshold' = "
+      << b.promoter_threshold << " (a customer cannot both promote and detract)";
+    fail("behavior.detractor_threshold", o.str());
+  }
   if (b.share_reviews + b.share_brand + b.share_neighbors <= 0)
     fail("behavior.share_reviews", "the source shares (share_reviews, share_brand, share_neighbors) are all 0");
   auto& n = s.network;
