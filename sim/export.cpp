@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/h5io.hpp"
 #include "sim/h5util.hpp"
 #include "sim/scenario.hpp"
 
@@ -48,7 +49,8 @@ class CsvSet {
     const std::string final = (fs::path(dir_) / name).string();
     if (!force_ && path_exists(final))
       throw InputError(final + ": error: file already exists; use --force to overwrite or choose another directory");
-    const std::string tmp = final + ".tmp-" + std::to_string(::getpid());
+    remove_stale_temporaries(final);  // FILE.csv.tmp-PID left by an export killed with -9
+    const std::string tmp = temporary_path(final);
     files_.emplace_back(tmp, final);
     streams_.emplace_back(std::make_unique<std::ofstream>(tmp));
     if (!*streams_.back()) throw InputError(final + ": error: cannot write");

@@ -33,5 +33,7 @@ std::string write_failure(const std::string& path, const std::string& what);
 
 // Temporary-file name used while writing `path`.
 std::string temporary_path(const std::string& path);
+// Removes PATH.tmp-PID files whose process is gone (a run killed with -9), naming each one.
+void remove_stale_temporaries(const std::string& path);
 
 }  // namespace motsim

@@ -54,6 +54,15 @@ case_stale_temporary_named_and_removed() {
   [ -e "$T/r.h5.tmp-$live" ] || fail "the temporary file of a live process was removed"
   wait $live
 }
+case_export_stale_temporary_removed() {
+  expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
+  mkdir "$T/csv"
+  echo "half written" > "$T/csv/kpis.csv.tmp-999999"  # an export killed with -9
+  expect_exit 0 "$M" export "$T/r.h5" --csv "$T/csv"
+  expect_msg "removed $T/csv/kpis.csv.tmp-999999"
+  ls "$T/csv" | grep -q "tmp-" && fail "temporary file left: $(ls "$T/csv")"
+  [ -s "$T/csv/kpis.csv" ] || fail "kpis.csv not written"
+}
 case_sigint_sweep_keeps_journal() {
   { echo "base = \"$BASE\""; echo "replicates = 20"; echo "[parameters]"; echo '"simulation.agents" = 100000'
     echo '"product.Nova.price" = [149, 199]'; } > "$T/s.toml"
