@@ -1,7 +1,7 @@
 #include "models/wom.hpp"
 
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
+#include "sim/parallel.hpp"
+
 
 #include <algorithm>
 #include <atomic>
@@ -60,10 +60,10 @@ std::uint16_t recommender_score(const World& w, std::uint32_t i, int k, Rng& r) 
 
 void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std::uint32_t>& dirty) {
   if (!active(w) || changes.empty()) return;
-  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> found;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, changes.size(), 256), [&](auto r) {
+  par::PerThread<std::vector<std::uint32_t>> found;
+  par::for_range<std::size_t>(0, changes.size(), 256, [&](std::size_t lo, std::size_t hi) {
     auto& mine = found.local();
-    for (std::size_t n = r.begin(); n != r.end(); ++n) {
+    for (std::size_t n = lo; n != hi; ++n) {
       const Change& ch = changes[n];
       if (ch.old_positive == ch.new_positive && (!ch.old_positive || ch.old_product == ch.new_product)) continue;
       for (std::uint64_t e = w.net.offsets[ch.agent]; e < w.net.offsets[ch.agent + 1]; ++e) {
@@ -79,14 +79,14 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
       }
     }
   });
-  for (auto& v : found) dirty.insert(dirty.end(), v.begin(), v.end());
+  found.each([&](auto& v) { dirty.insert(dirty.end(), v.begin(), v.end()); });
 }
 
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   if (!active(w) || dirty.empty()) return;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, dirty.size(), 1024), [&](auto r) {
+  par::for_range<std::size_t>(0, dirty.size(), 1024, [&](std::size_t lo, std::size_t hi) {
     double weights[64];
-    for (std::size_t n = r.begin(); n != r.end(); ++n) {
+    for (std::size_t n = lo; n != hi; ++n) {
       const std::uint32_t j = dirty[n];
       w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1);
       w.wom_dirty_flag[j] = 0;

@@ -1,8 +1,5 @@
 #include "sim/engine.hpp"
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -10,11 +7,12 @@
 
 #include "models/journey.hpp"
 #include "models/wom.hpp"
+#include "sim/parallel.hpp"
 
 namespace motsim {
 
 struct Simulation::Arena {
-  tbb::task_arena arena;
+  par::Arena arena;
   explicit Arena(int n) : arena(n) {}
 };
 
@@ -89,8 +87,8 @@ void Simulation::initialise() {
   for (const auto& s : sc.segments) seg_cdf.push_back(c += s.share);
   std::vector<std::vector<std::int64_t>> aware(blocks_, std::vector<std::int64_t>(w.K, 0));
   arena_->arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
-      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
+      for (std::uint32_t b = lo; b != hi; ++b) {
         const std::uint32_t begin = b * kBlockSize, end = std::min<std::uint32_t>(p.n, begin + kBlockSize);
         for (std::uint32_t i = begin; i < end; ++i) {
           Rng r = w.rng(i, kInitDay, Stream::Init);
@@ -118,7 +116,7 @@ void Simulation::initialise() {
           }
         }
       }
-    }, tbb::simple_partitioner());
+    }, true);
   });
   wom::init(w);
   w.block_wake.assign(blocks_, 0);  // scan every block on the first day
@@ -130,8 +128,8 @@ void Simulation::initialise() {
 void Simulation::step(std::int32_t day, bool profile) {
   auto& w = world_;
   arena_->arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
-      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
+      for (std::uint32_t b = lo; b != hi; ++b) {
         BlockBuffer& buf = buffers_[b];
         buf.reset(w.K);
         BlockContext ctx{w, buf, day, b, b * kBlockSize, std::min<std::uint32_t>(w.pop.n, (b + 1) * kBlockSize)};
@@ -152,7 +150,7 @@ void Simulation::step(std::int32_t day, bool profile) {
           update_wake(ctx);
         }
       }
-    }, tbb::simple_partitioner());
+    }, true);
   });
 }
 
@@ -166,8 +164,8 @@ void Simulation::merge_day(std::int32_t day) {
   // Shared state becomes visible: each block applies its own agents' changes (in parallel,
   // an agent belongs to one block) and keeps integer deltas, summed below in block order.
   arena_->arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks_, 1), [&](auto range) {
-      for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
+      for (std::uint32_t b = lo; b != hi; ++b) {
         BlockBuffer& buf = buffers_[b];
         buf.positive_delta.assign(K, 0);
         buf.score10_delta.assign(K, 0);
@@ -191,7 +189,7 @@ void Simulation::merge_day(std::int32_t day) {
             buf.wom_changes.push_back({u.agent, static_cast<std::int8_t>(old_product), u.product, was_positive, is_positive});
         }
       }
-    }, tbb::simple_partitioner());
+    }, true);
   });
   for (std::uint32_t b = 0; b < blocks_; ++b) {
     const BlockBuffer& buf = buffers_[b];

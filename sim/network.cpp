@@ -1,12 +1,12 @@
 #include "sim/network.hpp"
 
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
 
+#include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/scenario.hpp"
 
@@ -19,8 +19,8 @@ Edges ring_edges(std::uint32_t n, std::int64_t degree, double rewire, std::uint6
                  std::uint64_t rep) {
   const std::uint32_t half = static_cast<std::uint32_t>(degree / 2);
   Edges e(static_cast<std::size_t>(n) * half);
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, 4096), [&](auto r) {
-    for (std::uint32_t i = r.begin(); i != r.end(); ++i) {
+  par::for_range<std::uint32_t>(0, n, 4096, [&](std::uint32_t lo, std::uint32_t hi) {
+    for (std::uint32_t i = lo; i != hi; ++i) {
       Rng rng(seed, rep, i, kNetworkDay, static_cast<std::uint64_t>(Stream::Network));
       for (std::uint32_t j = 1; j <= half; ++j) {
         std::uint32_t t = static_cast<std::uint32_t>((static_cast<std::uint64_t>(i) + j) % n);
@@ -117,8 +117,8 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   // Degrees and row fill in parallel with atomic counters: the order inside a row depends on
   // scheduling, but every row is sorted below, so the result does not.
   std::vector<std::uint64_t> count(static_cast<std::size_t>(nodes) + 1, 0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 1 << 16), [&](auto r) {
-    for (std::size_t e = r.begin(); e != r.end(); ++e) {
+  par::for_range<std::size_t>(0, edges.size(), 1 << 16, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t e = lo; e != hi; ++e) {
       const auto [a, b] = edges[e];
       if (a == b) continue;
       std::atomic_ref<std::uint64_t>(count[a + 1]).fetch_add(1, std::memory_order_relaxed);
@@ -128,8 +128,8 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
   std::vector<std::uint32_t> adj(count.back());
   std::vector<std::uint64_t> fill(count.begin(), count.end() - 1);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, edges.size(), 1 << 16), [&](auto r) {
-    for (std::size_t e = r.begin(); e != r.end(); ++e) {
+  par::for_range<std::size_t>(0, edges.size(), 1 << 16, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t e = lo; e != hi; ++e) {
       const auto [a, b] = edges[e];
       if (a == b) continue;
       adj[std::atomic_ref<std::uint64_t>(fill[a]).fetch_add(1, std::memory_order_relaxed)] = b;
@@ -138,8 +138,8 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   });
   // Sort and deduplicate each row in parallel, then compact.
   std::vector<std::uint64_t> unique_len(nodes);
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes, 4096), [&](auto r) {
-    for (std::uint32_t i = r.begin(); i != r.end(); ++i) {
+  par::for_range<std::uint32_t>(0, nodes, 4096, [&](std::uint32_t lo, std::uint32_t hi) {
+    for (std::uint32_t i = lo; i != hi; ++i) {
       auto b = adj.begin() + static_cast<std::ptrdiff_t>(count[i]);
       auto e = adj.begin() + static_cast<std::ptrdiff_t>(count[i + 1]);
       std::sort(b, e);
@@ -149,8 +149,8 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   net.offsets.assign(static_cast<std::size_t>(nodes) + 1, 0);
   for (std::uint32_t i = 0; i < nodes; ++i) net.offsets[i + 1] = net.offsets[i] + unique_len[i];
   net.neighbors.resize(net.offsets.back());
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nodes, 4096), [&](auto r) {
-    for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+  par::for_range<std::uint32_t>(0, nodes, 4096, [&](std::uint32_t lo, std::uint32_t hi) {
+    for (std::uint32_t i = lo; i != hi; ++i)
       std::copy_n(adj.begin() + static_cast<std::ptrdiff_t>(count[i]), unique_len[i],
                   net.neighbors.begin() + static_cast<std::ptrdiff_t>(net.offsets[i]));
   });

@@ -2,8 +2,6 @@
 #include "sim/sweep.hpp"
 
 #include <fcntl.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -35,6 +33,7 @@
 #include "sim/engine.hpp"
 #include "sim/h5io.hpp"
 #include "sim/h5util.hpp"
+#include "sim/parallel.hpp"
 #include "sim/interrupt.hpp"
 #include "sim/memory.hpp"
 #include "sim/param_table.hpp"
@@ -796,11 +795,11 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
   {
     // One machine: one run per worker thread, every core busy; results keyed by run id.
     const int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    tbb::task_arena arena(threads);
+    par::Arena arena(threads);
     std::exception_ptr error;
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](auto range) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      par::for_range<std::size_t>(0, pending.size(), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i != hi; ++i) {
           if (stop_requested()) return;
           try {
             const auto v = compute_run(pl, pending[i], 1, &stop_flag());
@@ -813,7 +812,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
             return;
           }
         }
-      }, tbb::simple_partitioner());
+      }, true);
     });
     if (error) std::rethrow_exception(error);
   }
