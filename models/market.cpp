@@ -93,12 +93,13 @@ int mnl_choice(const double* v, int n, double v0, double u) {
   double m = v0;
   for (int i = 0; i < n; ++i) m = std::max(m, v[i]);
   double w[65];
-  double total = std::exp(v0 - m);
+  const double w0 = std::exp(v0 - m);  // the outside option
+  double total = w0;
   for (int i = 0; i < n; ++i) {
     w[i] = std::exp(v[i] - m);
     total += w[i];
   }
-  double x = u * total - std::exp(v0 - m);
+  double x = u * total - w0;
   if (x < 0) return -1;
   for (int i = 0; i < n; ++i) {
     x -= w[i];
