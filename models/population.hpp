@@ -43,9 +43,14 @@ struct Population {
   std::vector<float> belief;     // believed quality (0-10)
   std::vector<float> precision;  // precision of that belief
   // Shared with others: written only between days, so every agent reads yesterday's value.
-  std::vector<std::int8_t> exp_product;   // product of the last experience, -1 none
-  std::vector<std::uint8_t> exp_score;    // remembered satisfaction x 10
-  std::vector<std::uint8_t> owns;         // still owns exp_product
+  // One 3-byte record per agent, so that a neighbour's record is one cache line, not three
+  // (word of mouth and research read scattered neighbours).
+  struct Experience {
+    std::int8_t product = -1;  // product of the last experience, -1 none
+    std::uint8_t score = 0;    // remembered satisfaction x 10
+    std::uint8_t owns = 0;     // still owns `product`
+  };
+  std::vector<Experience> shared;
 
   void resize(std::uint32_t agents, int products) {
     n = agents;
@@ -66,9 +71,7 @@ struct Population {
     salience.assign(nk, 0.f);
     belief.assign(nk, 0.f);
     precision.assign(nk, 0.f);
-    exp_product.assign(n, -1);
-    exp_score.assign(n, 0);
-    owns.assign(n, 0);
+    shared.assign(n, Experience{});
   }
 
   static std::size_t bytes_per_agent(int products) {

@@ -51,8 +51,8 @@ std::uint16_t recommender_score(const World& w, std::uint32_t i, int k, Rng& r) 
   const std::uint8_t thr = w.wom_threshold10();
   for (std::uint64_t e = w.net.offsets[i]; e < w.net.offsets[i + 1]; ++e) {
     const std::uint32_t j = w.net.neighbors[e];
-    if (w.pop.exp_product[j] == k && w.recommends(j, thr) && m-- == 0)
-      return static_cast<std::uint16_t>(1 + w.pop.exp_score[j]);
+    if (w.pop.shared[j].product == k && w.recommends(j, thr) && m-- == 0)
+      return static_cast<std::uint16_t>(1 + w.pop.shared[j].score);
   }
   return 0;  // unreachable while the counters are exact; the population mean is the fallback
 }
@@ -124,12 +124,30 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
 void events(BlockContext& c, std::int32_t& wake) {
   World& w = c.w;
   if (!active(w)) return;
-  double weights[64];
+  // First the agents due today (a sequential scan), then their events, in the same order:
+  // knowing who comes next lets their neighbour lists and neighbours' records be fetched
+  // ahead (they are scattered; the result does not depend on it).
+  auto& due = c.buf.wom_due;
+  due.clear();
+  std::int32_t scan_wake = kNever;
   for (std::uint32_t i = c.begin; i < c.end; ++i) {
-    if (w.wom_next[i] > c.day) {
-      wake = std::min(wake, w.wom_next[i]);
-      continue;
+    if (w.wom_next[i] > c.day) scan_wake = std::min(scan_wake, w.wom_next[i]);
+    else due.push_back(i);
+  }
+  wake = std::min(wake, scan_wake);
+  double weights[64];
+  const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
+  for (std::size_t n = 0; n < due.size(); ++n) {
+    if (read_neighbours) {
+      if (n + 8 < due.size()) __builtin_prefetch(&w.net.offsets[due[n + 8]]);
+      if (n + 4 < due.size()) __builtin_prefetch(&w.net.neighbors[w.net.offsets[due[n + 4]]]);
+      if (n + 2 < due.size()) {
+        const std::uint32_t a = due[n + 2];
+        for (std::uint64_t e = w.net.offsets[a]; e < w.net.offsets[a + 1]; ++e)
+          __builtin_prefetch(&w.pop.shared[w.net.neighbors[e]]);
+      }
     }
+    const std::uint32_t i = due[n];
     const double h = hazard(w, i, weights);
     if (h > 0) {
       Rng r = w.rng(i, c.day, Stream::Wom);

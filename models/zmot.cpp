@@ -64,12 +64,12 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
     } else {
       // A neighbour's experience, as it stood yesterday.
       const std::int64_t j = pick_neighbor(w, i, r);
-      if (j < 0 || p.exp_product[j] < 0) continue;
-      const int k = p.exp_product[j];
+      if (j < 0 || p.shared[j].product < 0) continue;
+      const int k = p.shared[j].product;
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
-      model::gaussian_update(p.belief[base + k], p.precision[base + k], p.exp_score[j] / 10.0, b.neighbor_precision);
+      model::gaussian_update(p.belief[base + k], p.precision[base + k], p.shared[j].score / 10.0, b.neighbor_precision);
     }
   }
   for (int k = 0; k < w.K; ++k)

@@ -171,15 +171,14 @@ void Simulation::merge_day(std::int32_t day) {
         buf.score10_delta.assign(K, 0);
         buf.wom_changes.clear();
         for (const auto& u : buf.shared) {
-          const int old_product = p.exp_product[u.agent];
+          auto& e = p.shared[u.agent];
+          const int old_product = e.product;
           const bool was_positive = positive(u.agent);
           if (was_positive) {
             buf.positive_delta[old_product] -= 1;
-            buf.score10_delta[old_product] -= p.exp_score[u.agent];
+            buf.score10_delta[old_product] -= e.score;
           }
-          p.exp_product[u.agent] = u.product;
-          p.exp_score[u.agent] = u.score;
-          p.owns[u.agent] = u.owns;
+          e = {u.product, u.score, u.owns};
           const bool is_positive = positive(u.agent);
           if (is_positive) {
             buf.positive_delta[u.product] += 1;

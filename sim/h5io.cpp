@@ -94,9 +94,14 @@ void write_agents(hid_t file, const World& w) {
   dataset(g, "loyal", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.loyal.data(), "loyal brand (-1 none)");
   dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(), "day of the last purchase (-1 none)");
   std::vector<float> score(N);
-  for (hsize_t i = 0; i < N; ++i) score[i] = p.exp_product[i] >= 0 ? p.exp_score[i] / 10.0f : NAN;
+  std::vector<std::int8_t> experienced(N);
+  for (hsize_t i = 0; i < N; ++i) {
+    const auto& e = p.shared[i];
+    score[i] = e.product >= 0 ? e.score / 10.0f : NAN;
+    experienced[i] = e.product;
+  }
   dataset(g, "remembered_satisfaction", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, score.data(), "of the last experience (NaN none)");
-  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.exp_product.data(), "product of the last experience");
+  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, experienced.data(), "product of the last experience");
   std::vector<std::uint8_t> aware(N * K), lost(N * K), bought(N * K);
   for (hsize_t i = 0; i < N * K; ++i) {
     aware[i] = (p.pflags[i] & kAware) != 0;

@@ -52,7 +52,8 @@ struct World {
     return static_cast<std::uint8_t>(std::ceil(sc.behavior.wom_threshold * 10.0 - 1e-9));
   }
   bool recommends(std::uint32_t j, std::uint8_t threshold10) const {
-    return pop.owns[j] && pop.exp_product[j] >= 0 && pop.exp_score[j] >= threshold10;
+    const auto& e = pop.shared[j];
+    return e.owns && e.product >= 0 && e.score >= threshold10;
   }
 
   Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
@@ -88,6 +89,7 @@ struct BlockBuffer {
   std::vector<std::uint32_t> finish;  // agents whose experience ends today
   std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)
   std::vector<double> episodes;       // scratch
+  std::vector<std::uint32_t> wom_due; // scratch: agents who hear word of mouth today
   std::array<double, 6> stage_seconds{};
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
   // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.

@@ -16,8 +16,7 @@ std::uint64_t held(const World& w) {
   std::uint64_t b = bytes(p.segment) + bytes(p.price_sens) + bytes(p.phase) + bytes(p.next_day) +
                     bytes(p.need_deadline) + bytes(p.flags) + bytes(p.owned) + bytes(p.loyal) +
                     bytes(p.expectation) + bytes(p.purchase_day) + bytes(p.salience_day) + bytes(p.pflags) +
-                    bytes(p.salience) + bytes(p.belief) + bytes(p.precision) + bytes(p.exp_product) +
-                    bytes(p.exp_score) + bytes(p.owns);
+                    bytes(p.salience) + bytes(p.belief) + bytes(p.precision) + bytes(p.shared);
   b += bytes(w.net.offsets) + bytes(w.net.neighbors);
   b += bytes(w.wom_pos) + bytes(w.wom_next) + bytes(w.wom_dirty_flag) + bytes(w.block_wake);
   return b;

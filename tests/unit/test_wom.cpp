@@ -74,9 +74,7 @@ wom_threshold = 5
   // An agent i % 4 == 2 has two of them as neighbours (i - 2 and i + 2): one of each score.
   for (std::uint32_t i = 0; i < p.n; ++i) {
     if (i % 4 != 0) continue;
-    p.exp_product[i] = 0;
-    p.exp_score[i] = i % 8 == 0 ? 90 : 60;
-    p.owns[i] = 1;
+    p.shared[i] = {0, static_cast<std::uint8_t>(i % 8 == 0 ? 90 : 60), 1};
     changes.push_back({i, -1, 0, false, true});
   }
   wom::apply_changes(w, changes, dirty);
@@ -97,7 +95,7 @@ wom_threshold = 5
       bool from_neighbour = false;
       for (std::uint64_t x = w.net.offsets[e.agent]; x < w.net.offsets[e.agent + 1]; ++x) {
         const auto j = w.net.neighbors[x];
-        from_neighbour |= p.exp_product[j] == 0 && p.exp_score[j] == told;
+        from_neighbour |= p.shared[j].product == 0 && p.shared[j].score == told;
       }
       CHECK(from_neighbour);
       events += 1;
