@@ -60,7 +60,7 @@ std::uint16_t recommender_score(const World& w, std::uint32_t i, int k, Rng& r) 
 constexpr std::size_t kAhead = 8;
 void prefetch_agent(const World& w, std::uint32_t i) {
   const std::uint64_t e = w.net.offsets[i];
-  __builtin_prefetch(&w.net.neighbors[e]);
+  __builtin_prefetch(w.net.neighbors.data() + e);  // may be one past the end: fine
   __builtin_prefetch(&w.pop.flags[i]);
   __builtin_prefetch(&w.wom_pos[static_cast<std::size_t>(i) * w.K]);
   __builtin_prefetch(&w.wom_dirty_flag[i]);
@@ -140,7 +140,7 @@ void events(BlockContext& c, std::int32_t& wake) {
   for (std::size_t n = 0; n < due.size(); ++n) {
     if (read_neighbours) {
       if (n + 8 < due.size()) __builtin_prefetch(&w.net.offsets[due[n + 8]]);
-      if (n + 4 < due.size()) __builtin_prefetch(&w.net.neighbors[w.net.offsets[due[n + 4]]]);
+      if (n + 4 < due.size()) __builtin_prefetch(w.net.neighbors.data() + w.net.offsets[due[n + 4]]);
       if (n + 2 < due.size()) {
         const std::uint32_t a = due[n + 2];
         for (std::uint64_t e = w.net.offsets[a]; e < w.net.offsets[a + 1]; ++e)
