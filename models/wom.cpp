@@ -1,10 +1,9 @@
 #include "models/wom.hpp"
 
-#include "sim/parallel.hpp"
-
-
 #include <algorithm>
 #include <atomic>
+
+#include "sim/parallel.hpp"
 
 namespace motsim::wom {
 
@@ -64,6 +63,12 @@ void prefetch_agent(const World& w, std::uint32_t i) {
   __builtin_prefetch(&w.pop.flags[i]);
   __builtin_prefetch(&w.wom_pos[static_cast<std::size_t>(i) * w.K]);
   __builtin_prefetch(&w.wom_dirty_flag[i]);
+}
+// For the word-of-mouth events of the due agent `a`: its neighbours' shared records, which
+// recommender_score reads (its list must be at hand: fetched ahead by the caller).
+void prefetch_speakers(const World& w, std::uint32_t a) {
+  for (std::uint64_t e = w.net.offsets[a]; e < w.net.offsets[a + 1]; ++e)
+    __builtin_prefetch(&w.pop.shared[w.net.neighbors[e]]);
 }
 void prefetch_hazard(const World& w, std::uint32_t i) {
   __builtin_prefetch(&w.net.offsets[i]);
@@ -138,14 +143,10 @@ void events(BlockContext& c, std::int32_t& wake) {
   double weights[64];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
   for (std::size_t n = 0; n < due.size(); ++n) {
-    if (read_neighbours) {
-      if (n + 8 < due.size()) __builtin_prefetch(&w.net.offsets[due[n + 8]]);
-      if (n + 4 < due.size()) __builtin_prefetch(w.net.neighbors.data() + w.net.offsets[due[n + 4]]);
-      if (n + 2 < due.size()) {
-        const std::uint32_t a = due[n + 2];
-        for (std::uint64_t e = w.net.offsets[a]; e < w.net.offsets[a + 1]; ++e)
-          __builtin_prefetch(&w.pop.shared[w.net.neighbors[e]]);
-      }
+    if (read_neighbours) {  // three stages ahead: the offsets, the list, the records
+      if (n + kAhead < due.size()) __builtin_prefetch(&w.net.offsets[due[n + kAhead]]);
+      if (n + kAhead / 2 < due.size()) __builtin_prefetch(w.net.neighbors.data() + w.net.offsets[due[n + kAhead / 2]]);
+      if (n + kAhead / 4 < due.size()) prefetch_speakers(w, due[n + kAhead / 4]);
     }
     const std::uint32_t i = due[n];
     const double h = hazard(w, i, weights);

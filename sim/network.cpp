@@ -1,6 +1,5 @@
 #include "sim/network.hpp"
 
-
 #include <algorithm>
 #include <atomic>
 #include <fstream>

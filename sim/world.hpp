@@ -46,11 +46,12 @@ struct World {
     return !sc.behavior.repeat_purchase && (pop.flags[i] & kEverBought);
   }
 
-  // Whether agent j recommends a product (yesterday's shared state): it still owns the product
-  // of its last experience and remembers it at wom_threshold or more.
+  // wom_threshold on the x 10 integer scale of the shared scores.
   std::uint8_t wom_threshold10() const {
     return static_cast<std::uint8_t>(std::ceil(sc.behavior.wom_threshold * 10.0 - 1e-9));
   }
+  // Whether agent j recommends a product (yesterday's shared state): it still owns the product
+  // of its last experience and remembers it at wom_threshold or more.
   bool recommends(std::uint32_t j, std::uint8_t threshold10) const {
     const auto& e = pop.shared[j];
     return e.owns && e.product >= 0 && e.score >= threshold10;
