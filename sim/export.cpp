@@ -193,7 +193,9 @@ void export_compare(hid_t f, CsvSet& csv) {
       }
   const auto dm = h5::read_doubles(f, "/kpis/diff_mean", dims), dc = h5::read_doubles(f, "/kpis/diff_ci95", dims),
              dr = h5::read_doubles(f, "/kpis/diff_relative", dims), dsig = h5::read_doubles(f, "/kpis/diff_significant", dims);
-  if (dm.size() != (S - 1) * J * K1) throw h5::Error("/kpis/diff_mean has an unexpected shape");
+  const std::size_t ndiff = S > 0 ? (S - 1) * J * K1 : 0;
+  if (dm.size() != ndiff || dc.size() != ndiff || dr.size() != ndiff || dsig.size() != ndiff)
+    throw h5::Error("/kpis/diff_* have an unexpected shape");
   auto& df = csv.open("differences.csv");
   df << "variant,base,product,kpi,difference,ci95_low,ci95_high,relative,significant\n";
   for (std::size_t s = 1; s < S; ++s)
@@ -209,7 +211,8 @@ void export_compare(hid_t f, CsvSet& csv) {
   std::size_t D = 0;
   for (auto& n : sn) {
     sv.push_back(h5::read_doubles(f, "/series/" + n, dims));
-    if (dims.size() != 3 || dims[0] != S || dims[2] != K1 - 1) throw h5::Error("/series/" + n + " has an unexpected shape");
+    if (dims.size() != 3 || dims[0] != S || dims[2] != K1 - 1 || (sv.size() > 1 && dims[1] != D))
+      throw h5::Error("/series/" + n + " has an unexpected shape");
     D = dims[1];
   }
   se << "scenario,day,product";

@@ -257,7 +257,14 @@ std::string describe_results(const std::string& path) {
     o << "  scenario " << read_attr_string(file, "scenario_path") << ", seed " << read_attr_int(file, "seed")
       << ", replicate " << read_attr_int(file, "replicate") << ", " << read_attr_int(file, "agents") << " agents, "
       << read_attr_int(file, "days") << " days\n";
-  else
+  else if (fmt == "motsim-sweep-1") {
+    // A sweep has no single seed: its plan is in /sweep's attributes.
+    Handle sw(h5::exists(file, "/sweep") ? H5Gopen2(file, "/sweep", H5P_DEFAULT) : -1, H5Gclose);
+    if (sw < 0) throw InputError(path + ": error: no /sweep group (truncated or corrupt sweep file?)");
+    o << "  sweep, design " << read_attr_string(sw, "design") << ": " << read_attr_int(sw, "points") << " points x "
+      << read_attr_int(sw, "replicates") << " replicates = " << read_attr_int(sw, "runs") << " runs"
+      << (read_attr_int(sw, "complete") == 1 ? "" : " (partial: a slice or an interrupted sweep)") << "\n";
+  } else
     o << "  seed " << read_attr_int(file, "seed") << ", " << read_attr_int(file, "days") << " days\n";
   if (fmt == "motsim-compare-1") {
     try {

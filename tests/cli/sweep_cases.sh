@@ -35,6 +35,10 @@ assert s["kpis"].shape == (12, len(s["kpi_columns"])) and not np.isnan(s["kpis"]
 assert s["timeseries/purchases"].shape == (12, 40, 3)
 assert "[parameters]" in s.attrs["spec"]
 PY
+  expect_exit 0 "$M" info "$T/g.h5"
+  grep -qF "sweep, design grid: 6 points x 2 replicates = 12 runs" "$T/out" || { cat "$T/out" >&2; fail "info on a sweep file"; }
+  grep -qF "seed -1" "$T/out" && fail "info prints a seed a sweep does not have"
+  return 0
 }
 case_same_for_any_thread_count() {
   spec g 5000 40
