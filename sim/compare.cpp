@@ -290,11 +290,8 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   }
 
   // The file: written beside the target and renamed when complete.
-  const std::string tmp = temporary_path(out);
-  try {
+  h5::write_atomically(out, opt.force, "motsim-compare-1", command_line, [&](hid_t file) {
     using namespace h5;
-    Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
-    write_provenance(file, "motsim-compare-1", command_line);
     attr_int(file, "replicates", R);
     attr_int(file, "seed", base.simulation.seed);
     attr_int(file, "first_replicate", base.simulation.replicate);
@@ -370,18 +367,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
               "experiences of the run by the stars their remembered satisfaction maps to, mean over replicates "
               "[scenario, product, star]");
     }
-    close_file(file, tmp);
-    std::error_code ec;
-    if (!opt.force && fs::exists(out, ec))
-      throw InputError(out + ": error: results file appeared while running; kept the new results in " + tmp);
-    fs::rename(tmp, out);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error(write_failure(out, e.what()));
-  }
+  });
   if (!opt.quiet) std::printf("\nwrote %s (%d scenarios x %d replicates)\n", out.c_str(), S, R);
   return 0;
 }

@@ -247,15 +247,12 @@ void export_compare(hid_t f, CsvSet& csv) {
 }  // namespace
 
 std::vector<std::string> export_csv(const std::string& path, const std::string& dir, bool force) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(path + ": error: no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");
-  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (f < 0) throw InputError(path + ": error: cannot open HDF5 file (truncated or corrupt?)");
+  Handle f = h5::open_for_reading(path);
   const std::string fmt = h5::read_attr_string(f, "format");
   if (fmt != "motsim-run-1" && fmt != "motsim-compare-1")
     throw InputError(path + ": error: not a motsim run or compare file (format '" + fmt + "')");
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw InputError(dir + ": error: exists and is not a directory");
+  std::error_code ec;
+  if (path_exists(dir) && !fs::is_directory(dir, ec)) throw InputError(dir + ": error: exists and is not a directory");
   fs::create_directories(dir, ec);
   if (ec) throw InputError(dir + ": error: cannot create the directory (" + ec.message() + ")");
   CsvSet csv(dir, force);

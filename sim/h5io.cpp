@@ -1,3 +1,4 @@
+#include "sim/files.hpp"
 #include "sim/h5io.hpp"
 
 #include "sim/h5util.hpp"
@@ -115,10 +116,8 @@ void write_agents(hid_t file, const World& w) {
   dataset(g, "salience", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.salience.data(), "salience at its last update");
 }
 
-void write_file(const std::string& tmp, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,
-                bool save_agents) {
-  Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
-  write_provenance(file, "motsim-run-1", info.command_line);
+void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,
+               bool save_agents) {
   attr_string(file, "scenario", info.scenario_toml);
   attr_string(file, "scenario_path", info.scenario_path);
   attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
@@ -140,7 +139,6 @@ void write_file(const std::string& tmp, const Results& r, const Kpis& k, const R
   }
   write_reviews(file, r);
   if (save_agents && agents && !agents->pop.segment.empty()) write_agents(file, *agents);
-  close_file(file, tmp);
 }
 
 }  // namespace
@@ -175,7 +173,7 @@ void check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   if (path.empty()) throw InputError("error: empty output path");
   if (fs::is_directory(path, ec)) throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
-  if (fs::exists(path, ec) && !force)
+  if (path_exists(path) && !force)
     throw InputError(path + ": error: results file already exists; use --force to overwrite it or --out to choose another name");
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
@@ -187,20 +185,8 @@ void check_output_path(const std::string& path, bool force) {
 
 void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
                    const World* world, bool save_agents) {
-  const std::string tmp = temporary_path(path);
-  try {
-    write_file(tmp, r, k, info, world, save_agents);
-    std::error_code ec;
-    if (!force && fs::exists(path, ec))
-      throw InputError(path + ": error: results file appeared while running; kept the new results in " + tmp);
-    fs::rename(tmp, path);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error(write_failure(path, e.what()));
-  }
+  h5::write_atomically(path, force, "motsim-run-1", info.command_line,
+                       [&](hid_t file) { write_run(file, r, k, info, world, save_agents); });
 }
 
 std::string write_failure(const std::string& path, const std::string& what) {
@@ -212,7 +198,7 @@ std::string write_failure(const std::string& path, const std::string& what) {
   if (!ec && space.available < (64u << 20))
     msg += ": the disk is full (" + std::to_string(space.available / 1024) + " KiB free in " + dir.string() + ")";
   return msg + "; the temporary file was removed and nothing was written to " + path +
-         (fs::exists(path, ec) ? " (its earlier content is untouched)" : "");
+         (path_exists(path) ? " (its earlier content is untouched)" : "");
 }
 
 namespace {
@@ -243,11 +229,7 @@ std::vector<double> read_vector(hid_t file, const std::string& path, const std::
 }  // namespace
 
 std::string describe_results(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(path + ": error: no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (file < 0) throw InputError(path + ": error: cannot open HDF5 file (truncated or corrupt?)");
+  Handle file = h5::open_for_reading(path);
   std::ostringstream o;
   const std::string fmt = read_attr_string(file, "format");
   if (fmt.rfind("motsim-", 0) != 0) throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");

@@ -1,11 +1,15 @@
 #include "sim/h5util.hpp"
 
 #include "motsim/version.hpp"
+#include "sim/files.hpp"
+#include "sim/h5io.hpp"
 #include "sim/memory.hpp"
+#include "sim/scenario.hpp"
 
 #include <ctime>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace motsim::h5 {
 
@@ -89,6 +93,34 @@ void close_file(Handle& file, const std::string& what) {
   const hid_t id = file.id;
   file.id = -1;
   if (H5Fclose(id) < 0) throw Error("HDF5: cannot close " + what + " (disk full?)");
+}
+
+Handle open_for_reading(const std::string& path) {
+  if (!path_exists(path)) throw InputError(path + ": error: no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");
+  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (f < 0) throw InputError(path + ": error: cannot open HDF5 file (truncated or corrupt?)");
+  return f;
+}
+
+void write_atomically(const std::string& path, bool force, const std::string& format, const std::string& command_line,
+                      const std::function<void(hid_t file)>& body) {
+  const std::string tmp = temporary_path(path);
+  try {
+    Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
+    write_provenance(file, format, command_line);
+    body(file);
+    close_file(file, tmp);
+    if (!force && path_exists(path))
+      throw InputError(path + ": error: results file appeared while running; kept the new results in " + tmp);
+    std::filesystem::rename(tmp, path);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(write_failure(path, e.what()));
+  }
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <stdexcept>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,19 @@ void strings(hid_t parent, const char* name, const std::vector<std::string>& v);
 void write_provenance(hid_t file, const std::string& format, const std::string& command_line);
 // Flushes and closes, reporting a failure (a full disk) as Error.
 void close_file(Handle& file, const std::string& what);
+// Writes a motsim file atomically: creates PATH.tmp-PID with the provenance of `format`, lets
+// `body` fill it, closes it and renames it to `path`. Without `force`, a file that appeared at
+// `path` meanwhile is kept and the new one left at the temporary name (InputError). On any other
+// failure the temporary file is removed and std::runtime_error names a full disk when that is
+// the cause; the target is untouched.
+void write_atomically(const std::string& path, bool force, const std::string& format, const std::string& command_line,
+                      const std::function<void(hid_t file)>& body);
 // Turns off the HDF5 library's own error printing (messages are ours).
 void silence_errors();
 
+// Opens a file given by a user for reading; InputError (exit 2) when it is missing, not HDF5,
+// or cannot be opened.
+Handle open_for_reading(const std::string& path);
 // Reading (throw Error with the object's path when something is missing or malformed).
 bool exists(hid_t file, const std::string& path);
 std::vector<std::string> members(hid_t file, const std::string& group);  // sorted names

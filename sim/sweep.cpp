@@ -562,11 +562,8 @@ class Journal {
 void write_sweep_file(const std::string& out, bool force, const Plan& pl, const std::map<std::size_t, std::vector<double>>& done,
                       const std::string& command_line, int task_index, int task_count) {
   using namespace h5;
-  const std::string tmp = temporary_path(out);
-  try {
-    Handle file(check(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "create " + tmp), H5Fclose);
+  write_atomically(out, force, "motsim-sweep-1", command_line, [&](hid_t file) {
     const bool complete = done.size() == pl.runs();
-    write_provenance(file, "motsim-sweep-1", command_line);
     {
       Handle g = group(file, "products");
       strings(g, "name", pl.products);
@@ -642,17 +639,7 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
                 {R, static_cast<hsize_t>(pl.D), static_cast<hsize_t>(pl.K)}, s.data(), "[run, day, product]");
       }
     }
-    close_file(file, tmp);
-    std::error_code ec;
-    if (!force && fs::exists(out, ec)) throw InputError(out + ": error: results file appeared while running; kept " + tmp);
-    fs::rename(tmp, out);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error(write_failure(out, e.what()));
-  }
+  });
 }
 
 bool under_mpi() {
@@ -839,11 +826,7 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
   std::map<std::size_t, std::vector<double>> done;
   std::unique_ptr<Plan> plan;
   for (const auto& s : slices) {
-    std::error_code ec;
-    if (!fs::exists(s, ec)) throw InputError(s + ": error: no such file");
-    if (H5Fis_hdf5(s.c_str()) <= 0) throw InputError(s + ": error: not an HDF5 file");
-    h5::Handle f(H5Fopen(s.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (f < 0) throw InputError(s + ": error: cannot open (truncated or corrupt?)");
+    h5::Handle f = h5::open_for_reading(s);
     if (h5::read_attr_string(f, "format") != "motsim-sweep-1") throw InputError(s + ": error: not a motsim sweep file");
     try {
       h5::Handle sw(H5Gopen2(f, "/sweep", H5P_DEFAULT), H5Gclose);
@@ -852,10 +835,10 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
       if (spec_hash.empty()) {
         spec_hash = hash;
         spec_path = h5::read_attr_string(sw, "spec_path");
-        // Rebuild the plan from the spec text stored in the slice (the spec file may be elsewhere).
+        // Rebuild the plan from the spec file the slice names, and check that it is still the
+        // spec (and base scenario) the slice was made with.
         const std::string text = h5::read_attr_string(sw, "spec");
-        std::error_code ec;
-        if (!fs::exists(spec_path, ec))
+        if (!path_exists(spec_path))
           throw InputError(s + ": error: merge rebuilds the sweep from its spec " + spec_path +
                            ", which is not there; run merge where the slices were made, or restore the spec");
         plan = std::make_unique<Plan>(make_plan(spec_path));
