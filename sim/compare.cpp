@@ -54,11 +54,12 @@ struct Outcome {
   std::vector<double> displayed_stars, experience_stars;
 };
 
-Outcome outcome_of(const Results& r) {
+// [kpi][product + 1]: the compared KPIs per product, the last column all products together.
+std::vector<std::vector<double>> kpi_rows(const Results& r) {
   const Kpis all = compute_kpis(r);
   const auto& list = compare_kpis();
   const int K = r.K;
-  Outcome o;
+  std::vector<std::vector<double>> rows;
   for (const auto& ck : list) {
     std::vector<double> row(K + 1, NAN);
     const auto it = std::find(all.names.begin(), all.names.end(), ck.name);
@@ -69,7 +70,7 @@ Outcome outcome_of(const Results& r) {
       sum += v[k];
     }
     if (ck.additive) row[K] = sum;
-    o.kpi.push_back(row);
+    rows.push_back(row);
   }
   // NPS over every experience of the category.
   double ex = 0, pro = 0, det = 0;
@@ -79,7 +80,14 @@ Outcome outcome_of(const Results& r) {
     det += static_cast<double>(r.total(kDetractors, k));
   }
   for (std::size_t j = 0; j < list.size(); ++j)
-    if (std::string(list[j].name) == "nps") o.kpi[j][K] = ex > 0 ? 100.0 * (pro - det) / ex : NAN;
+    if (std::string(list[j].name) == "nps") rows[j][K] = ex > 0 ? 100.0 * (pro - det) / ex : NAN;
+  return rows;
+}
+
+Outcome outcome_of(const Results& r) {
+  const int K = r.K;
+  Outcome o;
+  o.kpi = kpi_rows(r);
   o.displayed_stars.assign(static_cast<std::size_t>(K) * 5, 0.0);
   o.experience_stars.assign(static_cast<std::size_t>(K) * 5, 0.0);
   const std::size_t K5 = static_cast<std::size_t>(K) * 5;
@@ -88,21 +96,7 @@ Outcome outcome_of(const Results& r) {
       o.displayed_stars[i] = static_cast<double>(r.rating_hist[static_cast<std::size_t>(r.days_done - 1) * K5 + i]);
   for (std::size_t i = 0; i < r.experience_stars.size() && i < static_cast<std::size_t>(r.days_done) * K5; ++i)
     o.experience_stars[i % K5] += static_cast<double>(r.experience_stars[i]);
-  const std::size_t DK = static_cast<std::size_t>(r.days_done) * K;
-  for (const char* name : kSeries) {
-    std::vector<double> s(DK, 0.0);
-    const std::string n = name;
-    for (std::size_t i = 0; i < DK; ++i) {
-      const int d = static_cast<int>(i / K), k = static_cast<int>(i % K);
-      if (n == "aware") s[i] = static_cast<double>(r.aware[i]);
-      else if (n == "rating_mean") s[i] = r.rating_mean[i];
-      else {
-        const auto c = std::find(kCountNames.begin(), kCountNames.end(), n) - kCountNames.begin();
-        s[i] = static_cast<double>(r.count(static_cast<Count>(c), d, k));
-      }
-    }
-    o.series.push_back(std::move(s));
-  }
+  for (const char* name : kSeries) o.series.push_back(daily_series(r, name));
   return o;
 }
 
@@ -147,9 +141,8 @@ PairedDiff paired_difference(const std::vector<double>& base, const std::vector<
 }
 
 std::vector<double> kpi_values(const Results& r) {
-  const Outcome o = outcome_of(r);
   std::vector<double> v;
-  for (const auto& row : o.kpi) v.insert(v.end(), row.begin(), row.end());
+  for (const auto& row : kpi_rows(r)) v.insert(v.end(), row.begin(), row.end());
   return v;
 }
 

@@ -1,5 +1,8 @@
 #include "sim/results.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -26,6 +29,36 @@ std::int64_t Results::total(Count c, int k) const {
   std::int64_t t = 0;
   for (int d = 0; d < days_done; ++d) t += count(c, d, k);
   return t;
+}
+
+std::vector<std::string> daily_series_names() {
+  std::vector<std::string> v(kCountNames.begin(), kCountNames.end());
+  for (const char* s : {"aware", "adopters", "rating_mean", "rating_count", "revenue"}) v.push_back(s);
+  return v;
+}
+
+std::vector<double> daily_series(const Results& r, const std::string& name) {
+  const std::size_t DK = static_cast<std::size_t>(r.days_done) * r.K;
+  std::vector<double> s(DK);
+  const auto day = [&](std::size_t i) { return static_cast<int>(i / r.K); };
+  const auto prod = [&](std::size_t i) { return static_cast<int>(i % r.K); };
+  if (name == "aware") {
+    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.aware[i]);
+  } else if (name == "adopters") {
+    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.adopters[i]);
+  } else if (name == "rating_mean") {
+    for (std::size_t i = 0; i < DK; ++i) s[i] = r.rating_mean[i];
+  } else if (name == "rating_count") {
+    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.rating_count[i]);
+  } else if (name == "revenue") {
+    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.count(kPurchases, day(i), prod(i))) * r.prices[prod(i)];
+  } else {
+    const auto it = std::find(kCountNames.begin(), kCountNames.end(), name);
+    if (it == kCountNames.end()) throw std::invalid_argument("daily_series: no series '" + name + "'");
+    const auto c = static_cast<Count>(it - kCountNames.begin());
+    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.count(c, day(i), prod(i)));
+  }
+  return s;
 }
 
 Kpis compute_kpis(const Results& r) {

@@ -48,6 +48,11 @@ struct Kpis {
   std::vector<std::string> descriptions;
 };
 Kpis compute_kpis(const Results& r);
+
+// A daily series by name, [days_done * K]: any count (kCountNames), or aware, adopters,
+// rating_mean, rating_count, revenue (purchases x price). The names: daily_series_names().
+std::vector<double> daily_series(const Results& r, const std::string& name);
+std::vector<std::string> daily_series_names();
 std::string format_kpi_table(const Results& r, const Kpis& k);
 
 }  // namespace motsim

@@ -74,12 +74,6 @@ bool integer_key(const std::string& key) {
 const std::vector<std::string> kTopKeys = {"base", "design", "replicates", "samples", "levels", "design_seed", "seed",
                                            "common_random_numbers", "keep_series", "keep", "parameters"};
 
-std::vector<std::string> series_names() {
-  std::vector<std::string> v(kCountNames.begin(), kCountNames.end());
-  for (const char* s : {"aware", "adopters", "rating_mean", "rating_count", "revenue"}) v.push_back(s);
-  return v;
-}
-
 }  // namespace
 
 SweepSpec load_sweep_spec(const std::string& path) {
@@ -152,7 +146,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
   if (ks) {
     const std::string kn = ks_name;
     if (!ks->is_array()) throw fail(ks, "'" + kn + "' must be an array of series names, e.g. [\"purchases\", \"aware\"]");
-    const auto allowed = series_names();
+    const auto allowed = daily_series_names();
     std::string all;
     for (const auto& x : allowed) all += (all.empty() ? "" : ", ") + x;
     for (const auto& e : *ks->as_array()) {
@@ -367,7 +361,7 @@ struct Plan {
   std::vector<Point> points;
   Scenario base;  // with held values
   long long seed = 0;
-  int K = 0, D = 0, J = 0;
+  int K = 0, D = 0;
   std::vector<std::string> products, kpi_columns;
   std::size_t values_per_run = 0;  // kpis + series
   std::uint64_t hash = 0;
@@ -398,7 +392,6 @@ Plan make_plan(const std::string& spec_path) {
     for (const auto& p : pl.products) pl.kpi_columns.push_back(std::string(k.name) + "." + p);
     pl.kpi_columns.push_back(std::string(k.name) + ".all");
   }
-  pl.J = static_cast<int>(compare_kpis().size());
   pl.values_per_run = pl.kpi_columns.size() + pl.spec.keep_series.size() * static_cast<std::size_t>(pl.D) * pl.K;
   if (!pl.spec.keep_series.empty())
     for (const auto& p : pl.spec.swept)
@@ -441,20 +434,9 @@ std::vector<double> compute_run(const Plan& pl, std::size_t run, int threads, co
   const Results& r = sim.results();
   std::vector<double> v = kpi_values(r);
   for (const auto& name : pl.spec.keep_series) {
-    const auto c = std::find(kCountNames.begin(), kCountNames.end(), name) - kCountNames.begin();
-    for (int d = 0; d < pl.D; ++d)
-      for (int k = 0; k < pl.K; ++k) {
-        const std::size_t i = static_cast<std::size_t>(d) * pl.K + k;
-        double x;
-        if (d >= r.days_done) x = NAN;
-        else if (name == "aware") x = static_cast<double>(r.aware[i]);
-        else if (name == "adopters") x = static_cast<double>(r.adopters[i]);
-        else if (name == "rating_mean") x = r.rating_mean[i];
-        else if (name == "rating_count") x = static_cast<double>(r.rating_count[i]);
-        else if (name == "revenue") x = static_cast<double>(r.count(kPurchases, d, k)) * r.prices[k];
-        else x = static_cast<double>(r.count(static_cast<Count>(c), d, k));
-        v.push_back(x);
-      }
+    const auto s = daily_series(r, name);  // [days_done * K]; days not run (interrupted) are NaN
+    v.insert(v.end(), s.begin(), s.end());
+    v.resize(v.size() + (static_cast<std::size_t>(pl.D) * pl.K - s.size()), NAN);
   }
   return v;
 }
