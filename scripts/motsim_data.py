@@ -22,16 +22,18 @@ __all__ = ["load_run", "load_compare", "load_sweep", "load_sweep_series", "sweep
            "sobol_indices", "summarise"]
 
 
-def _s(x):
+def text(x):
+    """An HDF5 string (bytes or str) as str."""
     return x.decode() if isinstance(x, bytes) else str(x)
 
 
-def _strings(ds):
-    return [_s(x) for x in ds[()]]
+def strings(ds):
+    """A 1-D dataset of strings as a list of str."""
+    return [text(x) for x in ds[()]]
 
 
 def _check(f, fmt, path):
-    got = _s(f.attrs.get("format", ""))
+    got = text(f.attrs.get("format", ""))
     if got != fmt:
         raise ValueError(f"{path}: a {got or 'non-motsim'} file, expected {fmt}")
 
@@ -41,7 +43,7 @@ def load_run(path):
     'kpis' (one row per product), 'reviews', 'scenario' (the resolved scenario as a dict), 'attrs'."""
     with h5py.File(path, "r") as f:
         _check(f, "motsim-run-1", path)
-        products = _strings(f["products/name"])
+        products = strings(f["products/name"])
         ts = f["timeseries"]
         days = ts["day"][()]
         cols = {}
@@ -58,10 +60,10 @@ def load_run(path):
         reviews = pd.DataFrame(f["reviews"][()])
         if len(reviews):
             reviews["product"] = np.array(products)[reviews["product"].to_numpy()]
-        attrs = {k: (_s(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
+        attrs = {k: (text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
                  for k, v in f.attrs.items()}
         return {"timeseries": series, "kpis": kpis, "reviews": reviews,
-                "scenario": tomllib.loads(_s(f.attrs["scenario"])), "attrs": attrs}
+                "scenario": tomllib.loads(text(f.attrs["scenario"])), "attrs": attrs}
 
 
 def load_compare(path):
@@ -71,7 +73,7 @@ def load_compare(path):
     and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars."""
     with h5py.File(path, "r") as f:
         _check(f, "motsim-compare-1", path)
-        scen, prods, kn = _strings(f["scenarios/name"]), _strings(f["products/name"]) + ["all"], _strings(f["kpis/name"])
+        scen, prods, kn = strings(f["scenarios/name"]), strings(f["products/name"]) + ["all"], strings(f["kpis/name"])
         runs = f["kpis/runs"][()]
         S, R, J, K1 = runs.shape
         rows = [dict(scenario=scen[s], replicate=r, product=prods[k], **{kn[j]: runs[s, r, j, k] for j in range(J)})
@@ -104,7 +106,7 @@ def load_compare(path):
 def sweep_spec(path):
     """The sweep's spec as a dict (the TOML stored in the file)."""
     with h5py.File(path, "r") as f:
-        return tomllib.loads(_s(f["sweep"].attrs["spec"]))
+        return tomllib.loads(text(f["sweep"].attrs["spec"]))
 
 
 def load_sweep(path, complete=True):
@@ -116,19 +118,19 @@ def load_sweep(path, complete=True):
         s = f["sweep"]
         if complete and not int(s.attrs["complete"]):
             raise ValueError(f"{path}: an incomplete sweep (a slice?); join slices with motsim merge")
-        pts = pd.DataFrame(s["points"][()], columns=_strings(s["point_columns"]))
-        kp = pd.DataFrame(s["kpis"][()], columns=_strings(s["kpi_columns"]))
+        pts = pd.DataFrame(s["points"][()], columns=strings(s["point_columns"]))
+        kp = pd.DataFrame(s["kpis"][()], columns=strings(s["kpi_columns"]))
         for c in ["run", "point", "replicate", "seed", "replicate_key", "trajectory", "step", "changed", "block", "row"]:
             pts[c] = pts[c].astype(np.int64)
         for key in s["levels"]:
-            values = _strings(s["levels"][key])
+            values = strings(s["levels"][key])
             if any(not _is_number(v) for v in values):
                 pts[key] = [values[int(i)].strip('"') for i in pts[key]]
         df = pd.concat([pts, kp], axis=1)
         df = df[s["done"][()].astype(bool)] if not complete else df
-        df.attrs["parameters"] = _strings(s["parameters"])
-        df.attrs["design"] = _s(s.attrs["design"])
-        df.attrs["spec"] = tomllib.loads(_s(s.attrs["spec"]))
+        df.attrs["parameters"] = strings(s["parameters"])
+        df.attrs["design"] = text(s.attrs["design"])
+        df.attrs["spec"] = tomllib.loads(text(s.attrs["spec"]))
         return df
 
 
@@ -137,7 +139,7 @@ def load_sweep_series(path, metric):
     with h5py.File(path, "r") as f:
         _check(f, "motsim-sweep-1", path)
         ds = f["sweep/timeseries/" + metric][()]
-        prods = _strings(f["products/name"])
+        prods = strings(f["products/name"])
         R, D, K = ds.shape
         idx = pd.MultiIndex.from_product([range(R), range(D), prods], names=["run", "day", "product"])
         return pd.DataFrame({metric: ds.reshape(-1)}, index=idx).reset_index()
