@@ -1,18 +1,7 @@
 #!/usr/bin/env bash
 # Command-line tests. Usage: cli.sh CASE MOTSIM SOURCE_DIR. Each case_NAME is a ctest test.
-set -uo pipefail
-CASE="$1"; M="$2"; SRC="$3"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh"
 BASE="$SRC/scenarios/baseline.toml"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_bad FILE_OR_ARGS... : exit code 2, message saved in $T/err
-expect_exit() {
-  local want="$1"; shift
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
-}
-expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
 small() { cat > "$T/s.toml" <<EOT
 [simulation]
 agents = 2000
@@ -131,6 +120,4 @@ case_info_truncated() {
   head -c 3000 "$T/r.h5" > "$T/cut.h5"; expect_exit 2 "$M" info "$T/cut.h5"
 }
 
-declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
-"case_$CASE"
-echo "PASS $CASE"
+run_case

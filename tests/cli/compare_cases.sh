@@ -1,17 +1,8 @@
 #!/usr/bin/env bash
 # compare, export and report. Usage: compare_cases.sh CASE MOTSIM SOURCE_DIR
-set -uo pipefail
-CASE="$1"; M="$2"; SRC="$3"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh"
 SC="$SRC/scenarios"
 FAST=(--agents 8000 --days 60 --quiet)
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want="$1"; shift
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$T/err" "$T/out" >&2; fail "expected exit $want, got $rc: $*"; }
-}
-expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
 py() { /usr/bin/python3 - "$@"; }
 
 case_identical_variant_zero_difference() {
@@ -129,6 +120,4 @@ case_report_run_and_compare_in_chromium() {
   echo x > "$T/bad.h5"; expect_exit 2 "$SRC/scripts/report" "$T/bad.h5" -o "$T/rep_bad"; expect_msg "not an HDF5 file"
 }
 
-declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
-"case_$CASE"
-echo "PASS $CASE"
+run_case

@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
 # Documentation kept in step with the code. Usage: docs_cases.sh CASE MOTSIM SOURCE_DIR
-set -uo pipefail
-CASE="$1"; M="$2"; SRC="$3"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 case_parameters_current() {
   "$M" params > "$T/params.md" || fail "motsim params failed"
@@ -32,6 +29,4 @@ case_schema_complete() {
   [ $missing -eq 0 ] || fail "docs/hdf5-schema.md misses objects the writer produces"
 }
 
-declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
-"case_$CASE"
-echo "PASS $CASE"
+run_case

@@ -1,17 +1,9 @@
 #!/usr/bin/env bash
 # Interruptions, killed processes, a full disk and damaged files: nothing is lost or corrupted.
 # Usage: robustness_cases.sh CASE MOTSIM SOURCE_DIR   (exit 77 = skipped, with the reason)
-set -uo pipefail
-CASE="$1"; M="$2"; SRC="$3"
-T=$(mktemp -d); trap 'umount -l "$T/disk" 2>/dev/null; rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh"
+trap 'umount -l "$T/disk" 2>/dev/null; rm -rf "$T"' EXIT  # the full-disk case mounts a tmpfs
 BASE="$SRC/scenarios/baseline.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want="$1"; shift
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
-}
-expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
 
 case_kill9_leaves_no_file() {
   echo "earlier results" > "$T/keep.h5"
@@ -117,6 +109,4 @@ case_damaged_compare_and_sweep_files() {
   [ ! -e "$T/m.h5" ] || fail "merge wrote a file from damaged input"
 }
 
-declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
-"case_$CASE"
-echo "PASS $CASE"
+run_case

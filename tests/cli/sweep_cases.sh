@@ -1,16 +1,7 @@
 #!/usr/bin/env bash
 # Parameter sweeps: designs, MPI, slices and merge, resume after kill -9, spec errors.
 # Usage: sweep_cases.sh CASE MOTSIM SOURCE_DIR
-set -uo pipefail
-CASE="$1"; M="$2"; SRC="$3"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {
-  local want="$1"; shift
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "expected exit $want, got $rc: $*"; }
-}
-expect_msg() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "message lacks '$1'"; }; }
+source "$(dirname "$0")/lib.sh"
 spec() {  # spec NAME AGENTS DAYS EXTRA...
   local name="$1" agents="$2" days="$3"; shift 3
   { echo "base = \"$SRC/scenarios/baseline.toml\""; printf '%s\n' "$@"
@@ -156,6 +147,4 @@ case_spec_errors() {
   return 0
 }
 
-declare -F "case_$CASE" >/dev/null || fail "no case $CASE"
-"case_$CASE"
-echo "PASS $CASE"
+run_case
