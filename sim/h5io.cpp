@@ -1,7 +1,5 @@
-#include "sim/files.hpp"
 #include "sim/h5io.hpp"
 
-#include "sim/h5util.hpp"
 #include <signal.h>
 #include <unistd.h>
 
@@ -16,6 +14,9 @@
 #include <stdexcept>
 
 #include "motsim/version.hpp"
+#include "sim/compare.hpp"
+#include "sim/files.hpp"
+#include "sim/h5util.hpp"
 #include "sim/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -213,19 +214,6 @@ long long read_attr_int(hid_t obj, const char* name) {
   if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
   return v;
 }
-std::vector<double> read_vector(hid_t file, const std::string& path, const std::string& fname) {
-  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
-  if (ds < 0) throw InputError(fname + ": error: not a motsim results file (no " + path + ")");
-  Handle sp(H5Dget_space(ds), H5Sclose);
-  if (H5Sget_simple_extent_ndims(sp) != 1) throw InputError(fname + ": error: " + path + " is not one-dimensional");
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(sp, &n, nullptr);
-  if (n > 4096) throw InputError(fname + ": error: " + path + " is implausibly long");
-  std::vector<double> v(n);
-  if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
-    throw InputError(fname + ": error: cannot read " + path + " (corrupt file?)");
-  return v;
-}
 }  // namespace
 
 std::string describe_results(const std::string& path) {
@@ -286,35 +274,20 @@ std::string describe_results(const std::string& path) {
     return o.str();
   }
   if (fmt != "motsim-run-1") return o.str();
-  // Product names
-  std::vector<std::string> names;
-  {
-    Handle ds(H5Dopen2(file, "/products/name", H5P_DEFAULT), H5Dclose);
-    if (ds < 0) throw InputError(path + ": error: not a motsim results file (no /products/name)");
-    Handle sp(H5Dget_space(ds), H5Sclose);
-    hsize_t n = 0;
-    if (H5Sget_simple_extent_ndims(sp) != 1) throw InputError(path + ": error: /products/name is not one-dimensional");
-    H5Sget_simple_extent_dims(sp, &n, nullptr);
-    if (n > 4096) throw InputError(path + ": error: /products/name is implausibly long");
-    Handle t = vlen_string_type();
-    std::vector<char*> p(n, nullptr);
-    if (n && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
-      throw InputError(path + ": error: cannot read /products/name (corrupt file?)");
-    for (auto* s : p) {
-      names.push_back(s ? s : "");
-      if (s) H5free_memory(s);
-    }
-  }
   Results r;
-  r.K = static_cast<int>(names.size());
-  r.products = names;
   Kpis k;
-  for (const char* name : {"units", "revenue", "net_revenue", "market_share", "refunds", "lost_customers", "rating",
-                           "reviews", "nps", "awareness"}) {
-    auto v = read_vector(file, std::string("/kpis/") + name, path);
-    if (v.size() != names.size()) throw InputError(path + ": error: /kpis/" + name + " does not match the product count");
-    k.names.push_back(name);
-    k.values.push_back(v);
+  try {
+    r.products = h5::read_strings(file, "/products/name");
+    r.K = static_cast<int>(r.products.size());
+    for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
+      std::vector<hsize_t> dims;
+      auto v = h5::read_doubles(file, std::string("/kpis/") + ck.name, dims);
+      if (v.size() != r.products.size()) throw h5::Error(std::string("/kpis/") + ck.name + " does not match the product count");
+      k.names.push_back(ck.name);
+      k.values.push_back(std::move(v));
+    }
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": error: " + e.what() + " (truncated or corrupt results file?)");
   }
   o << '\n' << format_kpi_table(r, k);
   return o.str();
