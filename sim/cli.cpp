@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace motsim {
 namespace {
 
-constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130;
+constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = kExitInterrupted;
 
 const char* kUsage =
     "motsim " "- the Moments-of-Truth consumer journey simulator\n\n"

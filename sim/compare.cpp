@@ -219,7 +219,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   if (stop_requested()) {
     std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
                  interrupt_signal(), done, total_runs, out.c_str(), path_exists(out) ? "left as it was" : "not created");
-    return 130;
+    return kExitInterrupted;
   }
 
   // Statistics: per scenario, and paired differences from the base.

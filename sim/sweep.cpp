@@ -791,7 +791,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
                  "finish; %s %s\n",
                  interrupt_signal(), journal->done().size(), out.c_str(), out.c_str(),
                  path_exists(out) ? "left as it was" : "not created");
-    return 130;
+    return kExitInterrupted;
   }
   write_sweep_file(out, opt.force, pl, journal->done(), command_line, opt.task_index, opt.task_count);
   journal->remove();
