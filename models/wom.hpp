@@ -15,6 +15,10 @@ namespace motsim::wom {
 
 // Allocates the counters (graph networks only).
 void init(World& w);
+// What init() allocates per agent: the counters per product, the next day, the queued flag.
+inline std::size_t bytes_per_agent(int products) {
+  return sizeof(std::uint32_t) * static_cast<std::size_t>(products) + sizeof(std::int32_t) + sizeof(std::uint8_t);
+}
 using Change = WomChange;  // sim/world.hpp
 // Adjusts the neighbours' counters for every change (in parallel: integer counts, so the
 // result does not depend on the order) and collects the agents whose hazard changed.

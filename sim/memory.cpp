@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/population.hpp"
+#include "models/wom.hpp"
 #include "sim/metrics.hpp"
 #include "sim/network.hpp"
 #include "sim/scenario.hpp"
@@ -33,11 +34,9 @@ MemoryEstimate estimate_memory(const Scenario& sc, bool save_agents) {
   const std::uint64_t adj = expected_adjacency(sc.network, n);
   // CSR (4 bytes per entry, 8 per offset) plus the edge list and unsorted rows while building.
   m.network_bytes = adj ? adj * 4 + (n + 1) * 8 + adj * 4 + adj * 4 + n * 16 : 0;
-  // Word of mouth on a graph (models/wom.cpp): per agent, counters per product, next day,
-  // and queued flag.
-  if (adj && sc.behavior.wom_rate > 0) m.agents_bytes += n * (4 * static_cast<std::uint64_t>(K) + 4 + 1);
+  if (adj && sc.behavior.wom_rate > 0) m.agents_bytes += n * wom::bytes_per_agent(K);  // word of mouth on a graph
   const std::uint64_t dk = static_cast<std::uint64_t>(sc.simulation.days) * K;
-  m.results_bytes = dk * 8 * (kNumCounts + kNumSums + 10);
+  m.results_bytes = dk * 8 * (static_cast<int>(kNumCounts) + static_cast<int>(kNumSums) + 10);
   return m;
 }
 
