@@ -1,8 +1,6 @@
 #include "sim/files.hpp"
 #include "sim/scenario.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include <sstream>
 
 #include "sim/param_table.hpp"
+#include "sim/toml_util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -42,22 +41,9 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 
 namespace {
 
-std::string where(const toml::node& n, const std::string& fallback) {
-  const auto& src = n.source();
-  if (src.begin.line == 0) return fallback;
-  std::ostringstream o;
-  o << (src.path ? *src.path : fallback) << ':' << src.begin.line << ':' << src.begin.column;
-  return o.str();
-}
-
-std::string show(const toml::node& n) {
-  std::ostringstream o;
-  if (n.is_string()) o << '"' << n.as_string()->get() << '"';
-  else if (n.is_table()) o << "(a table)";
-  else if (n.is_array()) o << "(an array)";
-  else n.visit([&](auto&& v) { o << v; });
-  return o.str();
-}
+using tomlu::parse_text;
+using tomlu::show;
+using tomlu::where;
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
@@ -192,17 +178,6 @@ class Converter {
   std::string file_;
   std::map<std::string, std::string> locations_;
 };
-
-toml::table parse_text(const std::string& text, const std::string& name) {
-  try {
-    return toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream o;
-    o << name << ':' << e.source().begin.line << ':' << e.source().begin.column
-      << ": error: TOML syntax: " << e.description();
-    throw InputError(o.str());
-  }
-}
 
 std::string read_file(const std::string& path) {
   std::error_code ec;

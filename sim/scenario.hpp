@@ -1,6 +1,7 @@
 #pragma once
 // Scenario files (TOML): loading, `extends` chains, --set overrides, validation and the
-// resolved text stored with results. Only scenario.cpp includes toml++.
+// resolved text stored with results. Only the TOML readers (scenario.cpp, sweep.cpp, through
+// sim/toml_util.hpp) include toml++.
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,6 +37,7 @@
 #include "sim/memory.hpp"
 #include "sim/param_table.hpp"
 #include "sim/scenario.hpp"
+#include "sim/toml_util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,12 +46,10 @@ namespace {
 
 // ---- spec -------------------------------------------------------------------------------
 
-std::string where(const toml::node& n, const std::string& file) {
-  const auto& s = n.source();
-  if (s.begin.line == 0) return file;
-  return file + ":" + std::to_string(s.begin.line) + ":" + std::to_string(s.begin.column);
-}
+using tomlu::where;
 
+// A value as TOML text, as `--set key=value` takes it (arrays included): not tomlu::show, which
+// names tables and arrays for messages.
 std::string literal(const toml::node& n) {
   std::ostringstream o;
   if (n.is_string()) o << '"' << n.as_string()->get() << '"';
@@ -86,13 +84,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
   std::ostringstream o;
   o << in.rdbuf();
   sp.text = o.str();
-  toml::table t;
-  try {
-    t = toml::parse(sp.text, path);
-  } catch (const toml::parse_error& e) {
-    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
-                     ": error: TOML syntax: " + std::string(e.description()));
-  }
+  const toml::table t = tomlu::parse_text(sp.text, path);
   auto fail = [&](const toml::node* n, const std::string& msg) -> InputError {
     return InputError((n ? where(*n, path) : path) + ": error: " + msg);
   };
