@@ -92,13 +92,21 @@ Matrix random(int n, int k, std::uint64_t seed) {
   return m;
 }
 
+namespace {
+// 0..n-1 shuffled (Fisher-Yates, from the last position down).
+std::vector<int> random_permutation(int n, Rng& r) {
+  std::vector<int> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  for (int i = n - 1; i > 0; --i) std::swap(perm[i], perm[static_cast<int>(r.below(static_cast<std::uint64_t>(i) + 1))]);
+  return perm;
+}
+}  // namespace
+
 Matrix latin_hypercube(int n, int k, std::uint64_t seed) {
   Matrix m(n, std::vector<double>(k));
   for (int j = 0; j < k; ++j) {
     Rng r = design_rng(seed, static_cast<std::uint64_t>(j), 2);
-    std::vector<int> perm(n);
-    std::iota(perm.begin(), perm.end(), 0);
-    for (int i = n - 1; i > 0; --i) std::swap(perm[i], perm[static_cast<int>(r.below(static_cast<std::uint64_t>(i) + 1))]);
+    const std::vector<int> perm = random_permutation(n, r);
     for (int i = 0; i < n; ++i) m[i][j] = (perm[i] + r.uniform()) / n;
   }
   return m;
@@ -144,9 +152,7 @@ std::vector<MorrisPoint> morris(int r, int k, int levels, std::uint64_t seed) {
       sign[j] = rng.bernoulli(0.5) ? 1 : -1;
       x[j] = sign[j] > 0 ? base : base + delta;  // start low and go up, or high and go down
     }
-    std::vector<int> order(k);
-    std::iota(order.begin(), order.end(), 0);
-    for (int i = k - 1; i > 0; --i) std::swap(order[i], order[static_cast<int>(rng.below(static_cast<std::uint64_t>(i) + 1))]);
+    const std::vector<int> order = random_permutation(k, rng);
     out.push_back({x, t, 0, -1});
     for (int s = 0; s < k; ++s) {
       const int j = order[s];

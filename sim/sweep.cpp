@@ -256,10 +256,9 @@ SweepSpec load_sweep_spec(const std::string& path) {
     if (sp.swept.empty()) throw fail(params, "design \"" + sp.design + "\" needs at least one swept parameter");
     if (sp.design == "morris" && sp.levels % 2)
       throw fail(t.get("levels"), "'levels' must be even for the Morris design");
-    // The Sobol sequence has design::kSobolMaxDim = 64 dimensions (32 parameters); sweeps still
-    // refuse more than 6 (tests/reliability/corpus/sweep_sobol_too_many.toml pins the message).
-    constexpr int kSobolMaxParams = 32;
-    static_assert(2 * kSobolMaxParams <= design::kSobolMaxDim);
+    // Saltelli's design uses two Sobol dimensions per parameter (tests/reliability/corpus/
+    // sweep_sobol_too_many.toml pins the message).
+    constexpr int kSobolMaxParams = design::kSobolMaxDim / 2;
     if (sp.design == "sobol" && static_cast<int>(sp.swept.size()) > kSobolMaxParams)
       throw fail(params, "design \"sobol\" supports up to " + std::to_string(kSobolMaxParams) + " swept parameters");
   }
