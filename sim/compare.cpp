@@ -222,13 +222,12 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
     return kExitInterrupted;
   }
 
-  // Statistics: per scenario, and paired differences from the base.
-  std::vector<double> mean(static_cast<std::size_t>(S) * J * (K + 1)), ci(mean.size());
-  std::vector<double> dmean(static_cast<std::size_t>(S - 1) * J * (K + 1)), dci(dmean.size()), drel(dmean.size());
-  std::vector<std::uint8_t> sig(dmean.size());
+  // Statistics: per scenario, and paired differences from the base, flat [s][j][k] as in the
+  // file (differences: [s - 1][j][k]).
   auto at = [&](int s, int j, int k) { return (static_cast<std::size_t>(s) * J + j) * (K + 1) + k; };
-  std::vector<std::vector<std::vector<MeanCi>>> stat(S, std::vector<std::vector<MeanCi>>(J, std::vector<MeanCi>(K + 1)));
-  std::vector<std::vector<std::vector<MeanCi>>> diff(S, std::vector<std::vector<MeanCi>>(J, std::vector<MeanCi>(K + 1)));
+  std::vector<MeanCi> stat(static_cast<std::size_t>(S) * J * (K + 1)), diff(static_cast<std::size_t>(S - 1) * J * (K + 1));
+  std::vector<double> drel(diff.size());
+  std::vector<std::uint8_t> sig(diff.size());
   for (int s = 0; s < S; ++s)
     for (int j = 0; j < J; ++j)
       for (int k = 0; k <= K; ++k) {
@@ -237,19 +236,25 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
           v.push_back(kpis[s][r][j][k]);
           bv.push_back(kpis[0][r][j][k]);
         }
-        stat[s][j][k] = mean_ci(v);
-        mean[at(s, j, k)] = stat[s][j][k].mean;
-        ci[at(s, j, k)] = stat[s][j][k].half;
+        stat[at(s, j, k)] = mean_ci(v);
         if (s == 0) continue;
         const PairedDiff pd = paired_difference(bv, v);
-        diff[s][j][k] = pd.diff;
         const std::size_t i = at(s - 1, j, k);
-        dmean[i] = diff[s][j][k].mean;
-        dci[i] = diff[s][j][k].half;
-        const double b = stat[0][j][k].mean;
-        drel[i] = (b != 0 && !std::isnan(b)) ? diff[s][j][k].mean / b : NAN;
+        diff[i] = pd.diff;
+        const double b = stat[at(0, j, k)].mean;
+        drel[i] = (b != 0 && !std::isnan(b)) ? pd.diff.mean / b : NAN;
         sig[i] = pd.significant;
       }
+  auto means = [](const std::vector<MeanCi>& v) {
+    std::vector<double> m;
+    for (const auto& x : v) m.push_back(x.mean);
+    return m;
+  };
+  auto halves = [](const std::vector<MeanCi>& v) {
+    std::vector<double> h;
+    for (const auto& x : v) h.push_back(x.half);
+    return h;
+  };
 
   if (!opt.quiet) {
     std::vector<std::string> cols;
@@ -264,19 +269,20 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
         std::printf("\n  %s\n  %s%s%s%s\n", cols[k].c_str(), pad("KPI", 16).c_str(), pad(names[0], 24).c_str(),
                     pad(names[s], 24).c_str(), "difference");
         for (int j = 0; j < J; ++j) {
-          if (std::isnan(stat[0][j][k].mean) && std::isnan(stat[s][j][k].mean)) continue;
-          const auto& dm = diff[s][j][k];
-          std::string dtext = fmt_ci(dm, kl[j].name, true);
-          const double b = stat[0][j][k].mean;
-          if (!std::isnan(dm.mean) && b != 0 && !std::isnan(b) && std::string(kl[j].name) != "market_share" &&
-              std::string(kl[j].name) != "awareness" && std::string(kl[j].name) != "nps") {
+          const MeanCi& b = stat[at(0, j, k)];
+          const MeanCi& v = stat[at(s, j, k)];
+          if (std::isnan(b.mean) && std::isnan(v.mean)) continue;
+          const std::size_t i = at(s - 1, j, k);
+          std::string dtext = fmt_ci(diff[i], kl[j].name, true);
+          const std::string name = kl[j].name;
+          if (!std::isnan(drel[i]) && name != "market_share" && name != "awareness" && name != "nps") {
             char rel[32];
-            std::snprintf(rel, sizeof rel, " (%+.1f%%)", 100 * dm.mean / b);
+            std::snprintf(rel, sizeof rel, " (%+.1f%%)", 100 * diff[i].mean / b.mean);
             dtext += rel;
           }
-          if (sig[at(s - 1, j, k)]) dtext += " *";
-          std::printf("  %s%s%s%s\n", pad(kl[j].name, 16).c_str(), pad(fmt_ci(stat[0][j][k], kl[j].name), 24).c_str(),
-                      pad(fmt_ci(stat[s][j][k], kl[j].name), 24).c_str(), dtext.c_str());
+          if (sig[i]) dtext += " *";
+          std::printf("  %s%s%s%s\n", pad(kl[j].name, 16).c_str(), pad(fmt_ci(b, kl[j].name), 24).c_str(),
+                      pad(fmt_ci(v, kl[j].name), 24).c_str(), dtext.c_str());
         }
       }
     }
@@ -323,12 +329,12 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
       const hsize_t hs = S, hr = R, hj = J, hk = K + 1;
       dataset(g, "runs", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hr, hj, hk}, flat.data(),
               "KPI of every run [scenario, replicate, kpi, product]; the last product column is all products");
-      dataset(g, "mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, mean.data(), "mean over replicates");
-      dataset(g, "ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, ci.data(),
+      dataset(g, "mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, means(stat).data(), "mean over replicates");
+      dataset(g, "ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, halves(stat).data(),
               "half-width of the 95% Student-t confidence interval of the mean");
-      dataset(g, "diff_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, dmean.data(),
+      dataset(g, "diff_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, means(diff).data(),
               "variant minus base, mean of the paired differences [variant, kpi, product]");
-      dataset(g, "diff_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, dci.data(),
+      dataset(g, "diff_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, halves(diff).data(),
               "half-width of the 95% confidence interval of the paired difference");
       dataset(g, "diff_relative", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, drel.data(),
               "diff_mean / base mean (NaN when the base mean is 0)");
