@@ -48,6 +48,13 @@ const char* kUsage =
     "  -V, --version       print the version\n\n"
     "exit codes: 0 success, 2 bad input or usage, 1 internal failure, 130 interrupted\n";
 
+// --threads: 0 (every core) to 1024.
+int threads_option(const po::variables_map& vm) {
+  const int t = vm["threads"].as<int>();
+  if (t < 0 || t > 1024) throw InputError("--threads " + std::to_string(t) + ": error: expected 0 (every core) to 1024");
+  return t;
+}
+
 std::string command_line(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) {
@@ -150,8 +157,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   }
   check_output_path(out, force);
   check_memory(sc, save_agents);
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0 || threads > 1024) throw InputError("--threads " + std::to_string(threads) + ": error: expected 0 (every core) to 1024");
+  const int threads = threads_option(vm);
 
   install_interrupt_handlers();
   if (!quiet)
@@ -214,8 +220,7 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
   if (vm.count("scenario")) o.scenarios = vm["scenario"].as<std::vector<std::string>>();
   o.sets = collect_sets(vm);
   o.replicates = vm["replicates"].as<int>();
-  o.threads = vm["threads"].as<int>();
-  if (o.threads < 0 || o.threads > 1024) throw InputError("--threads " + std::to_string(o.threads) + ": error: expected 0 (every core) to 1024");
+  o.threads = threads_option(vm);
   if (vm.count("out")) o.out = vm["out"].as<std::string>();
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
@@ -262,8 +267,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
   o.resume = vm.count("resume") > 0;
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
-  o.threads = vm["threads"].as<int>();
-  if (o.threads < 0 || o.threads > 1024) throw InputError("--threads " + std::to_string(o.threads) + ": error: expected 0 (every core) to 1024");
+  o.threads = threads_option(vm);
   if (vm.count("task-index") != vm.count("task-count")) throw po::error("--task-index and --task-count go together");
   if (vm.count("task-count")) {
     o.task_index = vm["task-index"].as<int>();
