@@ -111,7 +111,7 @@ def sweep_spec(path):
 
 def load_sweep(path, complete=True):
     """A sweep as one DataFrame, one row per run: run, point, replicate, seed, replicate_key,
-    each swept parameter, the design columns, and every KPI as 'kpi.product' / 'kpi.all'.
+    each swept parameter, each held parameter (attrs "parameters" and "held" name them), the design columns, and every KPI as 'kpi.product' / 'kpi.all'.
     Parameters given as lists of strings come back as those strings."""
     with h5py.File(path, "r") as f:
         _check(f, "motsim-sweep-1", path)
@@ -129,6 +129,7 @@ def load_sweep(path, complete=True):
         df = pd.concat([pts, kp], axis=1)
         df = df[s["done"][()].astype(bool)] if not complete else df
         df.attrs["parameters"] = strings(s["parameters"])
+        df.attrs["held"] = strings(s["held_parameters"]) if "held_parameters" in s else []
         df.attrs["design"] = text(s.attrs["design"])
         df.attrs["spec"] = tomllib.loads(text(s.attrs["spec"]))
         return df

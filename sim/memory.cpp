@@ -1,5 +1,6 @@
 #include "sim/memory.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -53,17 +54,20 @@ std::uint64_t available_memory() {
   return 0;
 }
 
-void check_memory(const Scenario& sc, bool save_agents) {
+void check_memory(const Scenario& sc, bool save_agents, int concurrent) {
   const MemoryEstimate m = estimate_memory(sc, save_agents);
   const std::uint64_t avail = available_memory();
   if (avail == 0) return;
-  if (static_cast<double>(m.total()) > 0.9 * static_cast<double>(avail)) {
+  const double n = std::max(1, concurrent);
+  if (n * static_cast<double>(m.total()) > 0.9 * static_cast<double>(avail)) {
     std::ostringstream o;
     o << "error: not enough memory for " << sc.simulation.agents << " agents: the run needs about "
       << human_bytes(static_cast<double>(m.total())) << " (agents " << human_bytes(static_cast<double>(m.agents_bytes))
       << ", network " << human_bytes(static_cast<double>(m.network_bytes)) << ", results "
-      << human_bytes(static_cast<double>(m.results_bytes)) << ") and " << human_bytes(static_cast<double>(avail))
-      << " is available; reduce simulation.agents (--agents) or the network degree";
+      << human_bytes(static_cast<double>(m.results_bytes)) << ")";
+    if (concurrent > 1) o << ", " << concurrent << " runs at once " << human_bytes(n * static_cast<double>(m.total()));
+    o << ", and " << human_bytes(static_cast<double>(avail)) << " is available; reduce simulation.agents (--agents) or the network degree";
+    if (concurrent > 1) o << ", or run fewer at once (--threads)";
     throw InputError(o.str());
   }
 }

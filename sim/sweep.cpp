@@ -351,6 +351,7 @@ struct Plan {
   SweepSpec spec;
   std::vector<Point> points;
   Scenario base;  // with held values
+  Scenario largest;  // the point that needs the most memory (swept agents, degree, days)
   long long seed = 0;
   int K = 0, D = 0;
   std::vector<std::string> products, kpi_columns;
@@ -397,7 +398,8 @@ Plan make_plan(const std::string& spec_path) {
     std::vector<std::string> sets = pl.spec.held;
     sets.insert(sets.end(), pl.points[i].sets.begin(), pl.points[i].sets.end());
     try {
-      load_scenario(pl.spec.base, sets);
+      Scenario sc = load_scenario(pl.spec.base, sets);
+      if (i == 0 || estimate_memory(sc, false).total() > estimate_memory(pl.largest, false).total()) pl.largest = std::move(sc);
     } catch (const InputError& e) {
       std::string why = e.what(), at;
       const auto cut = why.find(": error: ");
@@ -562,13 +564,34 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
     std::vector<std::string> pnames;
     for (const auto& p : pl.spec.swept) pnames.push_back(p.key);
     strings(sw, "parameters", pnames);
+    // Held parameters (scalars in the spec) are columns too, so that every row carries every
+    // parameter value: a number as itself, anything else as index 0 of /sweep/levels/<key>.
+    std::vector<std::string> hnames;
+    std::vector<double> hvalues;
+    std::vector<std::pair<std::string, std::string>> hlevels;
+    for (const auto& h : pl.spec.held) {
+      const auto eq = h.find('=');
+      const std::string key = h.substr(0, eq), value = h.substr(eq + 1);
+      char* end = nullptr;
+      const double x = std::strtod(value.c_str(), &end);
+      hnames.push_back(key);
+      if (!value.empty() && end && *end == '\0' && std::isfinite(x)) {
+        hvalues.push_back(x);
+      } else {
+        hvalues.push_back(0);
+        hlevels.emplace_back(key, value);
+      }
+    }
+    strings(sw, "held_parameters", hnames);
     {
       Handle lv = group(sw, "levels");
       for (std::size_t j = 0; j < pl.spec.swept.size(); ++j)
         if (!pl.spec.swept[j].range) strings(lv, pl.spec.swept[j].key.c_str(), pl.spec.swept[j].values);
+      for (const auto& [key, value] : hlevels) strings(lv, key.c_str(), {value});
     }
     std::vector<std::string> pcols = {"run", "point", "replicate", "seed", "replicate_key"};
     pcols.insert(pcols.end(), pnames.begin(), pnames.end());
+    pcols.insert(pcols.end(), hnames.begin(), hnames.end());
     for (const char* c : {"trajectory", "step", "changed", "block", "row"}) pcols.push_back(c);
     const std::size_t R = pl.runs(), PC = pcols.size();
     std::vector<double> pts(R * PC);
@@ -582,12 +605,13 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
       row[c++] = static_cast<double>(pl.seed);
       row[c++] = static_cast<double>(pl.key_of(run));
       for (double v : pt.values) row[c++] = v;
+      for (double v : hvalues) row[c++] = v;
       for (double v : {pt.trajectory, pt.step, pt.changed, pt.block, pt.row}) row[c++] = v;
     }
     strings(sw, "point_columns", pcols);
     dataset(sw, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {R, PC}, pts.data(),
-            "one row per run: run, point, replicate, seed, replicate_key, each swept parameter (a list of strings: "
-            "its index in /sweep/levels/<key>), and the design's trajectory, step, changed (Morris) and block, row "
+            "one row per run: run, point, replicate, seed, replicate_key, each swept parameter, then each held "
+            "parameter (a value that is not a number: its index in /sweep/levels/<key>), and the design's trajectory, step, changed (Morris) and block, row "
             "(Sobol/Saltelli), -1 when not used");
     const std::size_t KC = pl.kpi_columns.size();
     std::vector<double> kp(R * KC, NAN);
@@ -621,6 +645,10 @@ bool under_mpi() {
     if (std::getenv(v)) return true;
 #endif
   return false;
+}
+
+int sweep_threads(const SweepOptions& opt) {
+  return opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace
@@ -661,7 +689,10 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
   if (rank == 0) {
     try {
       check_output_path(out, opt.force);
-      check_memory(pl.base, false);
+      // Every point must fit, as many at once as runs go in parallel here (one per worker
+      // thread; under MPI one per rank, and the ranks of a node share its memory).
+      const int at_once = mpi && size > 1 ? 1 : sweep_threads(opt);
+      check_memory(pl.largest, false, at_once);
       journal = std::make_unique<Journal>(out + ".journal", pl, opt.resume);
     } catch (...) {
 #if MOTSIM_HAVE_MPI
@@ -754,7 +785,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
 #endif
   {
     // One machine: one run per worker thread, every core busy; results keyed by run id.
-    const int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = sweep_threads(opt);
     par::Arena arena(threads);
     std::exception_ptr error;
     arena.execute([&] {

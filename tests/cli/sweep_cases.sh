@@ -22,6 +22,9 @@ cols = dec(s["point_columns"][()]); pts = s["points"][()]
 assert s["points"].shape == (12, len(cols)) and s.attrs["runs"] == 12 and s.attrs["complete"] == 1
 p = pts[:, cols.index("product.Nova.price")]; w = pts[:, cols.index("behavior.wom_rate")]
 assert sorted(set(p)) == [149, 199] and np.allclose(sorted(set(w)), [0.02, 0.11, 0.2])
+# held parameters are columns too: every row carries every parameter value
+assert dec(s["held_parameters"][()]) == ["simulation.agents", "simulation.days"]
+assert (pts[:, cols.index("simulation.agents")] == 5000).all() and (pts[:, cols.index("simulation.days")] == 40).all()
 assert s["kpis"].shape == (12, len(s["kpi_columns"])) and not np.isnan(s["kpis"][()][:, 0]).any()
 assert s["timeseries/purchases"].shape == (12, 40, 3)
 assert "[parameters]" in s.attrs["spec"]
@@ -143,6 +146,13 @@ case_spec_errors() {
   expect_exit 2 "$M" sweep "$T/e9.toml" --out "$T/e.h5"; expect_msg "point 1 (simulation.agents=20)"
   printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"behavior.wom_rate" = 7\n' "$SRC" > "$T/e8.toml"
   expect_exit 2 "$M" sweep "$T/e8.toml" --out "$T/e.h5"; expect_msg "out of range"
+  # Memory: the largest point is checked, times the runs that go at once (one per thread).
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"simulation.days" = 5\n"simulation.agents" = [200, 100000]\n' "$SRC" > "$T/e10.toml"
+  MOTSIM_MEMORY_LIMIT=10000000 expect_exit 2 "$M" sweep "$T/e10.toml" --out "$T/e.h5" --threads 1
+  expect_msg "not enough memory for 100000 agents"
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"simulation.days" = 5\n"simulation.agents" = [200, 20000]\n' "$SRC" > "$T/e11.toml"
+  MOTSIM_MEMORY_LIMIT=10000000 expect_exit 2 "$M" sweep "$T/e11.toml" --out "$T/e.h5" --threads 64
+  expect_msg "64 runs at once"
   ls "$T" | grep -q "e.h5" && fail "a file was written for a bad spec"
   return 0
 }
