@@ -1,12 +1,15 @@
 #include "sim/files.hpp"
 #include "sim/cli.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -334,17 +337,9 @@ int cmd_info(const std::vector<std::string>& args) {
   return kOk;
 }
 
-}  // namespace
-
-int cli_main(int argc, char** argv) {
-  const std::string cmdline = command_line(argc, argv);
+// Runs one command and turns its exceptions into the exit codes of the contract.
+int run_command(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
   try {
-    if (argc < 2) {
-      std::cerr << kUsage;
-      return kBadInput;
-    }
-    const std::string cmd = argv[1];
-    std::vector<std::string> args(argv + 2, argv + argc);
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
       std::cout << kUsage;
       return kOk;
@@ -382,6 +377,125 @@ int cli_main(int argc, char** argv) {
     std::cerr << "motsim: error: " << e.what() << '\n';
     return kFailure;
   }
+}
+
+// libhdf5 itself can crash, or loop for ever, on some damaged files (found by fuzzing; see
+// docs/reliability.md). The commands that read results files given by the user (info, export,
+// merge) therefore run in a child process watched by this one: a crash or a hang there
+// becomes a clear error naming the files and exit 2, never a crash of motsim. The time
+// allowed is generous (2 minutes plus 1 second per 10 MB read); MOTSIM_READ_TIMEOUT (seconds)
+// overrides it.
+int run_supervised(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
+  std::vector<std::string> inputs;
+  double bytes = 0;
+  bool skip_output = cmd == "merge";  // merge OUT SLICE...: OUT is written, not read
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (a.empty() || a[0] == '-') continue;
+    if (skip_output) {
+      skip_output = false;
+      continue;
+    }
+    if (!fs::is_regular_file(a, ec)) continue;
+    inputs.push_back(a);
+    bytes += static_cast<double>(fs::file_size(a, ec));
+  }
+  double limit = 120.0 + bytes / 10e6;
+  if (const char* t = std::getenv("MOTSIM_READ_TIMEOUT")) limit = std::max(0.1, std::atof(t));
+  // Where the child writes: after a crash or a hang its temporary files (NAME.tmp-PID) are
+  // removed here, and so is an export directory it created (if left empty).
+  std::string out_dir, merge_out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--csv" && i + 1 < args.size()) out_dir = args[i + 1];
+    if (args[i].rfind("--csv=", 0) == 0) out_dir = args[i].substr(6);
+  }
+  if (cmd == "merge")
+    for (const auto& a : args)
+      if (!a.empty() && a[0] != '-') {
+        merge_out = a;
+        break;
+      }
+  std::error_code dir_ec;
+  const bool out_dir_existed = !out_dir.empty() && fs::exists(out_dir, dir_ec);
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) return run_command(cmd, args, cmdline);  // cannot fork: run unwatched
+  if (child == 0) {
+    const int rc = run_command(cmd, args, cmdline);
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(rc);
+  }
+  install_interrupt_handlers();  // forwarded to the child, which stops cleanly
+  const auto t0 = std::chrono::steady_clock::now();
+  bool forwarded = false, timed_out = false;
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(child, &status, WNOHANG);
+    if (r == child) break;
+    if (r < 0 && errno != EINTR) return kFailure;
+    if (stop_requested() && !forwarded) {
+      ::kill(child, interrupt_signal() ? interrupt_signal() : SIGTERM);
+      forwarded = true;
+    }
+    if (!timed_out && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > limit) {
+      ::kill(child, SIGKILL);
+      timed_out = true;
+    }
+    ::usleep(10000);
+  }
+  if (timed_out || WIFSIGNALED(status)) {
+    const std::string suffix = ".tmp-" + std::to_string(child);
+    auto remove_temporaries = [&](const fs::path& dir, const std::string& prefix) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.size() > suffix.size() && name.rfind(prefix, 0) == 0 &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+          fs::remove(e.path(), ec);
+      }
+    };
+    std::error_code ec;
+    if (!out_dir.empty()) {
+      remove_temporaries(out_dir, "");
+      if (!out_dir_existed) fs::remove(out_dir, ec);  // only if empty
+    }
+    if (!merge_out.empty()) remove_temporaries(fs::path(merge_out).parent_path(), fs::path(merge_out).filename().string());
+  }
+  std::string files;
+  for (const auto& f : inputs) files += (files.empty() ? "" : ", ") + f;
+  if (files.empty()) files = "the input file";
+  if (timed_out) {
+    std::cerr << "motsim: " << files << ": error: reading did not finish within " << limit
+              << " s (the HDF5 library loops on some damaged files); the file is probably damaged. Nothing was "
+                 "written. If it is just very large, set MOTSIM_READ_TIMEOUT (seconds)\n";
+    return kBadInput;
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (forwarded && (sig == SIGINT || sig == SIGTERM)) return kExitInterrupted;
+    std::cerr << "motsim: " << files << ": error: the HDF5 library crashed reading it (signal " << sig << ", "
+              << strsignal(sig) << "): the file is damaged. Nothing was written\n";
+    return kBadInput;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : kFailure;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  const std::string cmdline = command_line(argc, argv);
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kBadInput;
+  }
+  const std::string cmd = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "info" || cmd == "export" || cmd == "merge") return run_supervised(cmd, args, cmdline);
+  return run_command(cmd, args, cmdline);
 }
 
 }  // namespace motsim

@@ -253,8 +253,18 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
     throw InputError(path + ": error: not a motsim run or compare file (format '" + fmt + "')");
   std::error_code ec;
   if (path_exists(dir) && !fs::is_directory(dir, ec)) throw InputError(dir + ": error: exists and is not a directory");
+  const bool created = !path_exists(dir);
   fs::create_directories(dir, ec);
   if (ec) throw InputError(dir + ": error: cannot create the directory (" + ec.message() + ")");
+  // A directory made for this export does not outlive a failed one (it is removed if empty).
+  struct RemoveIfFailed {
+    std::string dir;
+    bool armed;
+    ~RemoveIfFailed() {
+      std::error_code e;
+      if (armed) fs::remove(dir, e);
+    }
+  } cleanup{dir, created};
   CsvSet csv(dir, force);
   try {
     if (fmt == "motsim-run-1") export_run(f, csv);
@@ -262,7 +272,9 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
   } catch (const h5::Error& e) {
     throw InputError(path + ": error: " + e.what() + " (not a complete motsim file?)");
   }
-  return csv.commit();
+  auto written = csv.commit();
+  cleanup.armed = false;
+  return written;
 }
 
 }  // namespace motsim

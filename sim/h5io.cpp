@@ -1,5 +1,6 @@
 #include "sim/h5io.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -174,6 +175,15 @@ void check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   if (path.empty()) throw InputError("error: empty output path");
   if (fs::is_directory(path, ec)) throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
+  // --force replaces an earlier results file, never anything else: a device such as /dev/null,
+  // a FIFO or a symbolic link at the target is refused (the rename would replace it).
+  const auto st = fs::symlink_status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    const char* kind = fs::is_symlink(st) ? "a symbolic link" : fs::is_fifo(st) ? "a FIFO" :
+                       fs::is_character_file(st) || fs::is_block_file(st) ? "a device" : "not a regular file";
+    throw InputError(path + ": error: output path is " + std::string(kind) +
+                     "; motsim writes results only to regular files (give another --out)");
+  }
   if (path_exists(path) && !force)
     throw InputError(path + ": error: results file already exists; use --force to overwrite it or --out to choose another name");
   fs::path dir = fs::path(path).parent_path();
@@ -182,6 +192,14 @@ void check_output_path(const std::string& path, bool force) {
   if (::access(dir.c_str(), W_OK) != 0)
     throw InputError(path + ": error: cannot write to directory " + dir.string() + " (" + std::strerror(errno) + ")");
   remove_stale_temporaries(path);
+  // Create the temporary file once before any work, so that a name the file system refuses
+  // (too long, a read-only or special file system) is reported now, not after the simulation.
+  const std::string tmp = temporary_path(path);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0)
+    throw InputError(path + ": error: cannot create a file there (" + std::strerror(errno) + ")");
+  ::close(fd);
+  ::unlink(tmp.c_str());
 }
 
 void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
@@ -196,7 +214,7 @@ std::string write_failure(const std::string& path, const std::string& what) {
   if (dir.empty()) dir = ".";
   const auto space = fs::space(dir, ec);
   std::string msg = "cannot write " + path + " (" + what + ")";
-  if (!ec && space.available < (64u << 20))
+  if (!ec && space.capacity > 0 && space.available < (64u << 20))
     msg += ": the disk is full (" + std::to_string(space.available / 1024) + " KiB free in " + dir.string() + ")";
   return msg + "; the temporary file was removed and nothing was written to " + path +
          (path_exists(path) ? " (its earlier content is untouched)" : "");

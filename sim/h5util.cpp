@@ -6,9 +6,12 @@
 #include "sim/memory.hpp"
 #include "sim/scenario.hpp"
 
-#include <ctime>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 
 namespace motsim::h5 {
@@ -97,6 +100,10 @@ void close_file(Handle& file, const std::string& what) {
 
 Handle open_for_reading(const std::string& path) {
   if (!path_exists(path)) throw InputError(path + ": error: no such file");
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": error: is a directory, not an HDF5 file");
+  if (::access(path.c_str(), R_OK) != 0)
+    throw InputError(path + ": error: cannot read the file (" + std::strerror(errno) + ")");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (f < 0) throw InputError(path + ": error: cannot open HDF5 file (truncated or corrupt?)");

@@ -105,6 +105,7 @@ Edges file_edges(const std::string& path, std::uint32_t n) {
                        "'; ids must be in [0, " + std::to_string(n - 1) + "] for " + std::to_string(n) + " agents");
     e.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
   }
+  if (in.bad()) throw InputError(path + ":" + std::to_string(lineno) + ": error: read error in the network edge list");
   return e;
 }
 }  // namespace

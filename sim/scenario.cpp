@@ -91,7 +91,15 @@ class Converter {
     throw InputError(where_or_file(n) + ": error: " + msg);
   }
 
-  std::string where_or_file(const toml::node* n) const { return n ? where(*n, file_) : file_; }
+  std::string where_or_file(const toml::node* n) const {
+    if (n) {
+      const auto it = origins_.find(n);
+      if (it != origins_.end()) return it->second;
+    }
+    return n ? where(*n, file_) : file_;
+  }
+  // Values given on the command line: their messages name the --set, not the file.
+  void set_origins(std::map<const toml::node*, std::string> o) { origins_ = std::move(o); }
 
   void convert(const toml::table& t, const std::vector<FieldDesc>& fields, void* obj,
                const std::string& path) {
@@ -177,6 +185,7 @@ class Converter {
  private:
   std::string file_;
   std::map<std::string, std::string> locations_;
+  std::map<const toml::node*, std::string> origins_;
 };
 
 std::string read_file(const std::string& path) {
@@ -263,7 +272,7 @@ std::vector<std::string> section_names() {
   return v;
 }
 
-void apply_set(toml::table& t, const std::string& assignment) {
+const toml::node* apply_set(toml::table& t, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw InputError("--set " + assignment + ": error: expected key=value, e.g. --set product.Nova.price=249");
@@ -327,6 +336,7 @@ void apply_set(toml::table& t, const std::string& assignment) {
                      (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: " + Converter::join(keys));
   }
   target->insert_or_assign(field, *vt.get("v"));
+  return target->get(field);
 }
 
 void validate(Scenario& s, const Converter& c) {
@@ -409,6 +419,9 @@ void validate(Scenario& s, const Converter& c) {
     if (n.file.empty()) fail("network.type", "network.type = \"file\" needs network.file, the edge list path");
     fs::path p = n.file;
     if (p.is_relative() && !s.source_path.empty()) p = fs::path(s.source_path).parent_path() / p;
+    std::error_code ec;
+    if (fs::is_directory(p, ec))
+      fail("network.file", "'network.file' = \"" + n.file + "\": " + p.string() + " is a directory; expected an edge list file");
     std::ifstream in(p);
     if (!in) fail("network.file", "'network.file' = \"" + n.file + "\": cannot read " + p.string());
     n.file = p.string();
@@ -449,11 +462,13 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     segs.push_back(toml::table{{"name", "everyone"}});
     t.insert("segment", segs);
   }
-  for (const auto& a : sets) apply_set(t, a);
+  std::map<const toml::node*, std::string> origins;
+  for (const auto& a : sets) origins[apply_set(t, a)] = "--set " + a;
 
   Scenario s;
   s.source_path = name;
   Converter c(name);
+  c.set_origins(std::move(origins));
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
     const SectionDesc* sec = find_section(key);

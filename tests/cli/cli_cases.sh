@@ -120,4 +120,27 @@ case_info_truncated() {
   head -c 3000 "$T/r.h5" > "$T/cut.h5"; expect_exit 2 "$M" info "$T/cut.h5"
 }
 
+case_network_file_is_directory() { small "[network]
+type = \"file\"
+file = \"$T\""; bad_scenario "network.file"; expect_msg "is a directory"; }
+case_info_unreadable() {
+  "$M" run "$BASE" --agents 500 --days 2 --out "$T/r.h5" --quiet 2>/dev/null || fail "run failed"
+  chmod 600 "$T/r.h5"; chmod 755 "$T"
+  if [ "$(id -u)" -eq 0 ]; then
+    command -v runuser >/dev/null || exit 77
+    runuser -u nobody -- "$M" info "$T/r.h5" >"$T/out" 2>"$T/err"; local rc=$?
+  else
+    chmod 000 "$T/r.h5"; "$M" info "$T/r.h5" >"$T/out" 2>"$T/err"; local rc=$?
+  fi
+  [ "$rc" -eq 2 ] || fail "expected exit 2, got $rc"
+  expect_msg "Permission denied"
+}
+
+case_set_bad_value_names_the_set() {
+  expect_exit 2 "$M" run "$BASE" --set product.Nova.price=-5 --out "$T/r.h5" --quiet
+  expect_msg "--set product.Nova.price=-5: error:"; expect_msg "out of range"
+  grep -q "baseline.toml" "$T/err" && fail "the scenario file was blamed for a --set value"
+  [ ! -e "$T/r.h5" ] || fail "a results file was created"
+}
+
 run_case

@@ -49,6 +49,11 @@ case_bad_variant() {
   printf '[[product]]\nname = "Other"\n' > "$T/other.toml"
   expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/other.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
   expect_msg "products differ"
+  printf 'extends = "%s/baseline.toml"\n[simulation]\nseed = 99\n' "$SC" > "$T/seed.toml"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/seed.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_msg "common random numbers"; expect_msg "seed.toml"
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$T/seed.toml" -r 2 "${FAST[@]}" --seed 5 --out "$T/c.h5"
+  rm -f "$T/c.h5"
   expect_exit 2 "$M" compare "$SC/baseline.toml" -r 2 --out "$T/c.h5"; expect_msg "at least one variant"
   expect_exit 2 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 1 --out "$T/c.h5"; expect_msg "--replicates"
 }

@@ -115,4 +115,37 @@ case_damaged_compare_and_sweep_files() {
   [ ! -e "$T/m.h5" ] || fail "merge wrote a file from damaged input"
 }
 
+# Files on which libhdf5 itself crashes or loops (found by fuzzing): every reader reports a
+# damaged file with exit 2 (it reads in a watched child process), and writes nothing.
+case_libhdf5_crash_and_hang_files() {
+  local K="$SRC/tests/fuzz/known-libhdf5-crashes"
+  for f in "$K"/*.h5; do
+    MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" info "$f"; expect_msg "$f"
+    MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" export "$f" --csv "$T/csv"; expect_msg "$f"
+    MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" merge "$T/m.h5" "$f"; expect_msg "$f"
+  done
+  MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" info "$K/h5hg-read-corrupt-heap-id.h5"; expect_msg "crashed reading it"
+  MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" info "$K/h5hg-protect-endless-loop.h5"; expect_msg "did not finish within 3 s"
+  [ ! -e "$T/m.h5" ] && [ ! -e "$T/csv" ] || fail "a reader wrote output for a damaged file"
+  ls "$T" | grep -q "tmp-" && fail "temporary file left: $(ls "$T")"
+  return 0
+}
+# --force replaces an earlier results file, never a device, a FIFO or a symbolic link.
+case_force_refuses_non_regular_targets() {
+  mkfifo "$T/fifo"; ln -s "$T/real.h5" "$T/link.h5"; echo keep > "$T/real.h5"
+  for target in /dev/null "$T/fifo" "$T/link.h5"; do
+    expect_exit 2 "$M" run "$BASE" --agents 500 --days 2 --out "$target" --force --quiet
+    expect_msg "only to regular files"
+  done
+  [ -c /dev/null ] && [ -p "$T/fifo" ] && [ -L "$T/link.h5" ] && grep -qx keep "$T/real.h5" || fail "a target was replaced"
+}
+# A name the file system refuses is reported before simulating, with the reason, exit 2.
+case_output_name_refused_up_front() {
+  local long; long="$T/$(printf 'a%.0s' $(seq 300)).h5"
+  expect_exit 2 "$M" run "$BASE" --agents 500 --days 2 --out "$long" --quiet
+  expect_msg "File name too long"
+  grep -q "day" "$T/err" && fail "it simulated before checking the output path"
+  return 0
+}
+
 run_case
