@@ -201,13 +201,41 @@ std::string read_file(const std::string& path) {
 // Deep merge for `extends`: child keys override; [[product]] and [[segment]] entries are
 // matched by name (merged) or appended; [[campaign]] entries are appended unless the child
 // sets replace_campaigns = true.
-void merge_into(toml::table& dst, const toml::table& src, bool top) {
+// toml++ does not copy source positions with a node, so a value a variant merges into its
+// parent (and each value of a --set) would lose its FILE:LINE:COLUMN: the loader remembers
+// them here, by node, for the messages.
+using Origins = std::map<const toml::node*, std::string>;
+void remember(const toml::node& copy, const toml::node& orig, Origins& o) {
+  if (orig.source().begin.line != 0) o[&copy] = where(orig, "");
+  if (copy.is_table() && orig.is_table()) {
+    for (auto&& [k, v] : *copy.as_table())
+      if (const auto* ov = orig.as_table()->get(k.str())) remember(v, *ov, o);
+  } else if (copy.is_array() && orig.is_array()) {
+    const auto &ca = *copy.as_array(), &oa = *orig.as_array();
+    for (std::size_t j = 0; j < ca.size() && j < oa.size(); ++j) remember(ca[j], oa[j], o);
+  }
+}
+// A node about to be replaced: its address may be reused, so its entries go.
+void forget(const toml::node* n, Origins& o) {
+  if (!n) return;
+  o.erase(n);
+  if (n->is_table())
+    for (auto&& [k, v] : *n->as_table()) forget(&v, o);
+  else if (n->is_array())
+    for (const auto& v : *n->as_array()) forget(&v, o);
+}
+
+void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& origins) {
   for (auto&& [k, v] : src) {
     const std::string key(k.str());
     if (top && (key == "product" || key == "segment") && v.is_array() && dst[key].is_array()) {
       auto& darr = *dst[key].as_array();
       for (auto& item : *v.as_array()) {
-        if (!item.is_table()) { darr.push_back(item); continue; }
+        if (!item.is_table()) {
+          darr.push_back(item);
+          remember(darr.back(), item, origins);
+          continue;
+        }
         const auto* nm = item.as_table()->get("name");
         toml::table* match = nullptr;
         if (nm && nm->is_string())
@@ -215,22 +243,31 @@ void merge_into(toml::table& dst, const toml::table& src, bool top) {
             if (d.is_table() && d.as_table()->get("name") && d.as_table()->get("name")->is_string() &&
                 d.as_table()->get("name")->as_string()->get() == nm->as_string()->get())
               match = d.as_table();
-        if (match) merge_into(*match, *item.as_table(), false);
-        else darr.push_back(item);
+        if (match) {
+          merge_into(*match, *item.as_table(), false, origins);
+        } else {
+          darr.push_back(item);
+          remember(darr.back(), item, origins);
+        }
       }
     } else if (top && key == "campaign" && v.is_array() && dst[key].is_array() &&
                !(src.get("replace_campaigns") && src.get("replace_campaigns")->value_or(false))) {
-      for (auto& item : *v.as_array()) dst[key].as_array()->push_back(item);
+      for (auto& item : *v.as_array()) {
+        dst[key].as_array()->push_back(item);
+        remember(dst[key].as_array()->back(), item, origins);
+      }
     } else if (v.is_table() && dst[key].is_table()) {
-      merge_into(*dst[key].as_table(), *v.as_table(), false);
+      merge_into(*dst[key].as_table(), *v.as_table(), false, origins);
     } else {
+      forget(dst.get(key), origins);
       dst.insert_or_assign(key, v);
+      remember(*dst.get(key), v, origins);
     }
   }
 }
 
 toml::table load_resolved(const std::string& text, const std::string& name, const std::string& base_dir,
-                          std::vector<std::string>& chain) {
+                          std::vector<std::string>& chain, Origins& origins) {
   toml::table t = parse_text(text, name);
   if (auto* ext = t.get("extends")) {
     if (!ext->is_string())
@@ -250,9 +287,9 @@ toml::table load_resolved(const std::string& text, const std::string& name, cons
     if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
     chain.push_back(canon.string());
     toml::table base = load_resolved(read_file(parent.string()), parent.string(),
-                                     parent.parent_path().string(), chain);
+                                     parent.parent_path().string(), chain, origins);
     t.erase("extends");
-    merge_into(base, t, true);
+    merge_into(base, t, true, origins);
     base.erase("replace_campaigns");
     return base;
   }
@@ -272,7 +309,7 @@ std::vector<std::string> section_names() {
   return v;
 }
 
-const toml::node* apply_set(toml::table& t, const std::string& assignment) {
+void apply_set(toml::table& t, const std::string& assignment, Origins& origins) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw InputError("--set " + assignment + ": error: expected key=value, e.g. --set product.Nova.price=249");
@@ -335,8 +372,9 @@ const toml::node* apply_set(toml::table& t, const std::string& assignment) {
     throw InputError(ctx + "unknown key '" + field + "' in " + parts[0] +
                      (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: " + Converter::join(keys));
   }
+  forget(target->get(field), origins);
   target->insert_or_assign(field, *vt.get("v"));
-  return target->get(field);
+  origins[target->get(field)] = "--set " + assignment;
 }
 
 void validate(Scenario& s, const Converter& c) {
@@ -455,15 +493,15 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     std::error_code ec;
     if (!name.empty()) chain.push_back(fs::weakly_canonical(name, ec).string());
   }
-  toml::table t = load_resolved(text, name, base_dir, chain);
+  Origins origins;
+  toml::table t = load_resolved(text, name, base_dir, chain, origins);
   if (!t.contains("segment")) {
     // One default segment, named so that --set segment.everyone.KEY=... can address it.
     toml::array segs;
     segs.push_back(toml::table{{"name", "everyone"}});
     t.insert("segment", segs);
   }
-  std::map<const toml::node*, std::string> origins;
-  for (const auto& a : sets) origins[apply_set(t, a)] = "--set " + a;
+  for (const auto& a : sets) apply_set(t, a, origins);
 
   Scenario s;
   s.source_path = name;

@@ -143,4 +143,16 @@ case_set_bad_value_names_the_set() {
   [ ! -e "$T/r.h5" ] || fail "a results file was created"
 }
 
+# A value merged from a parent scenario (extends) keeps its file, line and column in messages.
+case_extends_error_location() {
+  mkdir -p "$T/sub"
+  printf 'extends = "../s.toml"\n[behavior]\nwom_rate = 7\n' > "$T/sub/z.toml"
+  printf 'extends = "sub/z.toml"\n[[product]]\nname = "Nova"\nprice = -3\n' > "$T/v.toml"
+  small "[behavior]
+wom_rate = 0.1"
+  expect_exit 2 "$M" validate "$T/v.toml"; expect_msg "sub/z.toml:3:12: error: 'behavior.wom_rate' = 7"
+  printf 'extends = "../s.toml"\n' > "$T/sub/z.toml"
+  expect_exit 2 "$M" validate "$T/v.toml"; expect_msg "v.toml:4:9: error: 'product.Nova.price' = -3"
+}
+
 run_case
