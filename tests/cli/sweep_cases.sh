@@ -80,10 +80,14 @@ case_resume_after_kill9() {
   kill -9 $pid; wait $pid 2>/dev/null
   [ -z "$(tail -n +2 "$T/r.h5.journal" | grep -Ev ' #[0-9a-f]{16}$')" ] || fail "the journal holds a broken line after resume"
   expect_exit 2 "$M" sweep "$T/g.toml" --out "$T/r.h5" --quiet; expect_msg "--resume"
+  # Exactly the runs missing from the journal are computed: 24 minus those it holds whole.
+  local kept; kept=$(tail -n +2 "$T/r.h5.journal" | grep -E ' #[0-9a-f]{16}$' | cut -d' ' -f1 | sort -u | wc -l)
+  [ "$kept" -ge 4 ] || fail "the journal holds only $kept runs"
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/r.h5" --resume
   grep -q "resumed from the journal" "$T/err" || fail "did not resume"
   local todo; todo=$(sed -n 's/.* \([0-9]*\) to do.*/\1/p' "$T/err" | head -1)
-  [ -n "$todo" ] && [ "$todo" -lt 24 ] || fail "resume recomputed every run ($todo to do)"
+  [ -n "$todo" ] && [ "$todo" -eq $((24 - kept)) ] || fail "resume computes $todo runs; the journal lacks $((24 - kept))"
+  [ "$(grep -c '^run [0-9]* done' "$T/err")" -eq "$todo" ] || fail "the runs reported done differ from $todo"
   same_sweep "$T/full.h5" "$T/r.h5" >/dev/null || fail "the resumed sweep differs from an uninterrupted one"
   [ ! -e "$T/r.h5.journal" ] || fail "journal left after completion"
 }

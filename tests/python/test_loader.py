@@ -39,6 +39,30 @@ check(abs(si.loc["a", "first_order"] - 0.2) < 0.05 and abs(si.loc["b", "first_or
 check(abs(si.loc["a", "total"] - 0.2) < 0.05 and abs(si.loc["b", "total"] - 0.8) < 0.05, f"Sobol total {si}")
 check(abs(si.loc["c", "total"]) < 0.01, "inert parameter has a total index")
 
+
+def sobol_frame(f, n, k, seed):
+    """The rows a Sobol sweep of k parameters would hold for the function f (A, B, AB_i)."""
+    g = np.random.default_rng(seed)
+    A, B = g.random((n, k)), g.random((n, k))
+    rows = [dict(point=i, block=0, row=i, y=v) for i, v in enumerate(f(A))]
+    rows += [dict(point=n + i, block=1, row=i, y=v) for i, v in enumerate(f(B))]
+    for p in range(k):
+        AB = A.copy()
+        AB[:, p] = B[:, p]
+        rows += [dict(point=(2 + p) * n + i, block=2 + p, row=i, y=v) for i, v in enumerate(f(AB))]
+    out = pd.DataFrame(rows)
+    out.attrs.update(design="sobol", parameters=[chr(ord("a") + p) for p in range(k)])
+    return out
+
+
+# With an interaction the first-order and total indices differ, so swapping the two
+# estimators fails: y = x1 x2 on [0, 1]^2 has Var y = 7/144, V1 = V2 = 3/144, V12 = 1/144,
+# hence S1 = S2 = 3/7 and ST1 = ST2 = 4/7.
+si = md.sobol_indices(sobol_frame(lambda x: x[:, 0] * x[:, 1], 20000, 2, 7), "y")
+for p in ["a", "b"]:
+    check(abs(si.loc[p, "first_order"] - 3 / 7) < 0.04, f"Sobol first order with interaction {si}")
+    check(abs(si.loc[p, "total"] - 4 / 7) < 0.04, f"Sobol total with interaction {si}")
+
 # Morris on y = 3 a - 1 b (unit ranges): mu* = 3 and 1, sigma = 0.
 spec = {"parameters": {"a": {"min": 0, "max": 1}, "b": {"min": 0, "max": 1}}}
 pts = []
@@ -71,8 +95,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check(run["scenario"]["simulation"]["agents"] == 5000, "load_run scenario")
     cmp = md.load_compare(f"{tmp}/c.h5")
     check(set(cmp["differences"]["variant"]) == {"price_cut"} and len(cmp["runs"]) == 2 * 2 * 4, "load_compare")
-    if "stars" in cmp:  # compare files with /stars: one row per scenario, product and star
-        check(len(cmp["stars"]) == 2 * 3 * 5 and {"displayed", "experience"} <= set(cmp["stars"].columns), "load_compare stars")
+    check("stars" in cmp and len(cmp["stars"]) == 2 * 3 * 5 and {"displayed", "experience"} <= set(cmp["stars"].columns),
+          "load_compare stars: one row per scenario, product and star")
     sw = md.load_sweep(f"{tmp}/s.h5")
     check(len(sw) == 36 and {"product.Nova.price", "behavior.wom_rate", "units.Nova"} <= set(sw.columns), "load_sweep")
     ts = md.load_sweep_series(f"{tmp}/s.h5", "purchases")
