@@ -185,7 +185,7 @@ void check_output_path(const std::string& path, bool force) {
                      "; motsim writes results only to regular files (give another --out)");
   }
   if (path_exists(path) && !force)
-    throw InputError(path + ": error: results file already exists; use --force to overwrite it or --out to choose another name");
+    throw InputError(path + ": error: results file already exists; use --force to overwrite it, or choose another name");
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   if (!fs::is_directory(dir, ec)) throw InputError(path + ": error: output directory " + dir.string() + " does not exist");

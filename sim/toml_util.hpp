@@ -37,6 +37,11 @@ inline toml::table parse_text(const std::string& text, const std::string& name) 
     std::ostringstream o;
     o << name << ':' << e.source().begin.line << ':' << e.source().begin.column
       << ": error: TOML syntax: " << e.description();
+    // A bare word as a value (agents = ten) reads to toml++ like a misspelt true/false/inf/nan.
+    const std::string d(e.description());
+    if (d.find("boolean") != std::string::npos || d.find("infinity") != std::string::npos ||
+        d.find("nan") != std::string::npos || d.find("value type") != std::string::npos)
+      o << " (a value must be a number, true or false, a \"quoted string\" or an [array]; text needs quotes)";
     throw InputError(o.str());
   }
 }

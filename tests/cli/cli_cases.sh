@@ -155,4 +155,6 @@ wom_rate = 0.1"
   expect_exit 2 "$M" validate "$T/v.toml"; expect_msg "v.toml:4:9: error: 'product.Nova.price' = -3"
 }
 
+case_bare_word_value() { small ""; sed -i 's/agents = 2000/agents = ten/' "$T/s.toml"; bad_scenario "s.toml:2:"; expect_msg "text needs quotes"; }
+
 run_case
