@@ -151,6 +151,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   }
   if (path.empty()) throw po::error("run needs a SCENARIO file, e.g. motsim run scenarios/baseline.toml");
   const Scenario sc = load_scenario(path, collect_sets(vm));
+  print_notes(sc);
   const bool force = vm.count("force") > 0, quiet = vm.count("quiet") > 0, save_agents = vm.count("save-agents") > 0;
   std::string out = vm.count("out") ? vm["out"].as<std::string>()
                                     : (fs::path("results") / fs::path(path).stem()).string() + ".h5";
@@ -314,6 +315,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::vector<std::string> sets;
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
   const Scenario sc = load_scenario(path, sets);
+  print_notes(sc);
   check_memory(sc, false);
   if (!vm.count("quiet")) {
     std::cout << "# " << path << ": valid (" << sc.products.size() << " products, " << sc.segments.size() << " segments, "

@@ -157,6 +157,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   std::vector<std::string> names, paths;
   for (const auto& p : opt.scenarios) {
     scs.push_back(load_scenario(p, opt.sets));
+    print_notes(scs.back());
     std::string n = stem_of(p);
     while (std::find(names.begin(), names.end(), n) != names.end()) n += "_";
     names.push_back(n);

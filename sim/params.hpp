@@ -138,6 +138,9 @@ struct Scenario {
   std::vector<Product> products;
   std::vector<Campaign> campaigns;
   BehaviorParams behavior;
+  // What the loader noticed but accepted (e.g. a variant's product that is not in its parent:
+  // a new product, or a misspelt name); the commands print them to stderr.
+  std::vector<std::string> notes;
 };
 
 }  // namespace motsim

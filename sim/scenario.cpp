@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -225,7 +226,7 @@ void forget(const toml::node* n, Origins& o) {
     for (const auto& v : *n->as_array()) forget(&v, o);
 }
 
-void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& origins) {
+void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& origins, std::vector<std::string>& notes) {
   for (auto&& [k, v] : src) {
     const std::string key(k.str());
     if (top && (key == "product" || key == "segment") && v.is_array() && dst[key].is_array()) {
@@ -244,8 +245,18 @@ void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& ori
                 d.as_table()->get("name")->as_string()->get() == nm->as_string()->get())
               match = d.as_table();
         if (match) {
-          merge_into(*match, *item.as_table(), false, origins);
+          merge_into(*match, *item.as_table(), false, origins, notes);
         } else {
+          if (nm && nm->is_string()) {  // new in this variant: say so, a misspelt name looks the same
+            std::vector<std::string> names;
+            for (auto& d : darr)
+              if (d.is_table() && d.as_table()->get("name") && d.as_table()->get("name")->is_string())
+                names.push_back(d.as_table()->get("name")->as_string()->get());
+            const std::string hint = did_you_mean(nm->as_string()->get(), names);
+            notes.push_back(where(*nm, "") + ": note: " + key + " '" + nm->as_string()->get() +
+                            "' is not in the parent scenario, so it is added as a new " + key +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+          }
           darr.push_back(item);
           remember(darr.back(), item, origins);
         }
@@ -257,7 +268,7 @@ void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& ori
         remember(dst[key].as_array()->back(), item, origins);
       }
     } else if (v.is_table() && dst[key].is_table()) {
-      merge_into(*dst[key].as_table(), *v.as_table(), false, origins);
+      merge_into(*dst[key].as_table(), *v.as_table(), false, origins, notes);
     } else {
       forget(dst.get(key), origins);
       dst.insert_or_assign(key, v);
@@ -267,7 +278,7 @@ void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& ori
 }
 
 toml::table load_resolved(const std::string& text, const std::string& name, const std::string& base_dir,
-                          std::vector<std::string>& chain, Origins& origins) {
+                          std::vector<std::string>& chain, Origins& origins, std::vector<std::string>& notes) {
   toml::table t = parse_text(text, name);
   if (auto* ext = t.get("extends")) {
     if (!ext->is_string())
@@ -287,9 +298,9 @@ toml::table load_resolved(const std::string& text, const std::string& name, cons
     if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
     chain.push_back(canon.string());
     toml::table base = load_resolved(read_file(parent.string()), parent.string(),
-                                     parent.parent_path().string(), chain, origins);
+                                     parent.parent_path().string(), chain, origins, notes);
     t.erase("extends");
-    merge_into(base, t, true, origins);
+    merge_into(base, t, true, origins, notes);
     base.erase("replace_campaigns");
     return base;
   }
@@ -494,7 +505,8 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     if (!name.empty()) chain.push_back(fs::weakly_canonical(name, ec).string());
   }
   Origins origins;
-  toml::table t = load_resolved(text, name, base_dir, chain, origins);
+  std::vector<std::string> notes;
+  toml::table t = load_resolved(text, name, base_dir, chain, origins, notes);
   if (!t.contains("segment")) {
     // One default segment, named so that --set segment.everyone.KEY=... can address it.
     toml::array segs;
@@ -505,6 +517,7 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
 
   Scenario s;
   s.source_path = name;
+  s.notes = std::move(notes);
   Converter c(name);
   c.set_origins(std::move(origins));
   for (auto&& [k, v] : t) {
@@ -529,6 +542,10 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
   }
   validate(s, c);
   return s;
+}
+
+void print_notes(const Scenario& s) {
+  for (const auto& n : s.notes) std::cerr << "motsim: " << n << '\n';
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {

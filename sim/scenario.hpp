@@ -26,6 +26,8 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
 
 // The fully resolved scenario as TOML (every key, defaults included).
 std::string scenario_to_toml(const Scenario& s);
+// Prints the loader's notes (Scenario::notes) to stderr, each as "motsim: NOTE".
+void print_notes(const Scenario& s);
 
 // Closest candidate by edit distance, or empty if none is close.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -681,6 +681,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
     if (rank != 0) return 2;  // every rank reads the same spec; rank 0 reports the error
     throw;
   }
+  if (rank == 0) print_notes(pl.base);
   const std::string out = opt.out;
   if (out.empty()) throw InputError("sweep: error: --out FILE is required");
   // Rank 0 owns the files.

@@ -157,4 +157,16 @@ wom_rate = 0.1"
 
 case_bare_word_value() { small ""; sed -i 's/agents = 2000/agents = ten/' "$T/s.toml"; bad_scenario "s.toml:2:"; expect_msg "text needs quotes"; }
 
+# A variant's product that is not in the parent is added, with a note (a misspelt name looks the same).
+case_variant_new_product_noted() {
+  small ""
+  printf 'extends = "s.toml"\n[[product]]\nname = "Nvoa"\nprice = 150\n' > "$T/v.toml"
+  expect_exit 0 "$M" validate "$T/v.toml" --quiet
+  expect_msg "v.toml:3:8: note: product 'Nvoa' is not in the parent scenario, so it is added as a new product (did you mean 'Nova'?)"
+  printf 'extends = "s.toml"\n[[product]]\nname = "Nova"\nprice = 150\n' > "$T/v.toml"
+  expect_exit 0 "$M" validate "$T/v.toml" --quiet
+  grep -q "note:" "$T/err" && fail "a note for a product that is in the parent"
+  return 0
+}
+
 run_case
