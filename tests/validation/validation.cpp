@@ -436,8 +436,8 @@ TEST_CASE("Peak-end, cold-pressor design: a longer unpleasant experience with a 
   // Kahneman, Fredrickson, Schreiber & Redelmeier (1993): 60 s of painful cold water, or the
   // same 60 s followed by 30 s slightly less cold. The long trial holds more pain in total, yet
   // is remembered as less bad and 69% chose to repeat it. Here: an unpleasant product
-  // (quality 3.5 < neutral 5) whose experience is followed, or not, by one more episode that is
-  // still unpleasant (4.5) but milder than its typical end. No incidents, so every experience has
+  // (quality 4 < neutral 5) whose experience is followed, or not, by one more episode that is
+  // still unpleasant (4.8) but milder than its typical end. No incidents, so every experience has
   // exactly 5 or 6 episodes and the experiencing self's total discomfort is comparable.
   const char* text = R"(
 [simulation]
