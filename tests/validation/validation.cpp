@@ -227,6 +227,36 @@ TEST_CASE("Bass with coefficients per day: the simulation is the daily recurrenc
   CHECK(worst_closed > 0.05);  // a day is no longer small against 1/(p+q): see docs/validation.md
 }
 
+// The table of docs/validation.md ("The daily tick and the closed form"): the noise-free
+// recurrence with coefficients applied per step of h years, against the closed form, over 20
+// years (or 60 days when the per-year coefficients are applied per day).
+TEST_CASE("Bass: the gap between the discrete recurrence and the closed form grows with the step") {
+  auto largest_gap = [](double p, double q, double h, double horizon) {
+    double f = 0, worst = 0;
+    for (int n = 1; n * h <= horizon + 1e-9; ++n) {
+      f = f + (1 - f) * (1 - (1 - p * h) * (1 - q * h * f));
+      worst = std::max(worst, std::abs(f - bass_closed_form(p, q, n * h)));
+    }
+    return 100 * worst;  // points
+  };
+  const double p = 0.03, q = 0.38;
+  const double day = largest_gap(p, q, 1 / 365.0, 20), week = largest_gap(p, q, 7 / 365.0, 20),
+               month = largest_gap(p, q, 1 / 12.0, 20), quarter = largest_gap(p, q, 0.25, 20),
+               per_day = largest_gap(p, q, 1, 60);  // p and q per day, t in days
+  INFO("gaps in points: day " << day << ", week " << week << ", month " << month << ", quarter " << quarter
+                               << ", per-day coefficients " << per_day);
+  // The figures the doc quotes, to their printed precision.
+  CHECK(day == doctest::Approx(0.023).epsilon(0.05));
+  CHECK(week == doctest::Approx(0.16).epsilon(0.05));
+  CHECK(month == doctest::Approx(0.70).epsilon(0.05));
+  CHECK(quarter == doctest::Approx(2.1).epsilon(0.05));
+  CHECK(per_day == doctest::Approx(8.3).epsilon(0.05));
+  CHECK(day < week);
+  CHECK(week < month);
+  CHECK(month < quarter);
+  CHECK(quarter < per_day);
+}
+
 // ---- 2. J-shaped reviews (Hu, Pavlou & Zhang 2009) ----------------------------------------
 
 namespace {
