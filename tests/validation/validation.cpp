@@ -595,6 +595,43 @@ service_contact_prob = 0.9
   CHECK(r.mean - r.half <= 0);  // not significantly above the no-incident baseline
 }
 
+// The known gap of docs/validation.md, case 6: one number (remembered satisfaction) drives both
+// satisfaction and repurchase, so a recovery_value high enough to put recovered customers'
+// satisfaction above the no-incident baseline (de Matos's paradox on satisfaction) puts their
+// repurchase above it too, which de Matos rules out. The doc's figures come from here.
+TEST_CASE("Service recovery, known gap: satisfaction and repurchase move together with recovery_value") {
+  const std::string text = std::string(kMidProduct) + R"(
+[[segment]]
+name = "everyone"
+need_interval_days = 120
+[behavior]
+service_contact_prob = 0.9
+)";
+  auto world = [&](double defect, double recovery_value) {
+    return run(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
+                                "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
+                                "product.Mid.service_quality=1", "behavior.recovery_value=" + std::to_string(recovery_value)}));
+  };
+  Csv csv("recovery_value", "recovery_value,remembered,repurchase");
+  const auto flawless = world(0.0, 6);
+  csv.row("no_incident", remembered_mean(flawless, 0), repurchase(flawless, 0));
+  double sat[3], rep[3];
+  const double values[3] = {6, 8, 9};
+  for (int i = 0; i < 3; ++i) {
+    const auto r = world(0.3, values[i]);
+    sat[i] = remembered_mean(r, 0);
+    rep[i] = repurchase(r, 0);
+    csv.row(values[i], sat[i], rep[i]);
+    MESSAGE("recovery_value " << values[i] << ": satisfaction " << sat[i] << ", repeat purchases per buyer " << rep[i]);
+  }
+  MESSAGE("no incident: satisfaction " << remembered_mean(flawless, 0) << ", repeat purchases " << repurchase(flawless, 0));
+  CHECK(sat[0] < sat[1]);
+  CHECK(sat[1] < sat[2]);
+  CHECK(rep[0] < rep[2]);
+  CHECK(sat[2] > remembered_mean(flawless, 0));  // the paradox on satisfaction at 9...
+  CHECK(rep[2] > repurchase(flawless, 0));        // ...comes with repurchase above the baseline too
+}
+
 // ---- 7. Reviews and sales (Spiegel 2017; You, Vadakkepatt & Joshi 2015) --------------------
 
 TEST_CASE("Reviews and sales: five reviews sell clearly more than none, rating elasticity 0.2-0.6") {
