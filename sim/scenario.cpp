@@ -159,7 +159,10 @@ class Converter {
       case FieldKind::Real4:
       case FieldKind::Int5: {
         const std::size_t n = f.kind == FieldKind::Real4 ? 4 : 5;
-        if (!v.is_array() || v.as_array()->size() != n) bad_type();
+        if (!v.is_array()) bad_type();
+        if (v.as_array()->size() != n)
+          fail(&v, "'" + full + "' has " + std::to_string(v.as_array()->size()) + " values; expected " + allowed_text(f) +
+                       " (" + f.doc + ")");
         const auto& a = *v.as_array();
         for (std::size_t i = 0; i < n; ++i) {
           if (f.kind == FieldKind::Real4) (*static_cast<std::array<double, 4>*>(p))[i] = number(a[i], false);
@@ -399,13 +402,17 @@ void validate(Scenario& s, const Converter& c) {
   for (std::size_t i = 0; i < s.products.size(); ++i) {
     auto& p = s.products[i];
     if (p.name.empty()) fail("product", "product #" + std::to_string(i) + " has an empty name");
-    if (!names.insert(p.name).second) fail("product." + std::to_string(i) + ".name", "product name '" + p.name + "' is used twice; names must be unique");
+    if (!names.insert(p.name).second) fail("product." + p.name + ".name", "product name '" + p.name + "' is used twice; names must be unique");
+    if (p.name.find('.') != std::string::npos)
+      fail("product." + p.name + ".name", "product name '" + p.name + "' contains a '.'; names may not, because --set product.NAME.KEY uses dots to separate them");
   }
   names.clear();
   double total = 0;
   for (std::size_t i = 0; i < s.segments.size(); ++i) {
     auto& g = s.segments[i];
-    if (!names.insert(g.name).second) fail("segment." + std::to_string(i) + ".name", "segment name '" + g.name + "' is used twice; names must be unique");
+    if (!names.insert(g.name).second) fail("segment." + g.name + ".name", "segment name '" + g.name + "' is used twice; names must be unique");
+    if (g.name.find('.') != std::string::npos)
+      fail("segment." + g.name + ".name", "segment name '" + g.name + "' contains a '.'; names may not, because --set segment.NAME.KEY uses dots to separate them");
     total += g.share;
   }
   if (std::abs(total - 1.0) > 1e-6) {
@@ -413,7 +420,7 @@ void validate(Scenario& s, const Converter& c) {
     o << "segment shares sum to " << total << "; they must sum to 1 (";
     for (auto& g : s.segments) o << g.name << '=' << g.share << ' ';
     o << ')';
-    fail("segment.0.share", o.str());
+    fail("segment." + s.segments.back().name + ".share", o.str());
   }
   for (std::size_t i = 0; i < s.campaigns.size(); ++i) {
     auto& cp = s.campaigns[i];
