@@ -433,7 +433,7 @@ void validate(Scenario& s, const Converter& c) {
     }
     if (cp.product_index < 0) {
       std::string hint = did_you_mean(cp.product, pn);
-      fail(base + ".product", "'campaign[" + std::to_string(i) + "].product' = \"" + cp.product +
+      fail(base + ".product", "'campaign." + std::to_string(i) + ".product' = \"" + cp.product +
                                   "\" names no product" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
                                   "; products: " + Converter::join(pn));
     }
@@ -445,11 +445,11 @@ void validate(Scenario& s, const Converter& c) {
         if (s.segments[g].name == cp.segment) cp.segment_index = static_cast<int>(g);
       }
       if (cp.segment_index < 0)
-        fail(base + ".segment", "'campaign[" + std::to_string(i) + "].segment' = \"" + cp.segment +
+        fail(base + ".segment", "'campaign." + std::to_string(i) + ".segment' = \"" + cp.segment +
                                     "\" names no segment; segments: " + Converter::join(sn));
     }
     if (cp.end_day <= cp.start_day)
-      fail(base + ".end_day", "'campaign[" + std::to_string(i) + "].end_day' = " + std::to_string(cp.end_day) +
+      fail(base + ".end_day", "'campaign." + std::to_string(i) + ".end_day' = " + std::to_string(cp.end_day) +
                                   " must be greater than start_day = " + std::to_string(cp.start_day));
   }
   auto& b = s.behavior;
