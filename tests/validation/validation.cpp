@@ -563,7 +563,10 @@ trigger_prob = 0.05
 
 // ---- 6. Service recovery (de Matos, Henrique & Rossi 2007) ---------------------------------
 
-TEST_CASE("Service recovery: resolving incidents raises satisfaction, repurchase stays at or below no incident") {
+namespace {
+// Case 6's world: one product whose only incidents are defects (defect_prob), with customer
+// service of the given quality; most customers with a problem call.
+Results recovery_world(double defect, double service, double recovery_value, int rep) {
   const std::string text = std::string(kMidProduct) + R"(
 [[segment]]
 name = "everyone"
@@ -571,16 +574,20 @@ need_interval_days = 120
 [behavior]
 service_contact_prob = 0.9
 )";
+  return run(with_replicate(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
+                                             "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
+                                             "product.Mid.service_quality=" + std::to_string(service),
+                                             "behavior.recovery_value=" + std::to_string(recovery_value)}),
+                            rep));
+}
+}  // namespace
+
+TEST_CASE("Service recovery: resolving incidents raises satisfaction, repurchase stays at or below no incident") {
   std::vector<double> d_sat, d_rep;
   std::vector<double> rep_recovered, rep_none;
   Csv csv("service_recovery", "replicate,world,remembered,repurchase");
   for (int rep = 0; rep < 4; ++rep) {
-    auto world = [&](double defect, double service) {
-      return run(with_replicate(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
-                                                 "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
-                                                 "product.Mid.service_quality=" + std::to_string(service)}),
-                                rep));
-    };
+    auto world = [&](double defect, double service) { return recovery_world(defect, service, 6, rep); };
     const auto unresolved = world(0.3, 0.0), recovered = world(0.3, 1.0), flawless = world(0.0, 1.0);
     csv.row(rep, "unresolved", remembered_mean(unresolved, 0), repurchase(unresolved, 0));
     csv.row(rep, "recovered", remembered_mean(recovered, 0), repurchase(recovered, 0));
@@ -600,18 +607,7 @@ service_contact_prob = 0.9
 // satisfaction above the no-incident baseline (de Matos's paradox on satisfaction) puts their
 // repurchase above it too, which de Matos rules out. The doc's figures come from here.
 TEST_CASE("Service recovery, known gap: satisfaction and repurchase move together with recovery_value") {
-  const std::string text = std::string(kMidProduct) + R"(
-[[segment]]
-name = "everyone"
-need_interval_days = 120
-[behavior]
-service_contact_prob = 0.9
-)";
-  auto world = [&](double defect, double recovery_value) {
-    return run(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
-                                "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
-                                "product.Mid.service_quality=1", "behavior.recovery_value=" + std::to_string(recovery_value)}));
-  };
+  auto world = [&](double defect, double recovery_value) { return recovery_world(defect, 1, recovery_value, 0); };
   Csv csv("recovery_value", "recovery_value,remembered,repurchase");
   const auto flawless = world(0.0, 6);
   csv.row("no_incident", remembered_mean(flawless, 0), repurchase(flawless, 0));
