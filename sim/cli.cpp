@@ -1,6 +1,7 @@
 #include "sim/files.hpp"
 #include "sim/cli.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -391,9 +392,14 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
   std::vector<std::string> inputs;
   double bytes = 0;
   bool skip_output = cmd == "merge";  // merge OUT SLICE...: OUT is written, not read
-  for (const auto& a : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     std::error_code ec;
-    if (a.empty() || a[0] == '-') continue;
+    if (a.empty()) continue;
+    if (a[0] == '-') {
+      if (a.find('=') == std::string::npos && a.size() >= 3 && std::string("--csv").rfind(a, 0) == 0) ++i;  // its value
+      continue;
+    }
     if (skip_output) {
       skip_output = false;
       continue;
@@ -405,11 +411,16 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
   double limit = 120.0 + bytes / 10e6;
   if (const char* t = std::getenv("MOTSIM_READ_TIMEOUT")) limit = std::max(0.1, std::atof(t));
   // Where the child writes: after a crash or a hang its temporary files (NAME.tmp-PID) are
-  // removed here, and so is an export directory it created (if left empty).
+  // removed here, and so are the export directories it created (while empty). Boost accepts
+  // an abbreviated option (--cs), so any prefix of --csv counts.
   std::string out_dir, merge_out;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--csv" && i + 1 < args.size()) out_dir = args[i + 1];
-    if (args[i].rfind("--csv=", 0) == 0) out_dir = args[i].substr(6);
+    const std::string& a = args[i];
+    const auto eq = a.find('=');
+    const std::string name = a.substr(0, eq);
+    if (name.size() < 3 || std::string("--csv").rfind(name, 0) != 0) continue;
+    if (eq != std::string::npos) out_dir = a.substr(eq + 1);
+    else if (i + 1 < args.size()) out_dir = args[i + 1];
   }
   if (cmd == "merge")
     for (const auto& a : args)
@@ -417,14 +428,18 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
         merge_out = a;
         break;
       }
-  std::error_code dir_ec;
-  const bool out_dir_existed = !out_dir.empty() && fs::exists(out_dir, dir_ec);
+  const fs::path out_dir_created = out_dir.empty() ? fs::path() : first_missing_directory(out_dir);
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  std::signal(SIGCHLD, SIG_DFL);  // an inherited "ignore" would make waitpid fail
+  const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) return run_command(cmd, args, cmdline);  // cannot fork: run unwatched
   if (child == 0) {
+    // Never outlive the watcher (killed with -9, or its terminal gone): no orphan left looping.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(kFailure);
     const int rc = run_command(cmd, args, cmdline);
     std::cout.flush();
     std::cerr.flush();
@@ -432,24 +447,37 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
     ::_exit(rc);
   }
   install_interrupt_handlers();  // forwarded to the child, which stops cleanly
+  std::signal(SIGHUP, [](int) {});  // a hang-up ends the watcher only after the child
   const auto t0 = std::chrono::steady_clock::now();
   bool forwarded = false, timed_out = false;
+  auto forwarded_at = t0;
   int status = 0;
   for (;;) {
     const pid_t r = ::waitpid(child, &status, WNOHANG);
     if (r == child) break;
     if (r < 0 && errno != EINTR) return kFailure;
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (stop_requested() && !forwarded) {
-      ::kill(child, interrupt_signal() ? interrupt_signal() : SIGTERM);
+      // SIGTERM whatever was received: a child started in the background ignores SIGINT.
+      ::kill(child, SIGTERM);
       forwarded = true;
+      forwarded_at = std::chrono::steady_clock::now();
     }
-    if (!timed_out && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > limit) {
+    if (forwarded && !timed_out && std::chrono::steady_clock::now() - forwarded_at > std::chrono::seconds(5)) {
+      ::kill(child, SIGKILL);  // it did not stop (stuck inside the library): end it
+      timed_out = true;
+    }
+    if (!timed_out && waited > limit) {
       ::kill(child, SIGKILL);
       timed_out = true;
     }
     ::usleep(10000);
   }
-  if (timed_out || WIFSIGNALED(status)) {
+  const bool signalled = WIFSIGNALED(status);
+  const int sig = signalled ? WTERMSIG(status) : 0;
+  // A closed output (motsim info FILE | head) is not a damaged file: end as the shell expects.
+  if (sig == SIGPIPE) return 128 + SIGPIPE;
+  if (timed_out || signalled) {
     const std::string suffix = ".tmp-" + std::to_string(child);
     auto remove_temporaries = [&](const fs::path& dir, const std::string& prefix) {
       std::error_code ec;
@@ -460,27 +488,29 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
           fs::remove(e.path(), ec);
       }
     };
-    std::error_code ec;
     if (!out_dir.empty()) {
       remove_temporaries(out_dir, "");
-      if (!out_dir_existed) fs::remove(out_dir, ec);  // only if empty
+      remove_empty_directories(out_dir, out_dir_created);
     }
     if (!merge_out.empty()) remove_temporaries(fs::path(merge_out).parent_path(), fs::path(merge_out).filename().string());
+  }
+  if (forwarded && (timed_out || signalled || (WIFEXITED(status) && WEXITSTATUS(status) == kExitInterrupted))) {
+    if (signalled || timed_out) std::cerr << "motsim: interrupted; nothing was written\n";
+    return kExitInterrupted;
   }
   std::string files;
   for (const auto& f : inputs) files += (files.empty() ? "" : ", ") + f;
   if (files.empty()) files = "the input file";
+  const std::string which = inputs.size() > 1 ? ": one of them is damaged" : ": the file is damaged";
   if (timed_out) {
     std::cerr << "motsim: " << files << ": error: reading did not finish within " << limit
-              << " s (the HDF5 library loops on some damaged files); the file is probably damaged. Nothing was "
-                 "written. If it is just very large, set MOTSIM_READ_TIMEOUT (seconds)\n";
+              << " s (the HDF5 library loops on some damaged files)" << which
+              << ". Nothing was written. If the input is just very large, set MOTSIM_READ_TIMEOUT (seconds)\n";
     return kBadInput;
   }
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    if (forwarded && (sig == SIGINT || sig == SIGTERM)) return kExitInterrupted;
+  if (signalled) {
     std::cerr << "motsim: " << files << ": error: the HDF5 library crashed reading it (signal " << sig << ", "
-              << strsignal(sig) << "): the file is damaged. Nothing was written\n";
+              << strsignal(sig) << ")" << which << ". Nothing was written\n";
     return kBadInput;
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : kFailure;

@@ -175,11 +175,11 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
       throw InputError(paths[s] + ": error: simulation.days = " + std::to_string(scs[s].simulation.days) +
                        " differs from the base's " + std::to_string(base.simulation.days) + "; use --days to align them");
     // Common random numbers: replicate r must use the same random key in every scenario.
-    if (scs[s].simulation.seed != base.simulation.seed || scs[s].simulation.replicate != base.simulation.replicate)
-      throw InputError(paths[s] + ": error: simulation.seed = " + std::to_string(scs[s].simulation.seed) + " (replicate " +
-                       std::to_string(scs[s].simulation.replicate) + ") differs from the base's " +
-                       std::to_string(base.simulation.seed) + " (replicate " + std::to_string(base.simulation.replicate) +
-                       "); a comparison uses common random numbers: remove the seed from the variant or use --seed "
+    // (simulation.replicate is set by compare itself: replicate r of the base's key.)
+    if (scs[s].simulation.seed != base.simulation.seed)
+      throw InputError(paths[s] + ": error: simulation.seed = " + std::to_string(scs[s].simulation.seed) +
+                       " differs from the base's " + std::to_string(base.simulation.seed) +
+                       "; a comparison uses common random numbers: remove the seed from the variant or use --seed "
                        "to set one for every scenario");
   }
   const std::string out = opt.out.empty() ? (fs::path("results") / ("compare_" + names[0] + ".h5")).string() : opt.out;

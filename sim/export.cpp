@@ -253,18 +253,17 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
     throw InputError(path + ": error: not a motsim run or compare file (format '" + fmt + "')");
   std::error_code ec;
   if (path_exists(dir) && !fs::is_directory(dir, ec)) throw InputError(dir + ": error: exists and is not a directory");
-  const bool created = !path_exists(dir);
+  const fs::path created = first_missing_directory(dir);
   fs::create_directories(dir, ec);
   if (ec) throw InputError(dir + ": error: cannot create the directory (" + ec.message() + ")");
-  // A directory made for this export does not outlive a failed one (it is removed if empty).
+  // Directories made for this export do not outlive a failed one (removed while empty).
   struct RemoveIfFailed {
-    std::string dir;
+    fs::path dir, top;
     bool armed;
     ~RemoveIfFailed() {
-      std::error_code e;
-      if (armed) fs::remove(dir, e);
+      if (armed) remove_empty_directories(dir, top);
     }
-  } cleanup{dir, created};
+  } cleanup{dir, created, true};
   CsvSet csv(dir, force);
   try {
     if (fmt == "motsim-run-1") export_run(f, csv);

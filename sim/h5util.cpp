@@ -102,6 +102,8 @@ Handle open_for_reading(const std::string& path) {
   if (!path_exists(path)) throw InputError(path + ": error: no such file");
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": error: is a directory, not an HDF5 file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(path + ": error: not a regular file (a FIFO or a device?); expected an HDF5 results file");
   if (::access(path.c_str(), R_OK) != 0)
     throw InputError(path + ": error: cannot read the file (" + std::strerror(errno) + ")");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": error: not an HDF5 file");

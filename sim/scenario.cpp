@@ -128,6 +128,8 @@ class Converter {
       double x;
       if (n.is_integer()) x = static_cast<double>(n.as_integer()->get());
       else if (n.is_floating_point()) x = n.as_floating_point()->get();
+      else if (&n != &v)  // an element of an array
+        fail(&n, "'" + full + "' holds " + show(n) + ", " + type_name(n) + "; expected " + allowed_text(f) + " (" + f.doc + ")");
       else bad_type();
       if (!std::isfinite(x)) fail(&n, "'" + full + "' = " + show(n) + " is not finite; expected " + allowed_text(f));
       if (integral && x != std::floor(x))
@@ -388,7 +390,15 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   }
   forget(target->get(field), origins);
   target->insert_or_assign(field, *vt.get("v"));
-  origins[target->get(field)] = "--set " + assignment;
+  // The value and, for an array, each element: their messages name the --set.
+  std::vector<const toml::node*> todo{target->get(field)};
+  while (!todo.empty()) {
+    const toml::node* n = todo.back();
+    todo.pop_back();
+    origins[n] = "--set " + assignment;
+    if (n->is_array())
+      for (const auto& e : *n->as_array()) todo.push_back(&e);
+  }
 }
 
 void validate(Scenario& s, const Converter& c) {

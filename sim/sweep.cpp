@@ -692,7 +692,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
       check_output_path(out, opt.force);
       // Every point must fit, as many at once as runs go in parallel here (one per worker
       // thread; under MPI one per rank, and the ranks of a node share its memory).
-      const int at_once = mpi && size > 1 ? 1 : sweep_threads(opt);
+      const int at_once = mpi && size > 1 ? 1 : static_cast<int>(std::min<std::size_t>(sweep_threads(opt), pl.runs()));
       check_memory(pl.largest, false, at_once);
       journal = std::make_unique<Journal>(out + ".journal", pl, opt.resume);
     } catch (...) {

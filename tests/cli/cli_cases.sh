@@ -140,6 +140,10 @@ case_set_bad_value_names_the_set() {
   expect_exit 2 "$M" run "$BASE" --set product.Nova.price=-5 --out "$T/r.h5" --quiet
   expect_msg "--set product.Nova.price=-5: error:"; expect_msg "out of range"
   grep -q "baseline.toml" "$T/err" && fail "the scenario file was blamed for a --set value"
+  expect_exit 2 "$M" validate "$BASE" --set 'product.Nova.initial_ratings=[1,2,3,4,-5]' --quiet
+  expect_msg "--set product.Nova.initial_ratings=[1,2,3,4,-5]: error:"
+  expect_exit 2 "$M" validate "$BASE" --set 'product.Nova.initial_ratings=[1,2,3,4,"x"]' --quiet
+  expect_msg 'holds "x", a string'
   [ ! -e "$T/r.h5" ] || fail "a results file was created"
 }
 

@@ -148,4 +148,31 @@ case_output_name_refused_up_front() {
   return 0
 }
 
+# The watched readers at their edges: a closed output is not a damaged file; an inherited
+# "ignore SIGCHLD" changes nothing; a FIFO is refused at once; nested export directories made
+# for a crashed export are removed; a reader killed with -9 leaves no child looping.
+case_supervised_reader_edges() {
+  local K="$SRC/tests/fuzz/known-libhdf5-crashes"
+  expect_exit 0 "$M" run "$BASE" --agents 500 --days 3 --out "$T/r.h5" --quiet
+  "$M" info "$T/r.h5" 2>"$T/err" | true; local rc=${PIPESTATUS[0]}
+  [ "$rc" -eq 141 ] || fail "info into a closed pipe: exit $rc, expected 141"
+  grep -q "damaged" "$T/err" && fail "a closed pipe was reported as a damaged file"
+  /usr/bin/python3 -c 'import signal, subprocess, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+sys.exit(subprocess.call([sys.argv[1], "info", sys.argv[2]], stdout=subprocess.DEVNULL))' "$M" "$T/r.h5" \
+    || fail "info under an ignored SIGCHLD failed"
+  mkfifo "$T/fifo"
+  MOTSIM_READ_TIMEOUT=30 timeout 10 "$M" info "$T/fifo" >"$T/out" 2>"$T/err"; rc=$?
+  [ "$rc" -eq 2 ] || fail "info on a FIFO: exit $rc, expected 2 at once"; expect_msg "not a regular file"
+  expect_exit 2 "$M" export "$K/h5hg-read-corrupt-heap-id.h5" --csv "$T/nest/a/b"
+  [ ! -e "$T/nest" ] || fail "directories made for a crashed export were left"
+  MOTSIM_READ_TIMEOUT=3 expect_exit 2 "$M" export "$K/h5hg-protect-endless-loop.h5" --cs "$T/ex3"
+  [ ! -e "$T/ex3" ] || fail "the directory of an abbreviated --csv was left"
+  cp "$K/h5hg-protect-endless-loop.h5" "$T/loop.h5"  # a path of its own: pgrep below sees only this test
+  "$M" info "$T/loop.h5" >/dev/null 2>&1 & local pid=$!
+  sleep 1; kill -9 $pid; wait $pid 2>/dev/null; sleep 0.5
+  pgrep -f "info $T/loop.h5" >/dev/null && { pkill -9 -f "info $T/loop.h5"; fail "the reading child outlived its watcher"; }
+  return 0
+}
+
 run_case

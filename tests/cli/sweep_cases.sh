@@ -154,9 +154,12 @@ case_spec_errors() {
   printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"simulation.days" = 5\n"simulation.agents" = [200, 100000]\n' "$SRC" > "$T/e10.toml"
   MOTSIM_MEMORY_LIMIT=10000000 expect_exit 2 "$M" sweep "$T/e10.toml" --out "$T/e.h5" --threads 1
   expect_msg "not enough memory for 100000 agents"
-  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"simulation.days" = 5\n"simulation.agents" = [200, 20000]\n' "$SRC" > "$T/e11.toml"
+  printf 'base = "%s/scenarios/baseline.toml"\nreplicates = 40\n[parameters]\n"simulation.days" = 5\n"simulation.agents" = [200, 20000]\n' "$SRC" > "$T/e11.toml"
   MOTSIM_MEMORY_LIMIT=10000000 expect_exit 2 "$M" sweep "$T/e11.toml" --out "$T/e.h5" --threads 64
   expect_msg "64 runs at once"
+  # ...but never more at once than there are runs: 2 runs of 20,000 agents fit.
+  printf 'base = "%s/scenarios/baseline.toml"\n[parameters]\n"simulation.days" = 2\n"simulation.agents" = [200, 20000]\n' "$SRC" > "$T/e12.toml"
+  MOTSIM_MEMORY_LIMIT=12000000 expect_exit 0 "$M" sweep "$T/e12.toml" --out "$T/ok12.h5" --threads 64 --quiet
   ls "$T" | grep -q "e.h5" && fail "a file was written for a bad spec"
   return 0
 }
