@@ -388,46 +388,51 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
 // becomes a clear error naming the files and exit 2, never a crash of motsim. The time
 // allowed is generous (2 minutes plus 1 second per 10 MB read); MOTSIM_READ_TIMEOUT (seconds)
 // overrides it.
-int run_supervised(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
+// What a reading command's arguments name: the files it reads, and where it writes (merge's
+// OUT, export's --csv DIR; Boost accepts an abbreviated option such as --cs, so any prefix of
+// --csv of three characters or more counts).
+struct ReaderArgs {
   std::vector<std::string> inputs;
-  double bytes = 0;
-  bool skip_output = cmd == "merge";  // merge OUT SLICE...: OUT is written, not read
+  double input_bytes = 0;
+  std::string out_dir, merge_out;
+};
+ReaderArgs reader_args(const std::string& cmd, const std::vector<std::string>& args) {
+  ReaderArgs r;
+  auto is_csv = [](const std::string& name) { return name.size() >= 3 && std::string("--csv").rfind(name, 0) == 0; };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    std::error_code ec;
     if (a.empty()) continue;
     if (a[0] == '-') {
-      if (a.find('=') == std::string::npos && a.size() >= 3 && std::string("--csv").rfind(a, 0) == 0) ++i;  // its value
+      const auto eq = a.find('=');
+      if (!is_csv(a.substr(0, eq))) continue;
+      if (eq != std::string::npos) r.out_dir = a.substr(eq + 1);
+      else if (i + 1 < args.size()) r.out_dir = args[++i];
       continue;
     }
-    if (skip_output) {
-      skip_output = false;
+    if (cmd == "merge" && r.merge_out.empty()) {  // merge OUT SLICE...: OUT is written, not read
+      r.merge_out = a;
       continue;
     }
+    std::error_code ec;
     if (!fs::is_regular_file(a, ec)) continue;
-    inputs.push_back(a);
-    bytes += static_cast<double>(fs::file_size(a, ec));
+    r.inputs.push_back(a);
+    r.input_bytes += static_cast<double>(fs::file_size(a, ec));
   }
-  double limit = 120.0 + bytes / 10e6;
+  return r;
+}
+
+// libhdf5 itself can crash, or loop for ever, on some damaged files (found by fuzzing; see
+// docs/reliability.md). The commands that read results files given by the user (info, export,
+// merge) therefore run in a child process watched by this one: a crash or a hang there
+// becomes a clear error naming the files and exit 2, never a crash of motsim. The time
+// allowed is generous (2 minutes plus 1 second per 10 MB read); MOTSIM_READ_TIMEOUT (seconds)
+// overrides it.
+int run_supervised(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
+  const ReaderArgs ra = reader_args(cmd, args);
+  const auto& inputs = ra.inputs;
+  const std::string &out_dir = ra.out_dir, &merge_out = ra.merge_out;
+  double limit = 120.0 + ra.input_bytes / 10e6;
   if (const char* t = std::getenv("MOTSIM_READ_TIMEOUT")) limit = std::max(0.1, std::atof(t));
-  // Where the child writes: after a crash or a hang its temporary files (NAME.tmp-PID) are
-  // removed here, and so are the export directories it created (while empty). Boost accepts
-  // an abbreviated option (--cs), so any prefix of --csv counts.
-  std::string out_dir, merge_out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto eq = a.find('=');
-    const std::string name = a.substr(0, eq);
-    if (name.size() < 3 || std::string("--csv").rfind(name, 0) != 0) continue;
-    if (eq != std::string::npos) out_dir = a.substr(eq + 1);
-    else if (i + 1 < args.size()) out_dir = args[i + 1];
-  }
-  if (cmd == "merge")
-    for (const auto& a : args)
-      if (!a.empty() && a[0] != '-') {
-        merge_out = a;
-        break;
-      }
   const fs::path out_dir_created = out_dir.empty() ? fs::path() : first_missing_directory(out_dir);
   std::cout.flush();
   std::cerr.flush();
@@ -456,18 +461,17 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
     const pid_t r = ::waitpid(child, &status, WNOHANG);
     if (r == child) break;
     if (r < 0 && errno != EINTR) return kFailure;
-    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto now = std::chrono::steady_clock::now();
     if (stop_requested() && !forwarded) {
       // SIGTERM whatever was received: a child started in the background ignores SIGINT.
       ::kill(child, SIGTERM);
       forwarded = true;
-      forwarded_at = std::chrono::steady_clock::now();
+      forwarded_at = now;
     }
-    if (forwarded && !timed_out && std::chrono::steady_clock::now() - forwarded_at > std::chrono::seconds(5)) {
-      ::kill(child, SIGKILL);  // it did not stop (stuck inside the library): end it
-      timed_out = true;
-    }
-    if (!timed_out && waited > limit) {
+    // Past the time allowed, or 5 s after an interruption it did not obey (stuck inside the
+    // library): end it.
+    if (!timed_out && (std::chrono::duration<double>(now - t0).count() > limit ||
+                       (forwarded && now - forwarded_at > std::chrono::seconds(5)))) {
       ::kill(child, SIGKILL);
       timed_out = true;
     }
@@ -477,22 +481,17 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
   const int sig = signalled ? WTERMSIG(status) : 0;
   // A closed output (motsim info FILE | head) is not a damaged file: end as the shell expects.
   if (sig == SIGPIPE) return 128 + SIGPIPE;
-  if (timed_out || signalled) {
-    const std::string suffix = ".tmp-" + std::to_string(child);
-    auto remove_temporaries = [&](const fs::path& dir, const std::string& prefix) {
-      std::error_code ec;
-      for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.size() > suffix.size() && name.rfind(prefix, 0) == 0 &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-          fs::remove(e.path(), ec);
-      }
-    };
+  if (timed_out || signalled) {  // the child's temporary files, and the export directories it made
     if (!out_dir.empty()) {
-      remove_temporaries(out_dir, "");
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(out_dir, ec)) {
+        const std::string name = e.path().filename().string();
+        const auto tmp = name.rfind(".tmp-");
+        if (tmp != std::string::npos) remove_stale_temporaries((fs::path(out_dir) / name.substr(0, tmp)).string());
+      }
       remove_empty_directories(out_dir, out_dir_created);
     }
-    if (!merge_out.empty()) remove_temporaries(fs::path(merge_out).parent_path(), fs::path(merge_out).filename().string());
+    if (!merge_out.empty()) remove_stale_temporaries(merge_out);
   }
   if (forwarded && (timed_out || signalled || (WIFEXITED(status) && WEXITSTATUS(status) == kExitInterrupted))) {
     if (signalled || timed_out) std::cerr << "motsim: interrupted; nothing was written\n";

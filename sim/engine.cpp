@@ -41,7 +41,7 @@ int World::sample_visible_product(double u) const {
 
 Simulation::Simulation(const Scenario& sc, int threads) {
   const auto t0 = Clock::now();
-  threads_ = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads_ = par::threads_or_all(threads);
   arena_ = std::make_unique<Arena>(threads_);
   world_.sc = sc;
   world_.seed = static_cast<std::uint64_t>(sc.simulation.seed);

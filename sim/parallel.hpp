@@ -7,7 +7,9 @@
 // race. With std::thread every synchronisation is visible, and the engine's own code (its
 // shared arrays, atomics and merges) is what TSan checks. Results never depend on which
 // implementation ran, nor on how ranges are cut into chunks (tests: determinism, reference).
+#include <algorithm>
 #include <cstddef>
+#include <thread>
 #include <type_traits>
 
 #ifdef MOTSIM_TSAN
@@ -26,13 +28,18 @@
 
 namespace motsim::par {
 
+// A requested thread count, 0 meaning every core.
+inline int threads_or_all(int requested) {
+  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 #ifdef MOTSIM_TSAN
 
 namespace detail {
 // Threads available to loops started by this thread (set by Arena::execute; a loop's worker
 // threads run nested loops serially unless they enter an arena of their own).
 inline int& concurrency() {
-  thread_local int n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  thread_local int n = threads_or_all(0);
   return n;
 }
 }  // namespace detail

@@ -221,6 +221,14 @@ void remember(const toml::node& copy, const toml::node& orig, Origins& o) {
     for (std::size_t j = 0; j < ca.size() && j < oa.size(); ++j) remember(ca[j], oa[j], o);
   }
 }
+// A node (and everything under it) that did not come from a file: `label` names its origin.
+void mark(const toml::node& n, const std::string& label, Origins& o) {
+  o[&n] = label;
+  if (n.is_table())
+    for (auto&& [k, v] : *n.as_table()) mark(v, label, o);
+  else if (n.is_array())
+    for (const auto& v : *n.as_array()) mark(v, label, o);
+}
 // A node about to be replaced: its address may be reused, so its entries go.
 void forget(const toml::node* n, Origins& o) {
   if (!n) return;
@@ -236,29 +244,30 @@ void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& ori
     const std::string key(k.str());
     if (top && (key == "product" || key == "segment") && v.is_array() && dst[key].is_array()) {
       auto& darr = *dst[key].as_array();
+      auto name_of = [](const toml::node& n) -> const std::string* {
+        const auto* nm = n.is_table() ? n.as_table()->get("name") : nullptr;
+        return nm && nm->is_string() ? &nm->as_string()->get() : nullptr;
+      };
       for (auto& item : *v.as_array()) {
         if (!item.is_table()) {
           darr.push_back(item);
           remember(darr.back(), item, origins);
           continue;
         }
-        const auto* nm = item.as_table()->get("name");
+        const std::string* nm = name_of(item);
         toml::table* match = nullptr;
-        if (nm && nm->is_string())
-          for (auto& d : darr)
-            if (d.is_table() && d.as_table()->get("name") && d.as_table()->get("name")->is_string() &&
-                d.as_table()->get("name")->as_string()->get() == nm->as_string()->get())
-              match = d.as_table();
+        std::vector<std::string> names;
+        for (auto& d : darr)
+          if (const std::string* dn = name_of(d)) {
+            names.push_back(*dn);
+            if (nm && *dn == *nm) match = d.as_table();
+          }
         if (match) {
           merge_into(*match, *item.as_table(), false, origins, notes);
         } else {
-          if (nm && nm->is_string()) {  // new in this variant: say so, a misspelt name looks the same
-            std::vector<std::string> names;
-            for (auto& d : darr)
-              if (d.is_table() && d.as_table()->get("name") && d.as_table()->get("name")->is_string())
-                names.push_back(d.as_table()->get("name")->as_string()->get());
-            const std::string hint = did_you_mean(nm->as_string()->get(), names);
-            notes.push_back(where(*nm, "") + ": note: " + key + " '" + nm->as_string()->get() +
+          if (nm) {  // new in this variant: say so, a misspelt name looks the same
+            const std::string hint = did_you_mean(*nm, names);
+            notes.push_back(where(*item.as_table()->get("name"), "") + ": note: " + key + " '" + *nm +
                             "' is not in the parent scenario, so it is added as a new " + key +
                             (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
           }
@@ -390,15 +399,7 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   }
   forget(target->get(field), origins);
   target->insert_or_assign(field, *vt.get("v"));
-  // The value and, for an array, each element: their messages name the --set.
-  std::vector<const toml::node*> todo{target->get(field)};
-  while (!todo.empty()) {
-    const toml::node* n = todo.back();
-    todo.pop_back();
-    origins[n] = "--set " + assignment;
-    if (n->is_array())
-      for (const auto& e : *n->as_array()) todo.push_back(&e);
-  }
+  mark(*target->get(field), "--set " + assignment, origins);  // its messages name the --set
 }
 
 void validate(Scenario& s, const Converter& c) {
@@ -409,20 +410,22 @@ void validate(Scenario& s, const Converter& c) {
   if (s.products.size() > 64) fail("product", "at most 64 products are supported");
   if (s.segments.size() > 255) fail("segment", "at most 255 segments are supported");
   std::set<std::string> names;
+  // Names address products and segments (--set product.NAME.KEY): unique, and without a dot.
+  auto check_name = [&](const std::string& kind, const std::string& name) {
+    const std::string key = kind + "." + name + ".name";
+    if (!names.insert(name).second) fail(key, kind + " name '" + name + "' is used twice; names must be unique");
+    if (name.find('.') != std::string::npos)
+      fail(key, kind + " name '" + name + "' contains a '.'; names may not, because --set " + kind +
+                    ".NAME.KEY uses dots to separate them");
+  };
   for (std::size_t i = 0; i < s.products.size(); ++i) {
-    auto& p = s.products[i];
-    if (p.name.empty()) fail("product", "product #" + std::to_string(i) + " has an empty name");
-    if (!names.insert(p.name).second) fail("product." + p.name + ".name", "product name '" + p.name + "' is used twice; names must be unique");
-    if (p.name.find('.') != std::string::npos)
-      fail("product." + p.name + ".name", "product name '" + p.name + "' contains a '.'; names may not, because --set product.NAME.KEY uses dots to separate them");
+    if (s.products[i].name.empty()) fail("product", "product #" + std::to_string(i) + " has an empty name");
+    check_name("product", s.products[i].name);
   }
   names.clear();
   double total = 0;
-  for (std::size_t i = 0; i < s.segments.size(); ++i) {
-    auto& g = s.segments[i];
-    if (!names.insert(g.name).second) fail("segment." + g.name + ".name", "segment name '" + g.name + "' is used twice; names must be unique");
-    if (g.name.find('.') != std::string::npos)
-      fail("segment." + g.name + ".name", "segment name '" + g.name + "' contains a '.'; names may not, because --set segment.NAME.KEY uses dots to separate them");
+  for (const auto& g : s.segments) {
+    check_name("segment", g.name);
     total += g.share;
   }
   if (std::abs(total - 1.0) > 1e-6) {

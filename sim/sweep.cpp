@@ -394,12 +394,17 @@ Plan make_plan(const std::string& spec_path) {
       throw InputError(spec_path + ": error: product names cannot be swept");
   // Every point must be a valid scenario (cross-field rules, e.g. network.degree below the
   // agents), checked before the first run rather than failing halfway through the sweep.
+  std::uint64_t largest_bytes = 0;
   for (std::size_t i = 0; i < pl.points.size(); ++i) {
     std::vector<std::string> sets = pl.spec.held;
     sets.insert(sets.end(), pl.points[i].sets.begin(), pl.points[i].sets.end());
     try {
       Scenario sc = load_scenario(pl.spec.base, sets);
-      if (i == 0 || estimate_memory(sc, false).total() > estimate_memory(pl.largest, false).total()) pl.largest = std::move(sc);
+      const std::uint64_t bytes = estimate_memory(sc, false).total();
+      if (i == 0 || bytes > largest_bytes) {
+        largest_bytes = bytes;
+        pl.largest = std::move(sc);
+      }
     } catch (const InputError& e) {
       std::string why = e.what(), at;
       const auto cut = why.find(": error: ");
@@ -647,10 +652,6 @@ bool under_mpi() {
   return false;
 }
 
-int sweep_threads(const SweepOptions& opt) {
-  return opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 }  // namespace
 
 int run_sweep(const SweepOptions& opt, const std::string& command_line) {
@@ -692,7 +693,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
       check_output_path(out, opt.force);
       // Every point must fit, as many at once as runs go in parallel here (one per worker
       // thread; under MPI one per rank, and the ranks of a node share its memory).
-      const int at_once = mpi && size > 1 ? 1 : static_cast<int>(std::min<std::size_t>(sweep_threads(opt), pl.runs()));
+      const int at_once = mpi && size > 1 ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
       check_memory(pl.largest, false, at_once);
       journal = std::make_unique<Journal>(out + ".journal", pl, opt.resume);
     } catch (...) {
@@ -786,7 +787,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
 #endif
   {
     // One machine: one run per worker thread, every core busy; results keyed by run id.
-    const int threads = sweep_threads(opt);
+    const int threads = par::threads_or_all(opt.threads);
     par::Arena arena(threads);
     std::exception_ptr error;
     arena.execute([&] {
