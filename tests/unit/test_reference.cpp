@@ -89,3 +89,39 @@ TEST_CASE("reference runs: pinned checksums") {
     CHECK(sum == ref.pinned);
   }
 }
+
+// The Bass limit (scenarios/bass.toml) exercises what the references above do not: one
+// product, certain triggers (probability 1), no research (probability 0), an outside option
+// that is never chosen, and no experience. Draws whose outcome is certain are where the
+// engine may skip work, so they are pinned here too, on a graph and in the mean field, and
+// with experiences and research switched back on (the recommender's score is then read).
+TEST_CASE("reference runs: pinned checksums of the Bass limit") {
+  struct Ref {
+    std::vector<std::string> sets;
+    std::uint64_t pinned;
+  };
+  const std::vector<std::string> fast = {"simulation.agents=20000", "simulation.days=60",
+                                         "campaign.0.daily_reach=0.01", "behavior.wom_rate=0.3"};
+  const std::vector<std::string> ws = {"network.type=watts_strogatz", "network.degree=10", "network.rewire=0.1"};
+  const std::vector<std::string> journey = {"behavior.experience=true", "segment.everyone.research_prob=1",
+                                            "behavior.repeat_purchase=true", "segment.everyone.need_interval_days=30"};
+  auto with = [&](std::initializer_list<const std::vector<std::string>*> parts) {
+    std::vector<std::string> all;
+    for (const auto* p : parts) all.insert(all.end(), p->begin(), p->end());
+    return all;
+  };
+  const Ref refs[] = {
+      {with({&fast, &ws}), 3587603465358626716ull},
+      {with({&fast}), 14038371411381416476ull},
+      {with({&fast, &ws, &journey}), 11347375806168664825ull},
+  };
+  for (const auto& ref : refs) {
+    const Scenario sc = load_scenario(std::string(MOTSIM_SOURCE_DIR) + "/scenarios/bass.toml", ref.sets);
+    for (int threads : {1, 2}) {
+      const std::uint64_t sum = checksum(test::run(sc, threads).r);
+      INFO("sets " << doctest::toString(ref.sets.size()) << " (" << ref.sets.back() << "), " << threads
+                   << " threads: checksum " << sum << "ull");
+      CHECK(sum == ref.pinned);
+    }
+  }
+}
