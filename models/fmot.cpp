@@ -59,7 +59,9 @@ void fmot(BlockContext& c) {
              (p.loyal[i] == k ? b.loyalty_weight : 0.0) - b.info_weight * (1.0 - prod.info_completeness);
     }
     Rng r = w.rng(i, c.day, Stream::Fmot);
-    const int choice = n > 0 ? model::mnl_choice(v, n, b.outside_utility, r.uniform()) : -1;
+    int choice = n > 0 ? model::mnl_certain(v, n, b.outside_utility) : -1;
+    if (choice == model::kUncertain) choice = model::mnl_choice(v, n, b.outside_utility, r.uniform());
+    else if (n > 0) r.skip();
     if (choice >= 0) {
       purchase(c, i, set[choice], r);
     } else {

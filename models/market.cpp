@@ -108,5 +108,10 @@ int mnl_choice(const double* v, int n, double v0, double u) {
   return n - 1;
 }
 
+int mnl_certain(const double* v, int n, double v0) {
+  if (n == 1 && std::exp(v0 - std::max(v0, v[0])) == 0.0) return 0;
+  return kUncertain;
+}
+
 }  // namespace model
 }  // namespace motsim

@@ -65,6 +65,10 @@ inline double count_weight(double n, double half) { return half <= 0 ? (n > 0 ? 
 // Multinomial logit with an outside option: returns the chosen index in [0, n) or -1 for
 // "do not buy now". u is a uniform draw in [0, 1).
 int mnl_choice(const double* v, int n, double v0, double u);
+// The choice mnl_choice makes whatever u, or kUncertain when it depends on u: a single
+// alternative beside an outside option of weight 0 (exp(v0 - v) underflows) is always chosen.
+inline constexpr int kUncertain = -2;
+int mnl_certain(const double* v, int n, double v0);
 
 }  // namespace model
 }  // namespace motsim

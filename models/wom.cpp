@@ -152,11 +152,15 @@ void events(BlockContext& c, std::int32_t& wake) {
     const double h = hazard(w, i, weights);
     if (h > 0) {
       Rng r = w.rng(i, c.day, Stream::Wom);
-      double total = 0;
-      for (int k = 0; k < w.K; ++k) total += weights[k];
-      double x = r.uniform() * total;
       int k = 0;
-      while (k < w.K - 1 && (x -= weights[k]) >= 0) ++k;
+      if (w.K > 1) {
+        double total = 0;
+        for (int kk = 0; kk < w.K; ++kk) total += weights[kk];
+        double x = r.uniform() * total;
+        while (k < w.K - 1 && (x -= weights[k]) >= 0) ++k;
+      } else {
+        r.skip();  // one product: heard for certain
+      }
       c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
     }
     w.wom_next[i] = next_day(w, i, c.day, h, 0);

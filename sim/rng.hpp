@@ -35,27 +35,44 @@ class Rng {
 
   Rng(std::uint64_t seed, std::uint64_t replicate, std::uint64_t entity, std::uint64_t day,
       std::uint64_t stage)
-      : key_{{seed, replicate}}, ctr_{{entity, day, stage << 32, 0}} {}
+      : key_{{seed, replicate}}, ctr_{{entity, day, stage << 32, 0}}, base_(stage << 32) {}
 
-  // 64 uniformly distributed bits.
+  // 64 uniformly distributed bits: the stream's next value. Value n of a stream is word n % 4
+  // of Philox block n / 4 (counter word 2 = stage << 32 + n / 4); a block is computed only
+  // when one of its values is read.
   std::uint64_t next_u64() {
-    if (used_ == 4) {
+    const std::uint64_t block = pos_ >> 2;
+    if (block != have_) {
+      ctr_.v[2] = base_ + block;
       out_ = gen_(ctr_, key_);
-      ctr_.v[2] += 1;  // next block of four draws for this (entity, day, stage)
-      used_ = 0;
+      have_ = block;
     }
-    return out_.v[used_++];
+    return out_.v[pos_++ & 3];
   }
+  // Passes over the stream's next value without computing it: for a draw whose outcome is
+  // certain. The draws after it get exactly the values they would have had.
+  void skip() { ++pos_; }
 
   // Uniform in [0, 1).
   double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   // Uniform in (0, 1]: safe for logarithms.
   double uniform_pos() { return (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
 
-  bool bernoulli(double p) { return uniform() < p; }
+  // uniform() < p; when p <= 0 or p >= 1 the outcome is certain and the value is skipped.
+  bool bernoulli(double p) {
+    if (!(p > 0.0) || p >= 1.0) {
+      skip();
+      return p >= 1.0;
+    }
+    return uniform() < p;
+  }
 
-  // Integer uniform in [0, n).
+  // Integer uniform in [0, n) (n <= 1: 0, the value skipped).
   std::uint64_t below(std::uint64_t n) {
+    if (n <= 1) {
+      skip();
+      return 0;
+    }
     return static_cast<std::uint64_t>(uniform() * static_cast<double>(n));
   }
 
@@ -100,7 +117,9 @@ class Rng {
   Philox::key_type key_;
   Philox::ctr_type ctr_;
   Philox::ctr_type out_{};
-  int used_ = 4;
+  std::uint64_t base_;
+  std::uint64_t pos_ = 0;              // values consumed so far
+  std::uint64_t have_ = UINT64_MAX;    // block held in out_
 };
 
 }  // namespace motsim

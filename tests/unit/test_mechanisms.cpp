@@ -96,6 +96,19 @@ TEST_CASE("multinomial logit with outside option reproduces the softmax") {
   CHECK(count_weight(3, 3) == doctest::Approx(0.5));
 }
 
+TEST_CASE("mnl: a certain choice is recognised, and only then") {
+  // One alternative beside an outside option of weight 0 (exp underflows): chosen for every u.
+  const double one[] = {4.0};
+  CHECK(mnl_certain(one, 1, -1000.0) == 0);
+  for (int i = 0; i < 1000; ++i) CHECK(mnl_choice(one, 1, -1000.0, i / 1000.0) == 0);
+  // Otherwise the draw decides, and mnl_certain says so.
+  const double two[] = {4.0, 3.0};
+  CHECK(mnl_certain(two, 2, -1000.0) == kUncertain);
+  CHECK(mnl_certain(one, 1, 0.0) == kUncertain);
+  CHECK(mnl_choice(one, 1, 0.0, 0.001) == -1);  // the outside option can win
+  CHECK(mnl_certain(one, 1, 3.9) == kUncertain);
+}
+
 TEST_CASE("review platform: displayed mean, and answered negative reviews weigh less in research") {
   std::vector<Product> prods(1);
   prods[0].initial_ratings = {10, 0, 0, 0, 10};

@@ -45,3 +45,48 @@ TEST_CASE("rng: distributions have the right moments") {
   CHECK(r.geometric(0.0) == UINT64_MAX);
   CHECK(r.poisson(0) == 0);
 }
+
+TEST_CASE("rng: a skipped value keeps every later draw where it was, across blocks") {
+  // The stream's values in order, read one by one.
+  Rng ref(3, 1, 77, 9, 4);
+  std::uint64_t v[12];
+  for (auto& x : v) x = ref.next_u64();
+  // Skip values 0, 4, 5 and 9 (value 4 begins the second Philox block): the others unchanged.
+  Rng r(3, 1, 77, 9, 4);
+  for (int n = 0; n < 12; ++n) {
+    if (n == 0 || n == 4 || n == 5 || n == 9) r.skip();
+    else CHECK(r.next_u64() == v[n]);
+  }
+  // A whole block skipped is never computed, yet the next block's values are the same.
+  Rng s(3, 1, 77, 9, 4);
+  for (int n = 0; n < 8; ++n) s.skip();
+  CHECK(s.next_u64() == v[8]);
+}
+
+TEST_CASE("rng: a draw whose outcome is certain still takes its place in the stream") {
+  // bernoulli(p <= 0) is false, bernoulli(p >= 1) true, below(1) and below(0) are 0, whatever
+  // the value; each takes exactly one value, so the draw after it reads the second value.
+  Rng ref(5, 0, 1, 2, 3);
+  ref.next_u64();
+  const std::uint64_t second = ref.next_u64();
+  for (int c = 0; c < 5; ++c) {
+    Rng r(5, 0, 1, 2, 3);
+    bool ok = true;
+    switch (c) {
+      case 0: ok = !r.bernoulli(0.0); break;
+      case 1: ok = r.bernoulli(1.0); break;
+      case 2: ok = !r.bernoulli(-0.5); break;
+      case 3: ok = r.below(1) == 0; break;
+      case 4: ok = r.below(0) == 0; break;
+    }
+    CHECK(ok);
+    CHECK(r.next_u64() == second);
+  }
+  // Against the plain comparison uniform() < p for every value of a long stream.
+  Rng a(8, 0, 1, 1, 1), b(8, 0, 1, 1, 1);
+  for (int n = 0; n < 1000; ++n) {
+    const double u = a.uniform();
+    const double p = (n % 3 == 0) ? 0.0 : (n % 3 == 1) ? 1.0 : 0.5;
+    CHECK(b.bernoulli(p) == (u < p));
+  }
+}
