@@ -167,11 +167,10 @@ void stimulus(BlockContext& c) {
   std::int32_t wake = kNever;
   if (w.scan_every_block || w.block_wake.empty() || w.block_wake[c.block] <= c.day) {
     if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c, wake);
-    for (std::uint32_t i = c.begin; i < c.end; ++i) {
-      if (p.next_day[i] > c.day) {
-        wake = std::min(wake, p.next_day[i]);
-        continue;
-      }
+    auto& due = c.buf.due;
+    due.clear();
+    wake = std::min(wake, scan_due(p.next_day.data(), c.begin, c.end, c.day, due));
+    for (std::uint32_t i : due) {
       switch (static_cast<Phase>(p.phase[i])) {
         case Phase::Idle:
           start_need(w, i, c.day);

@@ -134,12 +134,7 @@ void events(BlockContext& c, std::int32_t& wake) {
   // ahead (they are scattered; the result does not depend on it).
   auto& due = c.buf.wom_due;
   due.clear();
-  std::int32_t scan_wake = kNever;
-  for (std::uint32_t i = c.begin; i < c.end; ++i) {
-    if (w.wom_next[i] > c.day) scan_wake = std::min(scan_wake, w.wom_next[i]);
-    else due.push_back(i);
-  }
-  wake = std::min(wake, scan_wake);
+  wake = std::min(wake, scan_due(w.wom_next.data(), c.begin, c.end, c.day, due));
   double weights[64];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
   for (std::size_t n = 0; n < due.size(); ++n) {

@@ -1,5 +1,6 @@
 #pragma once
 // The world a day's stages work on, and the per-block context they write to.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -91,6 +92,7 @@ struct BlockBuffer {
   std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)
   std::vector<double> episodes;       // scratch
   std::vector<std::uint32_t> wom_due; // scratch: agents who hear word of mouth today
+  std::vector<std::uint32_t> due;     // scratch: agents whose next_day has come
   std::array<double, 6> stage_seconds{};
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
   // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.
@@ -111,6 +113,30 @@ struct BlockBuffer {
   std::int64_t& count(Count c, int k, int K) { return counts[static_cast<std::size_t>(c) * K + k]; }
   double& sum(Sum s, int k, int K) { return sums[static_cast<std::size_t>(s) * K + k]; }
 };
+
+// The scheduler's scan of a block: appends to `due`, in order, every i in [begin, end) with
+// days[i] <= day, and returns the earliest of the other days (kNever if none). Most agents are
+// not due, so it runs over 64 agents at a time without branches (a loop the compiler
+// vectorises) and collects indices only where some are due.
+inline std::int32_t scan_due(const std::int32_t* __restrict days, std::uint32_t begin, std::uint32_t end,
+                             std::int32_t day, std::vector<std::uint32_t>& due) {
+  std::int32_t wake = kNever;
+  for (std::uint32_t lo = begin; lo < end; lo += 64) {
+    const std::uint32_t hi = std::min(end, lo + 64);
+    std::int32_t m = kNever;
+    std::uint32_t n = 0;
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      const std::int32_t x = days[i];
+      n += x <= day ? 1u : 0u;
+      m = std::min(m, x <= day ? kNever : x);
+    }
+    wake = std::min(wake, m);
+    if (n != 0)
+      for (std::uint32_t i = lo; i < hi; ++i)
+        if (days[i] <= day) due.push_back(i);
+  }
+  return wake;
+}
 
 struct BlockContext {
   World& w;
