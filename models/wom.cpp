@@ -134,6 +134,7 @@ void events(BlockContext& c, std::int32_t& wake) {
   // ahead (they are scattered; the result does not depend on it).
   auto& due = c.buf.wom_due;
   due.clear();
+  c.buf.wom_heard.clear();
   wake = std::min(wake, scan_due(w.wom_next.data(), c.begin, c.end, c.day, due));
   double weights[64];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
@@ -157,10 +158,21 @@ void events(BlockContext& c, std::int32_t& wake) {
         r.skip();  // one product: heard for certain
       }
       c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
+      c.buf.wom_heard.push_back({i, h});  // its next day: settle()
     }
-    w.wom_next[i] = next_day(w, i, c.day, h, 0);
-    wake = std::min(wake, w.wom_next[i]);
+    w.wom_next[i] = kNever;  // h = 0: nobody around recommends anything, or it has retired
   }
+}
+
+void settle(BlockContext& c) {
+  World& w = c.w;
+  if (!active(w)) return;
+  for (const auto& [i, h] : c.buf.wom_heard) {
+    w.wom_next[i] = w.retired(i) ? kNever : next_day(w, i, c.day, h, 0);
+    c.buf.wake = std::min(c.buf.wake, w.wom_next[i]);
+  }
+  for (std::uint32_t i : c.buf.decide)
+    if (w.retired(i)) w.wom_next[i] = kNever;
 }
 
 }  // namespace motsim::wom

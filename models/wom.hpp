@@ -29,5 +29,10 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day);
 // Stage part: emits today's word-of-mouth events for the block's agents and lowers `wake`
 // to the earliest next word-of-mouth day among them.
 void events(BlockContext& c, std::int32_t& wake);
+// End of the block's day: the next word-of-mouth day of the agents who heard one today, drawn
+// now rather than when they heard (the same draw: the hazard cannot change during the day),
+// so that one who bought and retired today needs none; kNever for every agent who retired
+// today (it never hears again). Lowers c.buf.wake accordingly.
+void settle(BlockContext& c);
 
 }  // namespace motsim::wom

@@ -25,6 +25,7 @@ const char* kStageNames[] = {"stimulus", "zmot", "fmot", "smot", "tmot", "merge"
 // The block's next due day: the bound from the scheduler pass, lowered by every agent that
 // was handled today (their next_day was set by the stages).
 void update_wake(BlockContext& c) {
+  wom::settle(c);
   std::int32_t wake = c.buf.wake;
   const auto& next = c.w.pop.next_day;
   for (std::uint32_t i : c.buf.decide) wake = std::min(wake, next[i]);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "models/market.hpp"
@@ -93,6 +94,7 @@ struct BlockBuffer {
   std::vector<double> episodes;       // scratch
   std::vector<std::uint32_t> wom_due; // scratch: agents who hear word of mouth today
   std::vector<std::uint32_t> due;     // scratch: agents whose next_day has come
+  std::vector<std::pair<std::uint32_t, double>> wom_heard;  // heard word of mouth today, and the hazard
   std::array<double, 6> stage_seconds{};
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
   // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.

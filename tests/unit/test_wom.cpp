@@ -38,6 +38,7 @@ wom_rate = 0.05
     BlockContext c{w, buf, d, 0, 0, w.pop.n};
     std::int32_t wake = kNever;
     wom::events(c, wake);
+    wom::settle(c);  // the end of the block's day, as in the engine
     for (const auto& e : buf.events) heard[e.product] += 1;
   }
   for (int k = 0; k < 2; ++k) {
@@ -87,6 +88,7 @@ wom_threshold = 5
     BlockContext c{w, buf, d, 0, 0, p.n};
     std::int32_t wake = kNever;
     wom::events(c, wake);
+    wom::settle(c);  // the end of the block's day, as in the engine
     for (const auto& e : buf.events) {
       REQUIRE(e.product == 0);
       REQUIRE(e.source > 0);
@@ -106,4 +108,49 @@ wom_threshold = 5
   // Each of the two neighbours speaks equally often.
   const double n = static_cast<double>(told_by[0] + told_by[1]);
   CHECK(std::abs(told_by[1] - n / 2) < 5 * std::sqrt(n / 4));
+}
+
+TEST_CASE("wom: the next day of one who heard is drawn at the day's end, and none for one who retired") {
+  auto sc = test::scenario(std::string(test::kTwoProducts) + R"(
+[network]
+type = "ring"
+degree = 4
+[behavior]
+wom_rate = 0.5
+repeat_purchase = false
+)", 4000, 1);
+  Simulation s(sc, 1);
+  auto& w = const_cast<World&>(s.world());
+  std::vector<std::uint32_t> dirty;
+  std::vector<wom::Change> changes;
+  for (std::uint32_t i = 0; i < w.pop.n; i += 2) changes.push_back({i, -1, 0, false, true});
+  wom::apply_changes(w, changes, dirty);
+  wom::redraw(w, dirty, 0);
+  BlockBuffer buf;
+  buf.reset(w.K);
+  const std::int32_t day = 1;
+  BlockContext c{w, buf, day, 0, 0, w.pop.n};
+  std::int32_t wake = kNever;
+  wom::events(c, wake);
+  REQUIRE(buf.wom_heard.size() > 100);
+  // Half of those who heard buy and retire today; the others keep listening.
+  for (std::size_t n = 0; n < buf.wom_heard.size(); n += 2) w.pop.flags[buf.wom_heard[n].first] |= kEverBought;
+  const auto heard = buf.wom_heard;
+  buf.wake = kNever;
+  wom::settle(c);
+  std::int32_t earliest = kNever;
+  for (std::size_t n = 0; n < heard.size(); ++n) {
+    const auto [i, h] = heard[n];
+    if (n % 2 == 0) {
+      CHECK(w.wom_next[i] == kNever);
+      continue;
+    }
+    // Exactly the draw made when the event fired: day + 1 + Geometric(h) from (i, day, WomNext, 0).
+    CHECK(h == doctest::Approx(0.5 * w.wom_pos[i * 2] / 4.0));
+    Rng r = w.rng(i, day, Stream::WomNext, 0);
+    const auto expect = static_cast<std::int32_t>(day + 1 + r.geometric(h));
+    CHECK(w.wom_next[i] == expect);
+    earliest = std::min(earliest, expect);
+  }
+  CHECK(buf.wake == earliest);  // the block wakes for the earliest of them
 }
