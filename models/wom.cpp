@@ -11,16 +11,16 @@ void init(World& w) {
   if (w.net.kind != Network::Kind::Graph || w.sc.behavior.wom_rate <= 0) return;
   w.wom_pos.assign(static_cast<std::size_t>(w.pop.n) * w.K, 0);
   w.wom_next.assign(w.pop.n, kNever);
-  w.wom_dirty_flag.assign(w.pop.n, 0);
 }
 
 namespace {
 bool active(const World& w) { return !w.wom_next.empty(); }
 
-// Daily hazard of hearing a recommendation, and the per-product weights.
+// Daily hazard of hearing a recommendation, and the per-product weights. Never asked for a
+// retired agent: it is never due nor queued (wom_next = kWomRetired).
 double hazard(const World& w, std::uint32_t i, double* weights) {
   const std::uint64_t deg = w.net.degree(i);
-  if (deg == 0 || w.retired(i)) return 0;
+  if (deg == 0) return 0;
   const double base = w.sc.behavior.wom_rate * w.sc.segments[w.pop.segment[i]].wom_susceptibility /
                       static_cast<double>(deg);
   double h = 0;
@@ -37,7 +37,7 @@ std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double 
   Rng r = w.rng(i, day, Stream::WomNext, sub);
   const std::uint64_t g = r.geometric(h);
   const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
-  return next >= kNever ? kNever : static_cast<std::int32_t>(next);
+  return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);  // beyond any day: never
 }
 // Which of i's recommending neighbours spoke, uniformly among them: the event carries 1 + its
 // remembered satisfaction x 10, the value told (models/stimulus.cpp). Without an experience
@@ -60,9 +60,8 @@ constexpr std::size_t kAhead = 8;
 void prefetch_agent(const World& w, std::uint32_t i) {
   const std::uint64_t e = w.net.offsets[i];
   __builtin_prefetch(w.net.neighbors.data() + e);  // may be one past the end: fine
-  __builtin_prefetch(&w.pop.flags[i]);
+  __builtin_prefetch(&w.wom_next[i]);
   __builtin_prefetch(&w.wom_pos[static_cast<std::size_t>(i) * w.K]);
-  __builtin_prefetch(&w.wom_dirty_flag[i]);
 }
 // For the word-of-mouth events of the due agent `a`: its neighbours' shared records, which
 // recommender_score reads (its list must be at hand: fetched ahead by the caller).
@@ -72,7 +71,6 @@ void prefetch_speakers(const World& w, std::uint32_t a) {
 }
 void prefetch_hazard(const World& w, std::uint32_t i) {
   __builtin_prefetch(&w.net.offsets[i]);
-  __builtin_prefetch(&w.pop.flags[i]);
   __builtin_prefetch(&w.pop.segment[i]);
   __builtin_prefetch(&w.wom_pos[static_cast<std::size_t>(i) * w.K]);
 }
@@ -93,14 +91,21 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
       if (ch.old_positive == ch.new_positive && (!ch.old_positive || ch.old_product == ch.new_product)) continue;
       for (std::uint64_t e = w.net.offsets[ch.agent]; e < w.net.offsets[ch.agent + 1]; ++e) {
         const std::uint32_t j = w.net.neighbors[e];
-        // A retired agent never hears again (retirement is permanent): its counters are not
-        // kept up to date, which saves most of the work late in a diffusion.
-        if (w.retired(j)) continue;
+        std::atomic_ref<std::int32_t> next(w.wom_next[j]);
+        std::int32_t v = next.load(std::memory_order_relaxed);
+        // A retired agent never hears again (retirement is permanent, and happens only during
+        // the day): its counters are not kept up to date, which saves most of the work late
+        // in a diffusion.
+        if (v == kWomRetired) continue;
         const std::size_t base = static_cast<std::size_t>(j) * w.K;
         if (ch.old_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.old_product]).fetch_sub(1, std::memory_order_relaxed);
         if (ch.new_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.new_product]).fetch_add(1, std::memory_order_relaxed);
-        if (std::atomic_ref<std::uint8_t>(w.wom_dirty_flag[j]).load(std::memory_order_relaxed)) continue;  // already queued
-        if (std::atomic_ref<std::uint8_t>(w.wom_dirty_flag[j]).exchange(1, std::memory_order_relaxed) == 0) mine.push_back(j);
+        // Queue it once: whichever thread turns its next day into kWomQueued lists it.
+        while (v != kWomQueued)
+          if (next.compare_exchange_weak(v, kWomQueued, std::memory_order_relaxed)) {
+            mine.push_back(j);
+            break;
+          }
       }
     }
   });
@@ -115,7 +120,6 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
       if (n + kAhead < hi) prefetch_hazard(w, dirty[n + kAhead]);
       const std::uint32_t j = dirty[n];
       w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1);
-      w.wom_dirty_flag[j] = 0;
     }
   });
   if (!w.block_wake.empty())
@@ -160,7 +164,7 @@ void events(BlockContext& c, std::int32_t& wake) {
       c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
       c.buf.wom_heard.push_back({i, h});  // its next day: settle()
     }
-    w.wom_next[i] = kNever;  // h = 0: nobody around recommends anything, or it has retired
+    w.wom_next[i] = kNever;  // h = 0: nobody around recommends anything
   }
 }
 
@@ -168,11 +172,11 @@ void settle(BlockContext& c) {
   World& w = c.w;
   if (!active(w)) return;
   for (const auto& [i, h] : c.buf.wom_heard) {
-    w.wom_next[i] = w.retired(i) ? kNever : next_day(w, i, c.day, h, 0);
+    w.wom_next[i] = w.retired(i) ? kWomRetired : next_day(w, i, c.day, h, 0);
     c.buf.wake = std::min(c.buf.wake, w.wom_next[i]);
   }
   for (std::uint32_t i : c.buf.decide)
-    if (w.retired(i)) w.wom_next[i] = kNever;
+    if (w.retired(i)) w.wom_next[i] = kWomRetired;
 }
 
 }  // namespace motsim::wom

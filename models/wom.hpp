@@ -15,9 +15,9 @@ namespace motsim::wom {
 
 // Allocates the counters (graph networks only).
 void init(World& w);
-// What init() allocates per agent: the counters per product, the next day, the queued flag.
+// What init() allocates per agent: the counters per product, the next day.
 inline std::size_t bytes_per_agent(int products) {
-  return sizeof(std::uint32_t) * static_cast<std::size_t>(products) + sizeof(std::int32_t) + sizeof(std::uint8_t);
+  return sizeof(std::uint32_t) * static_cast<std::size_t>(products) + sizeof(std::int32_t);
 }
 using Change = WomChange;  // sim/world.hpp
 // Adjusts the neighbours' counters for every change (in parallel: integer counts, so the
@@ -31,8 +31,8 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day);
 void events(BlockContext& c, std::int32_t& wake);
 // End of the block's day: the next word-of-mouth day of the agents who heard one today, drawn
 // now rather than when they heard (the same draw: the hazard cannot change during the day),
-// so that one who bought and retired today needs none; kNever for every agent who retired
-// today (it never hears again). Lowers c.buf.wake accordingly.
+// so that one who bought and retired today needs none; kWomRetired for every agent who
+// retired today (it never hears again). Lowers c.buf.wake accordingly.
 void settle(BlockContext& c);
 
 }  // namespace motsim::wom

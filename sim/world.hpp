@@ -18,6 +18,12 @@ namespace motsim {
 // Agents are processed in fixed blocks: block boundaries never depend on the thread count.
 inline constexpr std::uint32_t kBlockSize = 4096;
 
+// Values of World::wom_next besides days (days are at most 36,500). A retired agent never
+// hears again; a queued one awaits its redraw between days (models/wom.cpp). Both are later
+// than any day, so the scheduler never finds them due.
+inline constexpr std::int32_t kWomRetired = kNever - 1;
+inline constexpr std::int32_t kWomQueued = kNever - 2;
+
 struct World {
   Scenario sc;
   Population pop;
@@ -34,13 +40,13 @@ struct World {
   // Word of mouth on a graph, event-driven (models/wom.cpp): per agent and product, the number
   // of neighbours who recommend it (yesterday), and the next day the agent hears one.
   std::vector<std::uint32_t> wom_pos;   // [agent * K + k]
-  std::vector<std::int32_t> wom_next;   // kNever: nobody around recommends anything
+  std::vector<std::int32_t> wom_next;   // a day, kNever (nobody around recommends anything),
+                                        // kWomRetired or, between days only, kWomQueued
 
   // Scheduling: per block, a lower bound of the next day any of its agents is due (its
   // next_day or wom_next). Blocks whose bound lies ahead are not scanned at all.
   std::vector<std::int32_t> block_wake;
   bool scan_every_block = false;  // testing: disable block skipping (results must not change)
-  std::vector<std::uint8_t> wom_dirty_flag;  // per agent, set while queued for a redraw
 
   // An agent that can never decide again (repeat_purchase = false and already bought):
   // what it hears or sees changes nothing, so it is skipped.
@@ -118,26 +124,29 @@ struct BlockBuffer {
 
 // The scheduler's scan of a block: appends to `due`, in order, every i in [begin, end) with
 // days[i] <= day, and returns the earliest of the other days (kNever if none). Most agents are
-// not due, so it runs over 64 agents at a time without branches (a loop the compiler
-// vectorises) and collects indices only where some are due.
+// not due, so it runs over 64 agents at a time without branches and collects indices only
+// where some are due. Days are non-negative, so y = days[i] - day - 1 taken as unsigned is
+// below 2^31 exactly for the agents not due and is their distance to tomorrow: the smallest y
+// gives the wake day, and the top bit counts the due (a loop the compiler vectorises with the
+// baseline x86-64 instruction set; a signed select does not vectorise).
 inline std::int32_t scan_due(const std::int32_t* __restrict days, std::uint32_t begin, std::uint32_t end,
                              std::int32_t day, std::vector<std::uint32_t>& due) {
-  std::int32_t wake = kNever;
+  const auto tomorrow = static_cast<std::uint32_t>(day) + 1u;
+  std::uint32_t ymin = UINT32_MAX;
   for (std::uint32_t lo = begin; lo < end; lo += 64) {
     const std::uint32_t hi = std::min(end, lo + 64);
-    std::int32_t m = kNever;
-    std::uint32_t n = 0;
+    std::uint32_t m = UINT32_MAX, n = 0;
     for (std::uint32_t i = lo; i < hi; ++i) {
-      const std::int32_t x = days[i];
-      n += x <= day ? 1u : 0u;
-      m = std::min(m, x <= day ? kNever : x);
+      const std::uint32_t y = static_cast<std::uint32_t>(days[i]) - tomorrow;
+      n += y >> 31;
+      m = std::min(m, y);
     }
-    wake = std::min(wake, m);
     if (n != 0)
       for (std::uint32_t i = lo; i < hi; ++i)
         if (days[i] <= day) due.push_back(i);
+    ymin = std::min(ymin, m);  // a due agent's y (top bit set) loses to any other's
   }
-  return wake;
+  return ymin >> 31 ? kNever : static_cast<std::int32_t>(ymin + tomorrow);
 }
 
 struct BlockContext {

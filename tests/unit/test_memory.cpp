@@ -18,7 +18,7 @@ std::uint64_t held(const World& w) {
                     bytes(p.expectation) + bytes(p.purchase_day) + bytes(p.salience_day) + bytes(p.pflags) +
                     bytes(p.salience) + bytes(p.belief) + bytes(p.precision) + bytes(p.shared);
   b += bytes(w.net.offsets) + bytes(w.net.neighbors);
-  b += bytes(w.wom_pos) + bytes(w.wom_next) + bytes(w.wom_dirty_flag) + bytes(w.block_wake);
+  b += bytes(w.wom_pos) + bytes(w.wom_next) + bytes(w.block_wake);
   return b;
 }
 }  // namespace

@@ -142,7 +142,7 @@ repeat_purchase = false
   for (std::size_t n = 0; n < heard.size(); ++n) {
     const auto [i, h] = heard[n];
     if (n % 2 == 0) {
-      CHECK(w.wom_next[i] == kNever);
+      CHECK(w.wom_next[i] == kWomRetired);
       continue;
     }
     // Exactly the draw made when the event fired: day + 1 + Geometric(h) from (i, day, WomNext, 0).
