@@ -69,12 +69,15 @@ void sample_campaigns(BlockContext& c) {
     const auto& cp = camps[ci];
     if (c.day < cp.start_day || c.day >= cp.end_day || cp.daily_reach <= 0) continue;
     Rng r = c.w.rng(kBlockEntity + c.block, c.day, Stream::Campaign, ci);
-    std::uint64_t pos = c.begin + r.geometric(cp.daily_reach);
+    // geometric(daily_reach), its log1p(-p) computed once for the block
+    const double log1m = cp.daily_reach < 1.0 ? std::log1p(-cp.daily_reach) : 0.0;
+    auto skip = [&]() -> std::uint64_t { return cp.daily_reach >= 1.0 ? 0 : r.geometric_log1m(log1m); };
+    std::uint64_t pos = c.begin + skip();
     while (pos < c.end) {
       const auto i = static_cast<std::uint32_t>(pos);
       if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
         c.buf.events.push_back({i, 0, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
-      const std::uint64_t g = r.geometric(cp.daily_reach);
+      const std::uint64_t g = skip();
       if (g >= c.end) break;
       pos += 1 + g;
     }

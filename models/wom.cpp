@@ -32,10 +32,11 @@ double hazard(const World& w, std::uint32_t i, double* weights) {
 }
 
 // `sub` separates the draw made when the event fires (0) from the redraw between days (1).
-std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub) {
+// Exactly Rng::geometric(h), with log1p(-h) from the caller's cache.
+std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub, Log1mCache& log1m) {
   if (h <= 0) return kNever;
   Rng r = w.rng(i, day, Stream::WomNext, sub);
-  const std::uint64_t g = r.geometric(h);
+  const std::uint64_t g = h >= 1.0 ? 0 : r.geometric_log1m(log1m(h));
   const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
   return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);  // beyond any day: never
 }
@@ -116,10 +117,11 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   if (!active(w) || dirty.empty()) return;
   par::for_range<std::size_t>(0, dirty.size(), 1024, [&](std::size_t lo, std::size_t hi) {
     double weights[64];
+    Log1mCache log1m;
     for (std::size_t n = lo; n != hi; ++n) {
       if (n + kAhead < hi) prefetch_hazard(w, dirty[n + kAhead]);
       const std::uint32_t j = dirty[n];
-      w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1);
+      w.wom_next[j] = next_day(w, j, day, hazard(w, j, weights), 1, log1m);
     }
   });
   if (!w.block_wake.empty())
@@ -171,8 +173,9 @@ void events(BlockContext& c, std::int32_t& wake) {
 void settle(BlockContext& c) {
   World& w = c.w;
   if (!active(w)) return;
+  Log1mCache log1m;
   for (const auto& [i, h] : c.buf.wom_heard) {
-    w.wom_next[i] = w.retired(i) ? kWomRetired : next_day(w, i, c.day, h, 0);
+    w.wom_next[i] = w.retired(i) ? kWomRetired : next_day(w, i, c.day, h, 0, log1m);
     c.buf.wake = std::min(c.buf.wake, w.wom_next[i]);
   }
   for (std::uint32_t i : c.buf.decide)

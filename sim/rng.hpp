@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace motsim {
 
@@ -28,6 +29,29 @@ enum class Stream : std::uint64_t {
 
 // Entity ids at or above this value denote blocks of agents rather than agents.
 inline constexpr std::uint64_t kBlockEntity = 1ull << 48;
+
+// log1p(-p) remembered for the last few p (direct-mapped on p's bits): where one loop draws
+// geometric days for many agents whose probabilities take few distinct values (word of mouth:
+// wom_rate x susceptibility x recommenders / degree). A cache hit returns the same value.
+class Log1mCache {
+ public:
+  // No p is the all-ones bit pattern (a NaN), so every slot starts empty.
+  Log1mCache() { std::memset(key_, 0xFF, sizeof key_); }
+  double operator()(double p) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &p, sizeof bits);
+    const std::size_t slot = static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ull) >> 58);
+    if (key_[slot] != bits) {
+      key_[slot] = bits;
+      value_[slot] = std::log1p(-p);
+    }
+    return value_[slot];
+  }
+
+ private:
+  std::uint64_t key_[64];
+  double value_[64];
+};
 
 class Rng {
  public:
@@ -89,7 +113,12 @@ class Rng {
   std::uint64_t geometric(double p) {
     if (p >= 1.0) return 0;
     if (p <= 0.0) return UINT64_MAX;
-    const double g = std::floor(std::log(uniform_pos()) / std::log1p(-p));
+    return geometric_log1m(std::log1p(-p));
+  }
+  // geometric(p) for a p in (0, 1) whose log1p(-p) the caller computed once (the same value,
+  // so the same draw): for loops drawing many times with few different p.
+  std::uint64_t geometric_log1m(double log1m_p) {
+    const double g = std::floor(std::log(uniform_pos()) / log1m_p);
     return g >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(g);
   }
 
