@@ -21,6 +21,8 @@ void tmot(BlockContext& c);
 void start_need(World& w, std::uint32_t i, std::int32_t day);
 void schedule_next_need(World& w, std::uint32_t i, std::int32_t day);
 void decay_salience(World& w, std::uint32_t i, std::int32_t day);
+// Orders the day's events by agent, stably (the order each source appended them).
+void sort_by_agent(std::vector<Event>& ev, std::vector<Event>& scratch);
 void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom);
 // Consideration set: aware, not lost, not dropped, ranked by belief + weight * salience.
 int consideration_set(const World& w, std::uint32_t i, int* out);

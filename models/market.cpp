@@ -109,8 +109,11 @@ int mnl_choice(const double* v, int n, double v0, double u) {
 }
 
 int mnl_certain(const double* v, int n, double v0) {
-  if (n == 1 && std::exp(v0 - std::max(v0, v[0])) == 0.0) return 0;
-  return kUncertain;
+  if (n != 1) return kUncertain;
+  const double d = v0 - std::max(v0, v[0]);
+  // exp(d) is 0 below about -745.13 (the smallest subnormal); exp itself decides near it
+  if (d < -746.0) return 0;
+  return std::exp(d) == 0.0 ? 0 : kUncertain;
 }
 
 }  // namespace model

@@ -14,7 +14,9 @@ void decay_salience(World& w, std::uint32_t i, std::int32_t day) {
   p.salience_day[i] = day;
   const double d = w.sc.behavior.salience_decay;
   if (d <= 0) return;
-  const float f = static_cast<float>(std::pow(1.0 - d, dt));
+  // (1 - d)^dt, from the table the engine computed with the same pow() (the same value)
+  const float f = static_cast<std::size_t>(dt) < w.salience_factor.size() ? w.salience_factor[dt]
+                                                                         : static_cast<float>(std::pow(1.0 - d, dt));
   float* s = &p.salience[static_cast<std::size_t>(i) * w.K];
   for (int k = 0; k < w.K; ++k) s[k] *= f;
 }
@@ -107,12 +109,42 @@ void sample_wom_mean_field(BlockContext& c) {
   }
 }
 
+}  // namespace
+
+// Each source appends its events in agent order (campaign by campaign, then word of mouth),
+// so the day's list is a few ascending runs: merging them, earlier runs first among equal
+// agents, gives exactly what a stable sort by agent gives, without its allocation.
+void sort_by_agent(std::vector<Event>& ev, std::vector<Event>& scratch) {
+  auto by_agent = [](const Event& a, const Event& b) { return a.agent < b.agent; };
+  for (;;) {
+    std::size_t first_end = 1;
+    while (first_end < ev.size() && ev[first_end].agent >= ev[first_end - 1].agent) ++first_end;
+    if (first_end >= ev.size()) return;  // one ascending run
+    // One pass: merge runs two by two into scratch.
+    scratch.resize(ev.size());
+    std::size_t lo = 0;
+    while (lo < ev.size()) {
+      std::size_t mid = lo + 1;
+      while (mid < ev.size() && ev[mid].agent >= ev[mid - 1].agent) ++mid;
+      std::size_t hi = mid == ev.size() ? mid : mid + 1;
+      while (hi < ev.size() && ev[hi].agent >= ev[hi - 1].agent) ++hi;
+      std::merge(ev.begin() + static_cast<std::ptrdiff_t>(lo), ev.begin() + static_cast<std::ptrdiff_t>(mid),
+                 ev.begin() + static_cast<std::ptrdiff_t>(mid), ev.begin() + static_cast<std::ptrdiff_t>(hi),
+                 scratch.begin() + static_cast<std::ptrdiff_t>(lo), by_agent);
+      lo = hi;
+    }
+    ev.swap(scratch);
+  }
+}
+
+namespace {
+
 void apply_events(BlockContext& c) {
   auto& w = c.w;
   auto& p = w.pop;
   const auto& b = w.sc.behavior;
   auto& ev = c.buf.events;
-  std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& e) { return a.agent < e.agent; });
+  sort_by_agent(ev, c.buf.events_scratch);
   std::size_t idx = 0;
   while (idx < ev.size()) {
     const std::uint32_t i = ev[idx].agent;

@@ -58,6 +58,8 @@ Simulation::Simulation(const Scenario& sc, int threads) {
     cum = 0;
     for (auto& v : world_.visibility_cdf) v = ++cum;
   }
+  for (long dt = 0; dt <= sc.simulation.days; ++dt)
+    world_.salience_factor.push_back(static_cast<float>(std::pow(1.0 - sc.behavior.salience_decay, static_cast<std::int32_t>(dt))));
   for (const auto& s : sc.segments) world_.max_susceptibility = std::max(world_.max_susceptibility, s.wom_susceptibility);
   if (world_.max_susceptibility <= 0) world_.max_susceptibility = 1;
   world_.platform.init(sc.products, sc.behavior);

@@ -34,6 +34,7 @@ struct World {
   // Derived, constant
   std::vector<double> visibility_cdf;  // cumulative search visibility
   double max_susceptibility = 0;
+  std::vector<float> salience_factor;  // [dt] = (1 - salience_decay)^dt, dt = 0..days
   // Yesterday's aggregates (mean field)
   std::vector<std::int64_t> positive_owners;  // owners who remember k positively
   std::vector<std::int64_t> positive_score10;  // sum of their remembered satisfaction x 10
@@ -94,6 +95,7 @@ struct BlockBuffer {
   std::vector<ReviewRecord> reviews;
   std::vector<SharedUpdate> shared;
   std::vector<Event> events;
+  std::vector<Event> events_scratch;  // sort_by_agent's buffer
   std::vector<std::uint32_t> decide;  // agents deciding today (need active)
   std::vector<std::uint32_t> finish;  // agents whose experience ends today
   std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)

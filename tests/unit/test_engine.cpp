@@ -1,9 +1,11 @@
 // The engine: determinism for any thread count, and conservation of agents and purchases.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "helpers.hpp"
+#include "models/journey.hpp"
 
 using namespace motsim;
 
@@ -137,5 +139,34 @@ TEST_CASE("scheduling: the block scan finds exactly the due agents and the earli
     const std::int32_t wake = scan_due(days.data(), begin, len + 7, day, due);
     CHECK(wake == expect_wake);
     CHECK(due == expect_due);
+  }
+}
+
+TEST_CASE("scheduling: the day's events are ordered by agent exactly as a stable sort orders them") {
+  Rng r(12, 0, 0, 0, 0);
+  std::vector<Event> scratch;
+  for (int trial = 0; trial < 300; ++trial) {
+    // A few ascending runs (as the sources append them), with repeated agents, or noise.
+    std::vector<Event> ev;
+    const bool noise = trial % 5 == 0;
+    const int runs = 1 + static_cast<int>(r.below(5));
+    for (int run = 0; run < runs; ++run) {
+      std::uint32_t a = static_cast<std::uint32_t>(r.below(20));
+      const auto len = r.below(40);
+      for (std::uint64_t n = 0; n < len; ++n) {
+        a = noise ? static_cast<std::uint32_t>(r.below(30)) : a + static_cast<std::uint32_t>(r.below(3));
+        ev.push_back({a, static_cast<std::uint8_t>(run % 2), static_cast<std::uint8_t>(run),
+                      static_cast<std::uint16_t>(n)});
+      }
+    }
+    auto expect = ev;
+    std::stable_sort(expect.begin(), expect.end(), [](const Event& a, const Event& b) { return a.agent < b.agent; });
+    stage::sort_by_agent(ev, scratch);
+    REQUIRE(ev.size() == expect.size());
+    for (std::size_t n = 0; n < ev.size(); ++n) {
+      CHECK(ev[n].agent == expect[n].agent);
+      CHECK(ev[n].product == expect[n].product);
+      CHECK(ev[n].source == expect[n].source);
+    }
   }
 }
