@@ -143,9 +143,17 @@ inline std::int32_t scan_due(const std::int32_t* __restrict days, std::uint32_t 
       n += y >> 31;
       m = std::min(m, y);
     }
-    if (n != 0)
-      for (std::uint32_t i = lo; i < hi; ++i)
-        if (days[i] <= day) due.push_back(i);
+    if (n != 0) {  // collect them without branches (a due agent is rarely predictable)
+      const std::size_t base = due.size();
+      due.resize(base + (hi - lo));
+      std::uint32_t* out = due.data() + base;
+      std::size_t k = 0;
+      for (std::uint32_t i = lo; i < hi; ++i) {
+        out[k] = i;
+        k += days[i] <= day ? 1 : 0;
+      }
+      due.resize(base + k);
+    }
     ymin = std::min(ymin, m);  // a due agent's y (top bit set) loses to any other's
   }
   return ymin >> 31 ? kNever : static_cast<std::int32_t>(ymin + tomorrow);
