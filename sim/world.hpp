@@ -119,6 +119,7 @@ struct BlockBuffer {
     decide.clear();
     finish.clear();
     finish_R.clear();
+    wom_heard.clear();  // settle() runs every day, also when the block is not scanned
   }
   std::int64_t& count(Count c, int k, int K) { return counts[static_cast<std::size_t>(c) * K + k]; }
   double& sum(Sum s, int k, int K) { return sums[static_cast<std::size_t>(s) * K + k]; }

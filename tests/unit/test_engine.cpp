@@ -116,6 +116,32 @@ wom_rate = 0.1
       check_identical(fast.results(), full.results());
     }
   }
+  // Sparse days, where blocks really are skipped: no spontaneous needs, so a block wakes only
+  // for word of mouth; a recommendation triggers a need only sometimes, so those who heard
+  // mostly do not buy and keep listening (their next day is drawn at the end of the day).
+  auto sparse = test::scenario(std::string(test::kTwoProducts) + R"(
+[network]
+type = "watts_strogatz"
+[[segment]]
+name = "s"
+need_interval_days = 0
+[[campaign]]
+product = "A"
+daily_reach = 0.002
+end_day = 20
+[behavior]
+wom_rate = 0.05
+wom_trigger = 0.3
+)", 30000, 150);
+  for (bool repeat : {true, false}) {
+    sparse.behavior.repeat_purchase = repeat;
+    Simulation fast(sparse, 2), full(sparse, 2);
+    const_cast<World&>(full.world()).scan_every_block = true;
+    fast.run();
+    full.run();
+    CHECK(fast.results().total(kWomAware, 0) > 100);
+    check_identical(fast.results(), full.results());
+  }
 }
 
 TEST_CASE("scheduling: the block scan finds exactly the due agents and the earliest other day") {

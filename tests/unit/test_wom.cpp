@@ -153,4 +153,11 @@ repeat_purchase = false
     earliest = std::min(earliest, expect);
   }
   CHECK(buf.wake == earliest);  // the block wakes for the earliest of them
+  // The next day the block is not scanned (nobody due): settle must draw nothing again.
+  const auto before = w.wom_next;
+  buf.reset(w.K);
+  buf.wake = kNever;
+  BlockContext next_day{w, buf, day + 1, 0, 0, w.pop.n};
+  wom::settle(next_day);
+  CHECK(w.wom_next == before);
 }
