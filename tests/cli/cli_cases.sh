@@ -173,4 +173,15 @@ case_variant_new_product_noted() {
   return 0
 }
 
+# scripts/ab, the A/B timer of issue 6: a build against itself on a small population; bad
+# arguments and a failing build are errors.
+case_ab_script() {
+  expect_exit 0 "$SRC/scripts/ab" 2 1 "$M" "$M" 3000
+  grep -q "^A: min [0-9.]* s, median" "$T/out" || fail "no A line"
+  grep -q "^B faster in [0-2] of 2 pairs" "$T/out" || fail "no pairs line"
+  expect_exit 2 "$SRC/scripts/ab" 2 1 "$M"; expect_msg "Usage: scripts/ab"
+  expect_exit 2 "$SRC/scripts/ab" 2 1 "$M" "$T/missing"; expect_msg "is not an executable motsim build"
+  expect_exit 2 "$SRC/scripts/ab" two 1 "$M" "$M"; expect_msg "must be positive integers"
+  expect_exit 1 "$SRC/scripts/ab" 1 1 "$M" "$M" 0; expect_msg "failed"
+}
 run_case
