@@ -166,7 +166,7 @@ void events(BlockContext& c, std::int32_t& wake) {
       c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
       c.buf.wom_heard.push_back({i, h});  // its next day: settle()
     }
-    w.wom_next[i] = kNever;  // h = 0: nobody around recommends anything
+    w.wom_next[i] = kNever;  // for good if h = 0 (nobody around recommends anything), else until settle()
   }
 }
 
