@@ -161,3 +161,32 @@ repeat_purchase = false
   wom::settle(next_day);
   CHECK(w.wom_next == before);
 }
+
+TEST_CASE("wom: exactly the retired agents are marked retired, whatever made them buy") {
+  // Without repeat purchases a buyer retires. Campaign exposures (no word of mouth that day)
+  // and recommendations both make agents buy; at any day's end the marker must match retired().
+  auto sc = test::scenario(std::string(test::kTwoProducts) + R"(
+[network]
+type = "watts_strogatz"
+[[campaign]]
+product = "A"
+daily_reach = 0.02
+end_day = 40
+[behavior]
+wom_rate = 0.2
+repeat_purchase = false
+)", 20000, 1);
+  for (int days : {10, 25, 40}) {
+    sc.simulation.days = days;
+    Simulation s(sc, 2);
+    s.run();
+    const World& w = s.world();
+    std::int64_t retired = 0, mismatched = 0;
+    for (std::uint32_t i = 0; i < w.pop.n; ++i) {
+      retired += w.retired(i);
+      mismatched += w.retired(i) != (w.wom_next[i] == kWomRetired);
+    }
+    CHECK(retired > 150);
+    CHECK(mismatched == 0);
+  }
+}
