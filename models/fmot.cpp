@@ -59,9 +59,12 @@ void fmot(BlockContext& c) {
              (p.loyal[i] == k ? b.loyalty_weight : 0.0) - b.info_weight * (1.0 - prod.info_completeness);
     }
     Rng r = w.rng(i, c.day, Stream::Fmot);
-    int choice = n > 0 ? model::mnl_certain(v, n, b.outside_utility) : -1;
-    if (choice == model::kUncertain) choice = model::mnl_choice(v, n, b.outside_utility, r.uniform());
-    else if (n > 0) r.skip();
+    int choice = -1;  // nothing considered: no purchase, no draw
+    if (n > 0) {
+      choice = model::mnl_certain(v, n, b.outside_utility);
+      if (choice == model::kUncertain) choice = model::mnl_choice(v, n, b.outside_utility, r.uniform());
+      else r.skip();  // certain: the draw keeps its rank in the stream
+    }
     if (choice >= 0) {
       purchase(c, i, set[choice], r);
     } else {

@@ -71,15 +71,13 @@ void sample_campaigns(BlockContext& c) {
     const auto& cp = camps[ci];
     if (c.day < cp.start_day || c.day >= cp.end_day || cp.daily_reach <= 0) continue;
     Rng r = c.w.rng(kBlockEntity + c.block, c.day, Stream::Campaign, ci);
-    // geometric(daily_reach), its log1p(-p) computed once for the block
-    const double log1m = cp.daily_reach < 1.0 ? std::log1p(-cp.daily_reach) : 0.0;
-    auto skip = [&]() -> std::uint64_t { return cp.daily_reach >= 1.0 ? 0 : r.geometric_log1m(log1m); };
-    std::uint64_t pos = c.begin + skip();
+    const double log1m = cp.daily_reach < 1.0 ? std::log1p(-cp.daily_reach) : 0.0;  // once per block
+    std::uint64_t pos = c.begin + r.geometric(cp.daily_reach, log1m);
     while (pos < c.end) {
       const auto i = static_cast<std::uint32_t>(pos);
       if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
         c.buf.events.push_back({i, 0, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
-      const std::uint64_t g = skip();
+      const std::uint64_t g = r.geometric(cp.daily_reach, log1m);
       if (g >= c.end) break;
       pos += 1 + g;
     }
@@ -115,22 +113,19 @@ void sample_wom_mean_field(BlockContext& c) {
 // so the day's list is a few ascending runs: merging them, earlier runs first among equal
 // agents, gives exactly what a stable sort by agent gives, without its allocation.
 void sort_by_agent(std::vector<Event>& ev, std::vector<Event>& scratch) {
-  auto by_agent = [](const Event& a, const Event& b) { return a.agent < b.agent; };
-  for (;;) {
-    std::size_t first_end = 1;
-    while (first_end < ev.size() && ev[first_end].agent >= ev[first_end - 1].agent) ++first_end;
-    if (first_end >= ev.size()) return;  // one ascending run
-    // One pass: merge runs two by two into scratch.
-    scratch.resize(ev.size());
-    std::size_t lo = 0;
-    while (lo < ev.size()) {
-      std::size_t mid = lo + 1;
-      while (mid < ev.size() && ev[mid].agent >= ev[mid - 1].agent) ++mid;
-      std::size_t hi = mid == ev.size() ? mid : mid + 1;
-      while (hi < ev.size() && ev[hi].agent >= ev[hi - 1].agent) ++hi;
-      std::merge(ev.begin() + static_cast<std::ptrdiff_t>(lo), ev.begin() + static_cast<std::ptrdiff_t>(mid),
-                 ev.begin() + static_cast<std::ptrdiff_t>(mid), ev.begin() + static_cast<std::ptrdiff_t>(hi),
-                 scratch.begin() + static_cast<std::ptrdiff_t>(lo), by_agent);
+  const std::size_t n = ev.size();
+  auto run_end = [&](std::size_t from) {  // end of the ascending run starting at `from`
+    std::size_t e = from + 1;
+    while (e < n && ev[e].agent >= ev[e - 1].agent) ++e;
+    return std::min(e, n);
+  };
+  auto at = [](std::vector<Event>& v, std::size_t k) { return v.begin() + static_cast<std::ptrdiff_t>(k); };
+  while (run_end(0) < n) {  // one pass merges the runs two by two into scratch
+    scratch.resize(n);
+    for (std::size_t lo = 0; lo < n;) {
+      const std::size_t mid = run_end(lo), hi = mid < n ? run_end(mid) : n;
+      std::merge(at(ev, lo), at(ev, mid), at(ev, mid), at(ev, hi), at(scratch, lo),
+                 [](const Event& a, const Event& b) { return a.agent < b.agent; });
       lo = hi;
     }
     ev.swap(scratch);

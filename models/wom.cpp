@@ -36,7 +36,7 @@ double hazard(const World& w, std::uint32_t i, double* weights) {
 std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub, Log1mCache& log1m) {
   if (h <= 0) return kNever;
   Rng r = w.rng(i, day, Stream::WomNext, sub);
-  const std::uint64_t g = h >= 1.0 ? 0 : r.geometric_log1m(log1m(h));
+  const std::uint64_t g = r.geometric(h, log1m(h));
   const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
   return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);  // beyond any day: never
 }

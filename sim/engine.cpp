@@ -22,9 +22,11 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 constexpr std::int64_t kInitDay = 0xFFFFFFFEll;
 const char* kStageNames[] = {"stimulus", "zmot", "fmot", "smot", "tmot", "merge"};
 
-// The block's next due day: the bound from the scheduler pass, lowered by every agent that
-// was handled today (their next_day was set by the stages).
-void update_wake(BlockContext& c) {
+// End of the block's day: word of mouth draws the next days of those who heard today
+// (wom::settle, which may lower the bound), then the block's next due day: the bound from the
+// scheduler pass, lowered by every agent that was handled today (their next_day was set by
+// the stages).
+void end_block_day(BlockContext& c) {
   wom::settle(c);
   std::int32_t wake = c.buf.wake;
   const auto& next = c.w.pop.next_day;
@@ -142,7 +144,7 @@ void Simulation::step(std::int32_t day, bool profile) {
           stage::fmot(ctx);
           stage::smot(ctx);
           stage::tmot(ctx);
-          update_wake(ctx);
+          end_block_day(ctx);
         } else {
           void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
           for (int s = 0; s < 5; ++s) {
@@ -150,7 +152,7 @@ void Simulation::step(std::int32_t day, bool profile) {
             fns[s](ctx);
             buf.stage_seconds[s] += seconds_since(t);
           }
-          update_wake(ctx);
+          end_block_day(ctx);
         }
       }
     }, true);

@@ -110,14 +110,12 @@ class Rng {
 
   // Number of failures before the first success of a Bernoulli(p) sequence (p in (0,1]).
   // Used to skip over agents or days that a rare event does not touch.
-  std::uint64_t geometric(double p) {
+  std::uint64_t geometric(double p) { return geometric(p, std::log1p(-p)); }  // not used when p <= 0 or p >= 1
+  // geometric(p) with log1p(-p) computed once by the caller (the same value, so the same
+  // draw): for loops drawing many times with few different p.
+  std::uint64_t geometric(double p, double log1m_p) {
     if (p >= 1.0) return 0;
     if (p <= 0.0) return UINT64_MAX;
-    return geometric_log1m(std::log1p(-p));
-  }
-  // geometric(p) for a p in (0, 1) whose log1p(-p) the caller computed once (the same value,
-  // so the same draw): for loops drawing many times with few different p.
-  std::uint64_t geometric_log1m(double log1m_p) {
     const double g = std::floor(std::log(uniform_pos()) / log1m_p);
     return g >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(g);
   }
