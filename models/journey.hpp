@@ -1,7 +1,7 @@
 #pragma once
 // The stages of a day, in schedule order. Each reads yesterday's shared state and writes
 // only the block's own agents and its BlockBuffer.
-#include "sim/world.hpp"
+#include "models/world.hpp"
 
 namespace motsim::stage {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/params.hpp"
+#include "models/params.hpp"
 
 namespace motsim {
 

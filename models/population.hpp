@@ -5,10 +5,11 @@
 #include <limits>
 #include <vector>
 
+#include "sim/core/scan.hpp"
+
 namespace motsim {
 
 enum class Phase : std::uint8_t { Idle = 0, Need = 1, Delivery = 2, Using = 3 };
-inline constexpr std::int32_t kNever = std::numeric_limits<std::int32_t>::max();
 
 // Agent flags
 inline constexpr std::uint8_t kResearched = 1;  // researched during the current need

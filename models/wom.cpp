@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace motsim::wom {
 

@@ -9,7 +9,7 @@
 // redrawing when pos_i changes is exact); the product heard is k with probability p_ik / sum.
 // Compared with independent daily draws per product this differs only when two products
 // would be heard the same day (order p^2).
-#include "sim/world.hpp"
+#include "models/world.hpp"
 
 namespace motsim::wom {
 
@@ -19,7 +19,7 @@ void init(World& w);
 inline std::size_t bytes_per_agent(int products) {
   return sizeof(std::uint32_t) * static_cast<std::size_t>(products) + sizeof(std::int32_t);
 }
-using Change = WomChange;  // sim/world.hpp
+using Change = WomChange;  // models/world.hpp
 // Adjusts the neighbours' counters for every change (in parallel: integer counts, so the
 // result does not depend on the order) and collects the agents whose hazard changed.
 void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std::uint32_t>& dirty);

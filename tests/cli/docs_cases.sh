@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 case_parameters_current() {
   "$M" params > "$T/params.md" || fail "motsim params failed"
   diff -u "$SRC/docs/parameters.md" "$T/params.md" >&2 ||
-    fail "docs/parameters.md is out of date: regenerate it with build/motsim params > docs/parameters.md (the table is generated from sim/params.cpp)"
+    fail "docs/parameters.md is out of date: regenerate it with build/motsim params > docs/parameters.md (the table is generated from sim/input/param_table.cpp)"
 }
 case_schema_complete() {
   "$M" run "$SRC/scenarios/baseline.toml" --agents 3000 --days 30 --save-agents --out "$T/r.h5" --quiet || fail "run failed"

@@ -1,12 +1,12 @@
 // ThreadSanitizer canary: a deliberate data race through motsim's parallel loops
-// (sim/parallel.hpp). scripts/test-sanitizers requires TSan to report it, which shows that
+// (sim/core/parallel.hpp). scripts/test-sanitizers requires TSan to report it, which shows that
 // the TSan stage sees the threads the engine runs on (and would see a race in the engine).
 // Built only with -DMOTSIM_TSAN=ON; never part of a normal build or test run.
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 int main() {
   long shared = 0;  // written by every chunk without synchronisation: a race

@@ -2,8 +2,8 @@
 // Small worlds for unit tests.
 #include <string>
 
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/input/scenario.hpp"
 
 namespace motsim::test {
 

@@ -1,4 +1,4 @@
-// Statistics of `motsim compare` (sim/compare.cpp, sim/stats.cpp): paired differences under
+// Statistics of `motsim compare` (sim/experiment/compare.cpp, sim/experiment/stats.cpp): paired differences under
 // common random numbers, significance, and the KPI columns of one run.
 #include <doctest/doctest.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <string>
 
-#include "sim/compare.hpp"
-#include "sim/results.hpp"
+#include "sim/experiment/compare.hpp"
+#include "sim/engine/results.hpp"
 #include "helpers.hpp"
 
 using namespace motsim;

@@ -1,11 +1,11 @@
-// Experimental designs for sweeps (sim/design.cpp).
+// Experimental designs for sweeps (sim/experiment/design.cpp).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "sim/design.hpp"
+#include "sim/experiment/design.hpp"
 
 using namespace motsim::design;
 

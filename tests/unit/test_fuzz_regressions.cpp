@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/export.hpp"
-#include "sim/h5io.hpp"
-#include "sim/scenario.hpp"
-#include "sim/sweep.hpp"
+#include "sim/io/export.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/experiment/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace motsim;

@@ -1,8 +1,8 @@
-// The memory estimate made before allocating (sim/memory.cpp) must cover what a run holds.
+// The memory estimate made before allocating (sim/engine/memory.cpp) must cover what a run holds.
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
-#include "sim/memory.hpp"
+#include "sim/engine/memory.hpp"
 
 using namespace motsim;
 

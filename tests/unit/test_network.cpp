@@ -1,4 +1,4 @@
-// Social networks (sim/network.cpp): structure, symmetry, determinism, edge-list files.
+// Social networks (sim/core/network.cpp): structure, symmetry, determinism, edge-list files.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -6,8 +6,8 @@
 #include <fstream>
 #include <set>
 
-#include "sim/network.hpp"
-#include "sim/scenario.hpp"
+#include "sim/core/network.hpp"
+#include "sim/input/scenario.hpp"
 
 using namespace motsim;
 

@@ -1,9 +1,9 @@
-// Counter-based random numbers (sim/rng.hpp).
+// Counter-based random numbers (sim/core/rng.hpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "sim/rng.hpp"
+#include "sim/core/rng.hpp"
 
 using motsim::Rng;
 

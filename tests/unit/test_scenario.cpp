@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "helpers.hpp"
-#include "sim/param_table.hpp"
+#include "sim/input/param_table.hpp"
 
 using namespace motsim;
 

@@ -1,9 +1,9 @@
-// Confidence intervals used by `motsim compare` (sim/stats.cpp).
+// Confidence intervals used by `motsim compare` (sim/experiment/stats.cpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "sim/stats.hpp"
+#include "sim/experiment/stats.hpp"
 
 using namespace motsim;
 

@@ -1,4 +1,4 @@
-// Sweep specs (sim/sweep.cpp): every class of bad spec is refused before the first run, with
+// Sweep specs (sim/experiment/sweep.cpp): every class of bad spec is refused before the first run, with
 // the spec's file:line:column, the key, the value and what is allowed.
 #include <doctest/doctest.h>
 
@@ -8,8 +8,8 @@
 
 #include <unistd.h>
 
-#include "sim/scenario.hpp"
-#include "sim/sweep.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/experiment/sweep.hpp"
 
 using namespace motsim;
 namespace fs = std::filesystem;

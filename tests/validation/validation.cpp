@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "models/market.hpp"
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/input/scenario.hpp"
 
 using namespace motsim;
 

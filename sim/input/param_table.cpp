@@ -2,7 +2,7 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/param_table.hpp"
+#include "sim/input/param_table.hpp"
 
 namespace motsim {
 namespace {

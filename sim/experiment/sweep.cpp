@@ -1,5 +1,5 @@
-#include "sim/files.hpp"
-#include "sim/sweep.hpp"
+#include "sim/core/files.hpp"
+#include "sim/experiment/sweep.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -27,17 +27,17 @@
 #endif
 
 #include "motsim/version.hpp"
-#include "sim/compare.hpp"
-#include "sim/design.hpp"
-#include "sim/engine.hpp"
-#include "sim/h5io.hpp"
-#include "sim/h5util.hpp"
-#include "sim/parallel.hpp"
-#include "sim/interrupt.hpp"
-#include "sim/memory.hpp"
-#include "sim/param_table.hpp"
-#include "sim/scenario.hpp"
-#include "sim/toml_util.hpp"
+#include "sim/experiment/compare.hpp"
+#include "sim/experiment/design.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/io/h5util.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/interrupt.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/input/param_table.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/input/toml_util.hpp"
 
 namespace fs = std::filesystem;
 

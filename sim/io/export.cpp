@@ -1,5 +1,5 @@
-#include "sim/files.hpp"
-#include "sim/export.hpp"
+#include "sim/core/files.hpp"
+#include "sim/io/export.hpp"
 
 #include <unistd.h>
 
@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/h5io.hpp"
-#include "sim/h5util.hpp"
-#include "sim/scenario.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/io/h5util.hpp"
+#include "sim/core/errors.hpp"
 
 namespace fs = std::filesystem;
 

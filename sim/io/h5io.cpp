@@ -1,4 +1,4 @@
-#include "sim/h5io.hpp"
+#include "sim/io/h5io.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,10 +15,10 @@
 #include <stdexcept>
 
 #include "motsim/version.hpp"
-#include "sim/compare.hpp"
-#include "sim/files.hpp"
-#include "sim/h5util.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/kpis.hpp"
+#include "sim/core/files.hpp"
+#include "sim/io/h5util.hpp"
+#include "sim/core/errors.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,13 +1,13 @@
-#include "sim/network.hpp"
+#include "sim/core/network.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
 
-#include "sim/parallel.hpp"
-#include "sim/rng.hpp"
-#include "sim/scenario.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/errors.hpp"
 
 namespace motsim {
 namespace {

@@ -1,5 +1,5 @@
-#include "sim/files.hpp"
-#include "sim/compare.hpp"
+#include "sim/core/files.hpp"
+#include "sim/experiment/compare.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,33 +11,18 @@
 #include <stdexcept>
 
 #include "motsim/version.hpp"
-#include "sim/engine.hpp"
-#include "sim/h5io.hpp"
-#include "sim/h5util.hpp"
-#include "sim/interrupt.hpp"
-#include "sim/memory.hpp"
-#include "sim/scenario.hpp"
-#include "sim/stats.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/kpis.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/io/h5util.hpp"
+#include "sim/core/interrupt.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/experiment/stats.hpp"
 
 namespace fs = std::filesystem;
 
 namespace motsim {
-
-const std::vector<CompareKpi>& compare_kpis() {
-  static const std::vector<CompareKpi> k = {
-      {"units", "units sold", true},
-      {"revenue", "revenue before refunds (currency)", true},
-      {"net_revenue", "revenue after refunds (currency)", true},
-      {"market_share", "share of units sold in the category", false},
-      {"refunds", "products returned", true},
-      {"lost_customers", "customers who lost the brand forever", true},
-      {"rating", "displayed mean rating at the end (stars)", false},
-      {"reviews", "reviews posted", true},
-      {"nps", "net promoter score over the run (all: over every experience)", false},
-      {"awareness", "share of consumers aware at the end", false},
-  };
-  return k;
-}
 
 namespace {
 
@@ -53,36 +38,6 @@ struct Outcome {
   // [k * 5 + star - 1]: displayed reviews at the end, and every experience of the run
   std::vector<double> displayed_stars, experience_stars;
 };
-
-// [kpi][product + 1]: the compared KPIs per product, the last column all products together.
-std::vector<std::vector<double>> kpi_rows(const Results& r) {
-  const Kpis all = compute_kpis(r);
-  const auto& list = compare_kpis();
-  const int K = r.K;
-  std::vector<std::vector<double>> rows;
-  for (const auto& ck : list) {
-    std::vector<double> row(K + 1, NAN);
-    const auto it = std::find(all.names.begin(), all.names.end(), ck.name);
-    const auto& v = all.values[static_cast<std::size_t>(it - all.names.begin())];
-    double sum = 0;
-    for (int k = 0; k < K; ++k) {
-      row[k] = v[k];
-      sum += v[k];
-    }
-    if (ck.additive) row[K] = sum;
-    rows.push_back(row);
-  }
-  // NPS over every experience of the category.
-  double ex = 0, pro = 0, det = 0;
-  for (int k = 0; k < K; ++k) {
-    ex += static_cast<double>(r.total(kExperiences, k));
-    pro += static_cast<double>(r.total(kPromoters, k));
-    det += static_cast<double>(r.total(kDetractors, k));
-  }
-  for (std::size_t j = 0; j < list.size(); ++j)
-    if (std::string(list[j].name) == "nps") rows[j][K] = ex > 0 ? 100.0 * (pro - det) / ex : NAN;
-  return rows;
-}
 
 Outcome outcome_of(const Results& r) {
   const int K = r.K;
@@ -138,12 +93,6 @@ PairedDiff paired_difference(const std::vector<double>& base, const std::vector<
   p.diff = mean_ci(d);
   p.significant = p.diff.n >= 2 && !std::isnan(p.diff.mean) && p.diff.mean != 0 && std::abs(p.diff.mean) > p.diff.half;
   return p;
-}
-
-std::vector<double> kpi_values(const Results& r) {
-  std::vector<double> v;
-  for (const auto& row : kpi_rows(r)) v.insert(v.end(), row.begin(), row.end());
-  return v;
 }
 
 int run_compare(const CompareOptions& opt, const std::string& command_line) {

@@ -1,5 +1,5 @@
-#include "sim/files.hpp"
-#include "sim/cli.hpp"
+#include "sim/core/files.hpp"
+#include "sim/app/cli.hpp"
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,15 +17,15 @@
 #include <sstream>
 
 #include "motsim/version.hpp"
-#include "sim/compare.hpp"
-#include "sim/export.hpp"
-#include "sim/sweep.hpp"
-#include "sim/engine.hpp"
-#include "sim/h5io.hpp"
-#include "sim/interrupt.hpp"
-#include "sim/memory.hpp"
-#include "sim/param_table.hpp"
-#include "sim/scenario.hpp"
+#include "sim/experiment/compare.hpp"
+#include "sim/io/export.hpp"
+#include "sim/experiment/sweep.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/core/interrupt.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/input/param_table.hpp"
+#include "sim/input/scenario.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

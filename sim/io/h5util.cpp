@@ -1,10 +1,10 @@
-#include "sim/h5util.hpp"
+#include "sim/io/h5util.hpp"
 
 #include "motsim/version.hpp"
-#include "sim/files.hpp"
-#include "sim/h5io.hpp"
-#include "sim/memory.hpp"
-#include "sim/scenario.hpp"
+#include "sim/core/files.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/core/errors.hpp"
 
 #include <unistd.h>
 

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "models/wom.hpp"
-#include "sim/results.hpp"
-#include "sim/world.hpp"
+#include "sim/engine/results.hpp"
+#include "models/world.hpp"
 
 namespace motsim {
 

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/stats.hpp"
+#include "sim/engine/kpis.hpp"
+#include "sim/experiment/stats.hpp"
 
 namespace motsim {
 
@@ -19,14 +20,6 @@ struct CompareOptions {
   bool quiet = false;
 };
 
-// The KPIs compared, in order, and which of them add up over products ("all" column).
-struct CompareKpi {
-  const char* name;
-  const char* description;
-  bool additive;
-};
-const std::vector<CompareKpi>& compare_kpis();
-
 // Paired difference of a variant from the base over the same replicates (replicate r of both
 // ran with the same random key): mean and 95% Student-t interval of variant[r] - base[r]
 // (pairs with a NaN are skipped), and whether it is significant at 5%: the interval excludes 0
@@ -36,11 +29,6 @@ struct PairedDiff {
   bool significant = false;
 };
 PairedDiff paired_difference(const std::vector<double>& base, const std::vector<double>& variant);
-
-struct Results;
-// The compared KPIs of one run, [kpi * (K + 1) + product], the last product column being all
-// products together (sums for additive KPIs, NPS over every experience, NaN otherwise).
-std::vector<double> kpi_values(const Results& r);
 
 // Runs the comparison, prints the tables and writes the file. Returns the exit code
 // (0, or 130 when interrupted). Throws InputError on bad input.

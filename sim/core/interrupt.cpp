@@ -1,4 +1,4 @@
-#include "sim/interrupt.hpp"
+#include "sim/core/interrupt.hpp"
 
 #include <csignal>
 

@@ -1,21 +1,15 @@
 #pragma once
 // Scenario files (TOML): loading, `extends` chains, --set overrides, validation and the
 // resolved text stored with results. Only the TOML readers (scenario.cpp, sweep.cpp, through
-// sim/toml_util.hpp) include toml++.
+// sim/input/toml_util.hpp) include toml++.
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "sim/params.hpp"
+#include "models/params.hpp"
+#include "sim/core/errors.hpp"
 
 namespace motsim {
-
-// Bad user input: the message names the file, line and column where known, the key, the
-// value and what is allowed. The CLI turns it into exit code 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // Reads, resolves (`extends`), overrides (--set key=value) and validates a scenario file.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});

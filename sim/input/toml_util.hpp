@@ -1,12 +1,12 @@
 #pragma once
-// toml++ helpers shared by the readers of TOML input (sim/scenario.cpp, sim/sweep.cpp): where a
+// toml++ helpers shared by the readers of TOML input (sim/input/scenario.cpp, sim/experiment/sweep.cpp): where a
 // node is, how to show its value in a message, and parsing with a located syntax error.
 #include <toml++/toml.h>
 
 #include <sstream>
 #include <string>
 
-#include "sim/scenario.hpp"
+#include "sim/input/scenario.hpp"
 
 namespace motsim::tomlu {
 

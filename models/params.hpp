@@ -1,11 +1,13 @@
 #pragma once
 // Plain parameter structs: the fully resolved scenario. Every default here is documented,
-// with its source, in the parameter table (sim/params.cpp), which is the single place where
+// with its source, in the parameter table (sim/input/param_table.cpp), which is the single place where
 // names (TOML keys, --set keys, HDF5 attributes) are mapped to fields.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "sim/core/network.hpp"
 
 namespace motsim {
 
@@ -14,14 +16,6 @@ struct SimulationParams {
   std::int64_t days = 365;
   std::int64_t seed = 1;
   std::int64_t replicate = 0;
-};
-
-struct NetworkParams {
-  std::string type = "complete";  // none, complete, watts_strogatz, barabasi_albert, erdos_renyi, ring, file
-  std::int64_t degree = 10;       // mean degree (watts_strogatz, erdos_renyi, ring)
-  double rewire = 0.1;            // watts_strogatz rewiring probability
-  std::int64_t attach = 5;        // barabasi_albert edges per new node
-  std::string file;               // edge list path (type = "file")
 };
 
 struct Segment {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/params.hpp"
+#include "models/params.hpp"
 
 namespace motsim {
 

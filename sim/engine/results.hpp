@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "models/market.hpp"
-#include "sim/metrics.hpp"
+#include "models/metrics.hpp"
 
 namespace motsim {
 

@@ -1,5 +1,5 @@
-#include "sim/files.hpp"
-#include "sim/scenario.hpp"
+#include "sim/core/files.hpp"
+#include "sim/input/scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "sim/param_table.hpp"
-#include "sim/toml_util.hpp"
+#include "sim/input/param_table.hpp"
+#include "sim/input/toml_util.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,4 +1,4 @@
-#include "sim/stats.hpp"
+#include "sim/experiment/stats.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "sim/memory.hpp"
+#include "sim/engine/memory.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,9 +8,9 @@
 
 #include "models/population.hpp"
 #include "models/wom.hpp"
-#include "sim/metrics.hpp"
-#include "sim/network.hpp"
-#include "sim/scenario.hpp"
+#include "models/metrics.hpp"
+#include "sim/core/network.hpp"
+#include "sim/core/errors.hpp"
 
 namespace motsim {
 

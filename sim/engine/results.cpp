@@ -1,4 +1,4 @@
-#include "sim/results.hpp"
+#include "sim/engine/results.hpp"
 
 #include <algorithm>
 #include <stdexcept>

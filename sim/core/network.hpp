@@ -5,9 +5,18 @@
 #include <string>
 #include <vector>
 
-#include "sim/params.hpp"
 
 namespace motsim {
+
+// How the social network is made (the scenario's [network] table).
+struct NetworkParams {
+  std::string type = "complete";  // none, complete, watts_strogatz, barabasi_albert, erdos_renyi, ring, file
+  std::int64_t degree = 10;       // mean degree (watts_strogatz, erdos_renyi, ring)
+  double rewire = 0.1;            // watts_strogatz rewiring probability
+  std::int64_t attach = 5;        // barabasi_albert edges per new node
+  std::string file;               // edge list path (type = "file")
+};
+
 
 struct Network {
   enum class Kind { None, Complete, Graph };

@@ -1,10 +1,10 @@
-#include "sim/design.hpp"
+#include "sim/experiment/design.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
-#include "sim/rng.hpp"
+#include "sim/core/rng.hpp"
 
 namespace motsim::design {
 namespace {
