@@ -27,8 +27,10 @@ void purchase(BlockContext& c, std::uint32_t i, int k, Rng& r) {
     schedule_next_need(w, i, c.day);
     return;
   }
-  if (r.bernoulli(prod.delivery_problem_prob)) p.flags[i] |= kDeliveryProblem;
-  else p.flags[i] &= static_cast<std::uint8_t>(~kDeliveryProblem);
+  if (r.bernoulli(prod.delivery_problem_prob))
+    p.flags[i] |= kDeliveryProblem;
+  else
+    p.flags[i] &= static_cast<std::uint8_t>(~kDeliveryProblem);
   p.phase[i] = static_cast<std::uint8_t>(Phase::Delivery);
   p.next_day[i] = c.day + static_cast<std::int32_t>(std::ceil(prod.delivery_days));
   if (p.next_day[i] <= c.day) begin_use(c, i);
@@ -54,7 +56,8 @@ void fmot(BlockContext& c) {
       // V_k = b_q belief - b_p price + (b_r (rating - 3) + b_v) g(count) + b_l loyal - b_i (1 - info)
       const double cnt = static_cast<double>(w.platform.count[k]);
       const double g = model::count_weight(cnt, b.rating_count_weight_half);
-      const double reviews = cnt > 0 ? (seg.rating_weight * (w.platform.displayed_mean[k] - 3.0) + seg.review_volume_weight) * g : 0.0;
+      const double reviews =
+          cnt > 0 ? (seg.rating_weight * (w.platform.displayed_mean[k] - 3.0) + seg.review_volume_weight) * g : 0.0;
       v[j] = seg.quality_weight * p.belief[base + k] - p.price_sens[i] * prod.price + reviews +
              (p.loyal[i] == k ? b.loyalty_weight : 0.0) - b.info_weight * (1.0 - prod.info_completeness);
     }
@@ -62,15 +65,19 @@ void fmot(BlockContext& c) {
     int choice = -1;  // nothing considered: no purchase, no draw
     if (n > 0) {
       choice = model::mnl_certain(v, n, b.outside_utility);
-      if (choice == model::kUncertain) choice = model::mnl_choice(v, n, b.outside_utility, r.uniform());
-      else r.skip();  // certain: the draw keeps its rank in the stream
+      if (choice == model::kUncertain)
+        choice = model::mnl_choice(v, n, b.outside_utility, r.uniform());
+      else
+        r.skip();  // certain: the draw keeps its rank in the stream
     }
     if (choice >= 0) {
       purchase(c, i, set[choice], r);
     } else {
       const std::int32_t next = c.day + static_cast<std::int32_t>(std::ceil(b.redecide_days));
-      if (next >= p.need_deadline[i]) schedule_next_need(w, i, c.day);  // the need lapses unmet
-      else p.next_day[i] = next;
+      if (next >= p.need_deadline[i])
+        schedule_next_need(w, i, c.day);  // the need lapses unmet
+      else
+        p.next_day[i] = next;
     }
   }
 }

@@ -24,7 +24,7 @@ struct ReviewPlatform {
   std::vector<std::array<std::int64_t, 5>> hist;
   std::vector<std::array<std::int64_t, 5>> answered_hist;
   std::vector<std::int64_t> count;
-  std::vector<double> displayed_mean;  // plain mean of stars (0 when there is none)
+  std::vector<double> displayed_mean;    // plain mean of stars (0 when there is none)
   std::vector<double> research_quality;  // quality-scale mean a researcher reads (answered negatives weigh less)
   std::array<double, 5> star_quality{};  // quality (0-10) a star stands for
 

@@ -32,10 +32,9 @@ enum Count : int {
 
 // Dataset names in /timeseries, in enum order.
 inline constexpr std::array<const char*, kNumCounts> kCountNames = {
-    "exposures",   "newly_aware", "wom_aware",    "researchers", "sources_read",
-    "considered",  "purchases",   "new_adopters", "refunds",     "lost",
-    "experiences", "satisfied",   "dissatisfied", "incidents",   "complaints",
-    "recoveries",  "reviews",     "answered",     "promoters",   "detractors"};
+    "exposures",    "newly_aware", "wom_aware", "researchers", "sources_read", "considered",   "purchases",
+    "new_adopters", "refunds",     "lost",      "experiences", "satisfied",    "dissatisfied", "incidents",
+    "complaints",   "recoveries",  "reviews",   "answered",    "promoters",    "detractors"};
 
 enum Sum : int { kRememberedSum, kExperiencedSum, kNumSums };
 

@@ -38,32 +38,32 @@ struct Segment {
 struct Product {
   std::string name = "Product";
   double price = 100.0;
-  double quality = 7.0;             // mean true performance (0-10)
-  double quality_sd = 1.0;          // episode-to-episode variation
-  double claim = 7.0;               // quality the advertising promises (0-10)
-  double info_completeness = 0.9;   // share of brand pages that are complete
-  double visibility = 1.0;          // relative weight in online search (content marketing)
+  double quality = 7.0;            // mean true performance (0-10)
+  double quality_sd = 1.0;         // episode-to-episode variation
+  double claim = 7.0;              // quality the advertising promises (0-10)
+  double info_completeness = 0.9;  // share of brand pages that are complete
+  double visibility = 1.0;         // relative weight in online search (content marketing)
   double missing_accessory_prob = 0.0;
   double delivery_problem_prob = 0.02;
   double defect_prob = 0.03;
-  double service_quality = 0.6;     // probability that customer service resolves an incident
-  double refund_window_days = 30;   // 0 = no refunds
-  double response_rate = 0.0;       // share of negative reviews the brand answers
+  double service_quality = 0.6;    // probability that customer service resolves an incident
+  double refund_window_days = 30;  // 0 = no refunds
+  double response_rate = 0.0;      // share of negative reviews the brand answers
   double initial_awareness = 0.2;
   double delivery_days = 2;
   std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};  // reviews shown at day 0
-  double follow_up_value = -1;      // value of an after-sales follow-up ending the experience (< 0: none)
+  double follow_up_value = -1;  // value of an after-sales follow-up ending the experience (< 0: none)
 };
 
 struct Campaign {
-  std::string product;        // product name
+  std::string product;  // product name
   std::string channel = "tv";
   std::int64_t start_day = 0;
   std::int64_t end_day = 30;  // exclusive
   double daily_reach = 0.01;
-  double claim = -1.0;        // < 0: the product's claim
-  double trigger_prob = 0.05; // an exposure triggers a category need
-  std::string segment;        // empty: everyone
+  double claim = -1.0;         // < 0: the product's claim
+  double trigger_prob = 0.05;  // an exposure triggers a category need
+  std::string segment;         // empty: everyone
   // Resolved at load time:
   int product_index = -1;
   int segment_index = -1;
@@ -71,43 +71,43 @@ struct Campaign {
 
 struct BehaviorParams {
   // Stimulus and word of mouth
-  double ad_precision = 0.3;        // weight of one ad exposure in the Gaussian belief update
-  double ad_salience = 0.2;         // salience gained per exposure
-  double salience_decay = 0.01;     // daily relative decay of salience
-  double wom_rate = 0.1;            // daily awareness hazard at 100% positive neighbours
-  double wom_trigger = 0.02;        // a recommendation triggers a need
-  double wom_threshold = 7.0;       // remembered satisfaction needed to recommend
-  double wom_precision = 0.5;       // belief weight of a recommendation
+  double ad_precision = 0.3;     // weight of one ad exposure in the Gaussian belief update
+  double ad_salience = 0.2;      // salience gained per exposure
+  double salience_decay = 0.01;  // daily relative decay of salience
+  double wom_rate = 0.1;         // daily awareness hazard at 100% positive neighbours
+  double wom_trigger = 0.02;     // a recommendation triggers a need
+  double wom_threshold = 7.0;    // remembered satisfaction needed to recommend
+  double wom_precision = 0.5;    // belief weight of a recommendation
   // ZMOT
-  double share_reviews = 0.5;       // shares of the sources consulted
+  double share_reviews = 0.5;  // shares of the sources consulted
   double share_brand = 0.3;
   double share_neighbors = 0.2;
-  double review_precision = 0.15;   // belief weight of a fully informative review page
-  double review_count_half = 5.0;   // review count at which a page is half informative
-  double answered_weight = 0.5;     // weight of an answered negative review
-  double content_precision = 0.3;   // belief weight of a complete brand page
-  double neighbor_precision = 1.0;  // belief weight of a neighbour's experience
-  double incomplete_drop_prob = 0.5;// an incomplete page drops the product from consideration
+  double review_precision = 0.15;      // belief weight of a fully informative review page
+  double review_count_half = 5.0;      // review count at which a page is half informative
+  double answered_weight = 0.5;        // weight of an answered negative review
+  double content_precision = 0.3;      // belief weight of a complete brand page
+  double neighbor_precision = 1.0;     // belief weight of a neighbour's experience
+  double incomplete_drop_prob = 0.5;   // an incomplete page drops the product from consideration
   std::int64_t consideration_max = 3;  // Hauser & Wernerfelt 1990: 2.7-3.3
-  double salience_weight = 2.0;     // ranking score = belief + salience_weight * salience
+  double salience_weight = 2.0;        // ranking score = belief + salience_weight * salience
   double prior_precision = 1.0;
   // FMOT
-  double outside_utility = 4.5;     // u_0, the option of not buying now
+  double outside_utility = 4.5;           // u_0, the option of not buying now
   double rating_count_weight_half = 3.0;  // g(n) = n / (n + this)
   double loyalty_weight = 1.5;
   double info_weight = 1.0;
-  double redecide_days = 7;         // days between decisions while a need is unmet
-  double loyal_skip_research = 0.7; // a loyal customer rebuys without researching
-  bool repeat_purchase = true;      // false: an agent buys at most once (Bass limit)
+  double redecide_days = 7;          // days between decisions while a need is unmet
+  double loyal_skip_research = 0.7;  // a loyal customer rebuys without researching
+  bool repeat_purchase = true;       // false: an agent buys at most once (Bass limit)
   // SMOT
-  bool experience = true;           // false: every purchase satisfies (Bass limit)
+  bool experience = true;  // false: every purchase satisfies (Bass limit)
   std::int64_t experience_episodes = 5;
   double experience_days = 14;
-  double disconfirmation = 0.5;     // Oliver 1980: x = perf + c (perf - expectation)
+  double disconfirmation = 0.5;           // Oliver 1980: x = perf + c (perf - expectation)
   double own_experience_precision = 4.0;  // belief weight of one's own experience
-  double incident_value = 1.0;      // experienced value of an unresolved incident
-  double service_contact_prob = 0.6;// an unhappy customer contacts customer service
-  double recovery_value = 6.0;      // experienced value of a resolved incident
+  double incident_value = 1.0;            // experienced value of an unresolved incident
+  double service_contact_prob = 0.6;      // an unhappy customer contacts customer service
+  double recovery_value = 6.0;            // experienced value of a resolved incident
   double refund_threshold = 3.5;
   double churn_threshold = 3.0;
   double loyalty_threshold = 8.0;
@@ -117,11 +117,11 @@ struct BehaviorParams {
   double detractor_threshold = 7.0;  // 0-6 detract
   // TMOT
   double neutral = 5.0;
-  double review_extremity = 3.0;    // a: posting grows with |R - neutral|^gamma
+  double review_extremity = 3.0;  // a: posting grows with |R - neutral|^gamma
   double review_gamma = 2.0;
   std::array<double, 4> star_cuts{3.0, 5.0, 6.5, 8.0};
-  double herding_positive = 0.5;    // rating shift per star of displayed mean above 3
-  double herding_negative = 0.0;    // negative herding is corrected (Muchnik et al. 2013)
+  double herding_positive = 0.5;  // rating shift per star of displayed mean above 3
+  double herding_negative = 0.0;  // negative herding is corrected (Muchnik et al. 2013)
 };
 
 struct Scenario {

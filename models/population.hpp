@@ -76,8 +76,7 @@ struct Population {
   }
 
   static std::size_t bytes_per_agent(int products) {
-    return 1 + 4 + 1 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 1 + 1 + 1 +
-           static_cast<std::size_t>(products) * (1 + 4 + 4 + 4);
+    return 1 + 4 + 1 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 1 + 1 + 1 + static_cast<std::size_t>(products) * (1 + 4 + 4 + 4);
   }
 };
 

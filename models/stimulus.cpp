@@ -16,7 +16,7 @@ void decay_salience(World& w, std::uint32_t i, std::int32_t day) {
   if (d <= 0) return;
   // (1 - d)^dt, from the table the engine computed with the same pow() (the same value)
   const float f = static_cast<std::size_t>(dt) < w.salience_factor.size() ? w.salience_factor[dt]
-                                                                         : static_cast<float>(std::pow(1.0 - d, dt));
+                                                                          : static_cast<float>(std::pow(1.0 - d, dt));
   float* s = &p.salience[static_cast<std::size_t>(i) * w.K];
   for (int k = 0; k < w.K; ++k) s[k] *= f;
 }
@@ -52,7 +52,8 @@ void schedule_next_need(World& w, std::uint32_t i, std::int32_t day) {
   // costs nothing until then.
   Rng r = w.rng(i, day, Stream::Need, 1);
   const std::uint64_t g = r.geometric(std::min(1.0, 1.0 / seg.need_interval_days));
-  const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
+  const std::int64_t next =
+      static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
   p.next_day[i] = next >= kNever ? kNever : static_cast<std::int32_t>(next);
 }
 
@@ -169,10 +170,10 @@ void apply_events(BlockContext& c) {
         make_aware(c, i, k, true);
         // On a graph the recommending neighbour's own remembered satisfaction; in the mean
         // field (and without experiences) the mean over all positive owners.
-        const double told =
-            e.source > 0 ? (e.source - 1) / 10.0
-            : w.positive_owners[k] > 0 ? static_cast<double>(w.positive_score10[k]) / (10.0 * w.positive_owners[k])
-                                       : b.wom_threshold;
+        const double told = e.source > 0 ? (e.source - 1) / 10.0
+                            : w.positive_owners[k] > 0
+                                ? static_cast<double>(w.positive_score10[k]) / (10.0 * w.positive_owners[k])
+                                : b.wom_threshold;
         model::gaussian_update(p.belief[ik], p.precision[ik], told, b.wom_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
         trigger = b.wom_trigger;

@@ -20,8 +20,8 @@ void tmot(BlockContext& c) {
     const bool answered = stars <= 2 && r.bernoulli(w.sc.products[k].response_rate);
     c.count(kReviews, k) += 1;
     if (answered) c.count(kAnswered, k) += 1;
-    c.buf.reviews.push_back({c.day, i, static_cast<std::int16_t>(k), static_cast<std::int8_t>(stars),
-                             static_cast<std::int8_t>(answered)});
+    c.buf.reviews.push_back(
+        {c.day, i, static_cast<std::int16_t>(k), static_cast<std::int8_t>(stars), static_cast<std::int8_t>(answered)});
   }
 }
 

@@ -21,8 +21,8 @@ bool active(const World& w) { return !w.wom_next.empty(); }
 double hazard(const World& w, std::uint32_t i, double* weights) {
   const std::uint64_t deg = w.net.degree(i);
   if (deg == 0) return 0;
-  const double base = w.sc.behavior.wom_rate * w.sc.segments[w.pop.segment[i]].wom_susceptibility /
-                      static_cast<double>(deg);
+  const double base =
+      w.sc.behavior.wom_rate * w.sc.segments[w.pop.segment[i]].wom_susceptibility / static_cast<double>(deg);
   double h = 0;
   for (int k = 0; k < w.K; ++k) {
     weights[k] = base * w.wom_pos[static_cast<std::size_t>(i) * w.K + k];
@@ -33,11 +33,13 @@ double hazard(const World& w, std::uint32_t i, double* weights) {
 
 // `sub` separates the draw made when the event fires (0) from the redraw between days (1).
 // Exactly Rng::geometric(h), with log1p(-h) from the caller's cache.
-std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub, Log1mCache& log1m) {
+std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub,
+                      Log1mCache& log1m) {
   if (h <= 0) return kNever;
   Rng r = w.rng(i, day, Stream::WomNext, sub);
   const std::uint64_t g = r.geometric(h, log1m(h));
-  const std::int64_t next = static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
+  const std::int64_t next =
+      static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
   return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);  // beyond any day: never
 }
 // Which of i's recommending neighbours spoke, uniformly among them: the event carries 1 + its
@@ -99,8 +101,10 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
         // in a diffusion.
         if (v == kWomRetired) continue;
         const std::size_t base = static_cast<std::size_t>(j) * w.K;
-        if (ch.old_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.old_product]).fetch_sub(1, std::memory_order_relaxed);
-        if (ch.new_positive) std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.new_product]).fetch_add(1, std::memory_order_relaxed);
+        if (ch.old_positive)
+          std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.old_product]).fetch_sub(1, std::memory_order_relaxed);
+        if (ch.new_positive)
+          std::atomic_ref<std::uint32_t>(w.wom_pos[base + ch.new_product]).fetch_add(1, std::memory_order_relaxed);
         // Queue it once: whichever thread turns its next day into kWomQueued lists it.
         while (v != kWomQueued)
           if (next.compare_exchange_weak(v, kWomQueued, std::memory_order_relaxed)) {

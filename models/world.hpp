@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "models/market.hpp"
-#include "models/population.hpp"
 #include "models/metrics.hpp"
-#include "sim/core/scan.hpp"
-#include "sim/core/network.hpp"
 #include "models/params.hpp"
+#include "models/population.hpp"
+#include "sim/core/network.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/scan.hpp"
 
 namespace motsim {
 
@@ -37,13 +37,13 @@ struct World {
   double max_susceptibility = 0;
   std::vector<float> salience_factor;  // [dt] = (1 - salience_decay)^dt, dt = 0..days
   // Yesterday's aggregates (mean field)
-  std::vector<std::int64_t> positive_owners;  // owners who remember k positively
+  std::vector<std::int64_t> positive_owners;   // owners who remember k positively
   std::vector<std::int64_t> positive_score10;  // sum of their remembered satisfaction x 10
   // Word of mouth on a graph, event-driven (models/wom.cpp): per agent and product, the number
   // of neighbours who recommend it (yesterday), and the next day the agent hears one.
-  std::vector<std::uint32_t> wom_pos;   // [agent * K + k]
-  std::vector<std::int32_t> wom_next;   // a day, kNever (nobody around recommends anything),
-                                        // kWomRetired or, between days only, kWomQueued
+  std::vector<std::uint32_t> wom_pos;  // [agent * K + k]
+  std::vector<std::int32_t> wom_next;  // a day, kNever (nobody around recommends anything),
+                                       // kWomRetired or, between days only, kWomQueued
 
   // Scheduling: per block, a lower bound of the next day any of its agents is due (its
   // next_day or wom_next). Blocks whose bound lies ahead are not scanned at all.
@@ -52,9 +52,7 @@ struct World {
 
   // An agent that can never decide again (repeat_purchase = false and already bought):
   // what it hears or sees changes nothing, so it is skipped.
-  bool retired(std::uint32_t i) const {
-    return !sc.behavior.repeat_purchase && (pop.flags[i] & kEverBought);
-  }
+  bool retired(std::uint32_t i) const { return !sc.behavior.repeat_purchase && (pop.flags[i] & kEverBought); }
 
   // wom_threshold on the x 10 integer scale of the shared scores.
   std::uint8_t wom_threshold10() const {
@@ -68,8 +66,7 @@ struct World {
   }
 
   Rng rng(std::uint64_t entity, std::int64_t day, Stream s, std::uint64_t sub = 0) const {
-    return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day),
-               static_cast<std::uint64_t>(s) + 16 * sub);
+    return Rng(seed, replicate, entity, static_cast<std::uint64_t>(day), static_cast<std::uint64_t>(s) + 16 * sub);
   }
   int sample_visible_product(double u) const;
 };
@@ -90,19 +87,19 @@ struct Event {
 
 // Everything one block writes during a day; merged in block order after the day.
 struct BlockBuffer {
-  std::vector<std::int64_t> counts;  // [kNumCounts * K]
-  std::vector<double> sums;          // [kNumSums * K]
+  std::vector<std::int64_t> counts;            // [kNumCounts * K]
+  std::vector<double> sums;                    // [kNumSums * K]
   std::vector<std::int64_t> experience_stars;  // [K * 5]: stars every buyer's R maps to
   std::vector<ReviewRecord> reviews;
   std::vector<SharedUpdate> shared;
   std::vector<Event> events;
-  std::vector<Event> events_scratch;  // sort_by_agent's buffer
-  std::vector<std::uint32_t> decide;  // agents deciding today (need active)
-  std::vector<std::uint32_t> finish;  // agents whose experience ends today
-  std::vector<float> finish_R;        // their remembered satisfaction (for TMOT)
-  std::vector<double> episodes;       // scratch
-  std::vector<std::uint32_t> wom_due; // scratch: agents who hear word of mouth today
-  std::vector<std::uint32_t> due;     // scratch: agents whose next_day has come
+  std::vector<Event> events_scratch;                        // sort_by_agent's buffer
+  std::vector<std::uint32_t> decide;                        // agents deciding today (need active)
+  std::vector<std::uint32_t> finish;                        // agents whose experience ends today
+  std::vector<float> finish_R;                              // their remembered satisfaction (for TMOT)
+  std::vector<double> episodes;                             // scratch
+  std::vector<std::uint32_t> wom_due;                       // scratch: agents who hear word of mouth today
+  std::vector<std::uint32_t> due;                           // scratch: agents whose next_day has come
   std::vector<std::pair<std::uint32_t, double>> wom_heard;  // heard word of mouth today, and the hazard
   std::array<double, 6> stage_seconds{};
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists

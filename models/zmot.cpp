@@ -108,7 +108,8 @@ int consideration_set(const World& w, std::uint32_t i, int* out) {
   }
   const int cmax = static_cast<int>(w.sc.behavior.consideration_max);
   if (n > cmax) {
-    std::partial_sort(out, out + cmax, out + n, [&](int a, int b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
+    std::partial_sort(out, out + cmax, out + n,
+                      [&](int a, int b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
     n = cmax;
   }
   return n;

@@ -1,5 +1,5 @@
-#include "sim/core/files.hpp"
 #include "sim/app/cli.hpp"
+#include "sim/core/files.hpp"
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -9,23 +9,23 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "motsim/version.hpp"
-#include "sim/experiment/compare.hpp"
-#include "sim/io/export.hpp"
-#include "sim/experiment/sweep.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/io/h5io.hpp"
 #include "sim/core/interrupt.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/compare.hpp"
+#include "sim/experiment/sweep.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/io/export.hpp"
+#include "sim/io/h5io.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -36,7 +36,8 @@ namespace {
 constexpr int kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = kExitInterrupted;
 
 const char* kUsage =
-    "motsim " "- the Moments-of-Truth consumer journey simulator\n\n"
+    "motsim "
+    "- the Moments-of-Truth consumer journey simulator\n\n"
     "usage: motsim COMMAND [options]\n\n"
     "commands:\n"
     "  run SCENARIO        simulate a scenario and write its results (HDF5)\n"
@@ -55,7 +56,8 @@ const char* kUsage =
 // --threads: 0 (every core) to 1024.
 int threads_option(const po::variables_map& vm) {
   const int t = vm["threads"].as<int>();
-  if (t < 0 || t > 1024) throw InputError("--threads " + std::to_string(t) + ": error: expected 0 (every core) to 1024");
+  if (t < 0 || t > 1024)
+    throw InputError("--threads " + std::to_string(t) + ": error: expected 0 (every core) to 1024");
   return t;
 }
 
@@ -96,19 +98,17 @@ struct Progress {
 
 po::options_description run_options() {
   po::options_description o("run options");
-  o.add_options()("help,h", "this help")
-      ("agents", po::value<long long>(), "number of consumers (simulation.agents)")
-      ("days", po::value<long long>(), "days to simulate (simulation.days)")
-      ("seed", po::value<long long>(), "master seed (simulation.seed)")
-      ("replicate", po::value<long long>(), "replicate number (simulation.replicate)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0 = every core); results do not depend on it")
-      ("out,o", po::value<std::string>(), "results file (default results/<scenario>.h5)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override a scenario key, e.g. --set product.Nova.price=249 --set campaign.0.daily_reach=0.05 (repeatable)")
-      ("force", "overwrite an existing results file")
-      ("quiet,q", "no progress and no summary")
-      ("save-agents", "store the final state of every agent in /agents")
-      ("profile", "print the time spent in each stage");
+  o.add_options()("help,h", "this help")("agents", po::value<long long>(), "number of consumers (simulation.agents)")(
+      "days", po::value<long long>(), "days to simulate (simulation.days)")(
+      "seed", po::value<long long>(), "master seed (simulation.seed)")("replicate", po::value<long long>(),
+                                                                       "replicate number (simulation.replicate)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0 = every core); results do not depend on it")(
+      "out,o", po::value<std::string>(), "results file (default results/<scenario>.h5)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a scenario key, e.g. --set product.Nova.price=249 --set campaign.0.daily_reach=0.05 (repeatable)")(
+      "force", "overwrite an existing results file")("quiet,q", "no progress and no summary")(
+      "save-agents", "store the final state of every agent in /agents")("profile",
+                                                                        "print the time spent in each stage");
   return o;
 }
 
@@ -136,7 +136,8 @@ po::variables_map parse(const po::options_description& opts, const std::vector<s
   po::notify(vm);
   if (positional && vm.count(positional_name)) {
     const auto& v = vm[positional_name].as<std::vector<std::string>>();
-    if (v.size() > 1) throw po::error("expected one " + std::string(positional_name) + ", got " + std::to_string(v.size()));
+    if (v.size() > 1)
+      throw po::error("expected one " + std::string(positional_name) + ", got " + std::to_string(v.size()));
     *positional = v[0];
   }
   return vm;
@@ -154,8 +155,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   const Scenario sc = load_scenario(path, collect_sets(vm));
   print_notes(sc);
   const bool force = vm.count("force") > 0, quiet = vm.count("quiet") > 0, save_agents = vm.count("save-agents") > 0;
-  std::string out = vm.count("out") ? vm["out"].as<std::string>()
-                                    : (fs::path("results") / fs::path(path).stem()).string() + ".h5";
+  std::string out =
+      vm.count("out") ? vm["out"].as<std::string>() : (fs::path("results") / fs::path(path).stem()).string() + ".h5";
   if (!vm.count("out")) {
     std::error_code ec;
     fs::create_directories("results", ec);  // the default place; an explicit --out must exist
@@ -197,16 +198,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
 
 int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline) {
   po::options_description opts("compare options");
-  opts.add_options()("help,h", "this help")
-      ("replicates,r", po::value<int>()->default_value(5), "runs per scenario (replicate r uses the same random key in every scenario)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0 = every core)")
-      ("out,o", po::value<std::string>(), "results file (default results/compare_<base>.h5)")
-      ("agents", po::value<long long>(), "number of consumers, for every scenario")
-      ("days", po::value<long long>(), "days to simulate, for every scenario")
-      ("seed", po::value<long long>(), "master seed, for every scenario")
-      ("set", po::value<std::vector<std::string>>()->composing(), "override a key in every scenario (repeatable)")
-      ("force", "overwrite an existing results file")
-      ("quiet,q", "no progress and no tables");
+  opts.add_options()("help,h", "this help")(
+      "replicates,r", po::value<int>()->default_value(5),
+      "runs per scenario (replicate r uses the same random key in every scenario)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0 = every core)")(
+      "out,o", po::value<std::string>(), "results file (default results/compare_<base>.h5)")(
+      "agents", po::value<long long>(), "number of consumers, for every scenario")(
+      "days", po::value<long long>(), "days to simulate, for every scenario")("seed", po::value<long long>(),
+                                                                              "master seed, for every scenario")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a key in every scenario (repeatable)")(
+      "force", "overwrite an existing results file")("quiet,q", "no progress and no tables");
   po::options_description all(opts);
   all.add_options()("scenario", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
@@ -234,7 +235,8 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
 
 int cmd_export(const std::vector<std::string>& args) {
   po::options_description opts("export options");
-  opts.add_options()("help,h", "this help")("csv", po::value<std::string>(), "directory for the CSV files (created if needed)")(
+  opts.add_options()("help,h", "this help")("csv", po::value<std::string>(),
+                                            "directory for the CSV files (created if needed)")(
       "force", "overwrite existing CSV files");
   std::string path;
   auto vm = parse(opts, args, "results", &path);
@@ -244,7 +246,8 @@ int cmd_export(const std::vector<std::string>& args) {
   }
   if (path.empty()) throw po::error("export needs a RESULTS.h5 file");
   if (!vm.count("csv")) throw po::error("export needs --csv DIR");
-  for (const auto& f : export_csv(path, vm["csv"].as<std::string>(), vm.count("force") > 0)) std::cout << "wrote " << f << '\n';
+  for (const auto& f : export_csv(path, vm["csv"].as<std::string>(), vm.count("force") > 0))
+    std::cout << "wrote " << f << '\n';
   return kOk;
 }
 
@@ -264,7 +267,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
               << opts << "\nThe spec format and the file layout: docs/sweeps.md\n";
     return kOk;
   }
-  if (spec.empty()) throw po::error("sweep needs a SPEC file, e.g. motsim sweep scenarios/sweeps/price.toml --out results/price.h5");
+  if (spec.empty())
+    throw po::error("sweep needs a SPEC file, e.g. motsim sweep scenarios/sweeps/price.toml --out results/price.h5");
   if (!vm.count("out")) throw po::error("sweep needs --out FILE");
   SweepOptions o;
   o.spec = spec;
@@ -277,7 +281,8 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
   if (vm.count("task-count")) {
     o.task_index = vm["task-index"].as<int>();
     o.task_count = vm["task-count"].as<int>();
-    if (o.task_count < 1) throw InputError("--task-count " + std::to_string(o.task_count) + ": error: expected 1 or more");
+    if (o.task_count < 1)
+      throw InputError("--task-count " + std::to_string(o.task_count) + ": error: expected 1 or more");
   }
   return run_sweep(o, cmdline);
 }
@@ -304,8 +309,8 @@ int cmd_merge(const std::vector<std::string>& args) {
 
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description opts("validate options");
-  opts.add_options()("help,h", "this help")("set", po::value<std::vector<std::string>>()->composing(), "override a key")(
-      "quiet,q", "print nothing on success");
+  opts.add_options()("help,h", "this help")("set", po::value<std::vector<std::string>>()->composing(),
+                                            "override a key")("quiet,q", "print nothing on success");
   std::string path;
   auto vm = parse(opts, args, "scenario", &path);
   if (vm.count("help")) {
@@ -319,8 +324,8 @@ int cmd_validate(const std::vector<std::string>& args) {
   print_notes(sc);
   check_memory(sc, false);
   if (!vm.count("quiet")) {
-    std::cout << "# " << path << ": valid (" << sc.products.size() << " products, " << sc.segments.size() << " segments, "
-              << sc.campaigns.size() << " campaigns)\n"
+    std::cout << "# " << path << ": valid (" << sc.products.size() << " products, " << sc.segments.size()
+              << " segments, " << sc.campaigns.size() << " campaigns)\n"
               << scenario_to_toml(sc);
   }
   return kOk;
@@ -362,9 +367,10 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
       std::cout << "# motsim scenario parameters\n\nGenerated by `motsim params`.\n" << parameters_markdown();
       return kOk;
     }
-    const std::string hint = did_you_mean(cmd, {"run", "validate", "compare", "sweep", "merge", "info", "export", "params"});
-    std::cerr << "motsim: error: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-              << "\n\n"
+    const std::string hint =
+        did_you_mean(cmd, {"run", "validate", "compare", "sweep", "merge", "info", "export", "params"});
+    std::cerr << "motsim: error: unknown command '" << cmd << "'"
+              << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n\n"
               << kUsage;
     return kBadInput;
   } catch (const InputError& e) {
@@ -405,8 +411,10 @@ ReaderArgs reader_args(const std::string& cmd, const std::vector<std::string>& a
     if (a[0] == '-') {
       const auto eq = a.find('=');
       if (!is_csv(a.substr(0, eq))) continue;
-      if (eq != std::string::npos) r.out_dir = a.substr(eq + 1);
-      else if (i + 1 < args.size()) r.out_dir = args[++i];
+      if (eq != std::string::npos)
+        r.out_dir = a.substr(eq + 1);
+      else if (i + 1 < args.size())
+        r.out_dir = args[++i];
       continue;
     }
     if (cmd == "merge" && r.merge_out.empty()) {  // merge OUT SLICE...: OUT is written, not read
@@ -451,7 +459,7 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
     std::fflush(nullptr);
     ::_exit(rc);
   }
-  install_interrupt_handlers();  // forwarded to the child, which stops cleanly
+  install_interrupt_handlers();     // forwarded to the child, which stops cleanly
   std::signal(SIGHUP, [](int) {});  // a hang-up ends the watcher only after the child
   const auto t0 = std::chrono::steady_clock::now();
   bool forwarded = false, timed_out = false;

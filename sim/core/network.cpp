@@ -5,17 +5,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/core/errors.hpp"
 
 namespace motsim {
 namespace {
 constexpr std::uint64_t kNetworkDay = 0xFFFFFFFFull;
 using Edges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
-Edges ring_edges(std::uint32_t n, std::int64_t degree, double rewire, std::uint64_t seed,
-                 std::uint64_t rep) {
+Edges ring_edges(std::uint32_t n, std::int64_t degree, double rewire, std::uint64_t seed, std::uint64_t rep) {
   const std::uint32_t half = static_cast<std::uint32_t>(degree / 2);
   Edges e(static_cast<std::size_t>(n) * half);
   par::for_range<std::uint32_t>(0, n, 4096, [&](std::uint32_t lo, std::uint32_t hi) {
@@ -25,7 +24,9 @@ Edges ring_edges(std::uint32_t n, std::int64_t degree, double rewire, std::uint6
         std::uint32_t t = static_cast<std::uint32_t>((static_cast<std::uint64_t>(i) + j) % n);
         if (rewire > 0 && rng.bernoulli(rewire)) {
           std::uint32_t u;
-          do { u = static_cast<std::uint32_t>(rng.below(n)); } while (u == i);
+          do {
+            u = static_cast<std::uint32_t>(rng.below(n));
+          } while (u == i);
           t = u;
         }
         e[static_cast<std::size_t>(i) * half + (j - 1)] = {i, t};
@@ -171,12 +172,18 @@ Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t see
     return net;
   }
   Edges e;
-  if (p.type == "ring") e = ring_edges(n, p.degree, 0.0, seed, rep);
-  else if (p.type == "watts_strogatz") e = ring_edges(n, p.degree, p.rewire, seed, rep);
-  else if (p.type == "erdos_renyi") e = erdos_renyi_edges(n, p.degree, seed, rep);
-  else if (p.type == "barabasi_albert") e = barabasi_albert_edges(n, p.attach, seed, rep);
-  else if (p.type == "file") e = file_edges(p.file, n);
-  else throw InputError("network.type: error: unknown network type '" + p.type + "'");
+  if (p.type == "ring")
+    e = ring_edges(n, p.degree, 0.0, seed, rep);
+  else if (p.type == "watts_strogatz")
+    e = ring_edges(n, p.degree, p.rewire, seed, rep);
+  else if (p.type == "erdos_renyi")
+    e = erdos_renyi_edges(n, p.degree, seed, rep);
+  else if (p.type == "barabasi_albert")
+    e = barabasi_albert_edges(n, p.attach, seed, rep);
+  else if (p.type == "file")
+    e = file_edges(p.file, n);
+  else
+    throw InputError("network.type: error: unknown network type '" + p.type + "'");
   return csr_from_edges(n, e);
 }
 

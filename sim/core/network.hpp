@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 namespace motsim {
 
 // How the social network is made (the scenario's [network] table).
@@ -16,7 +15,6 @@ struct NetworkParams {
   std::int64_t attach = 5;        // barabasi_albert edges per new node
   std::string file;               // edge list path (type = "file")
 };
-
 
 struct Network {
   enum class Kind { None, Complete, Graph };
@@ -30,8 +28,7 @@ struct Network {
 
 // Builds the network deterministically from (seed, replicate). Throws InputError on a bad
 // edge-list file.
-Network build_network(const NetworkParams& p, std::uint32_t agents, std::uint64_t seed,
-                      std::uint64_t replicate);
+Network build_network(const NetworkParams& p, std::uint32_t agents, std::uint64_t seed, std::uint64_t replicate);
 
 // Undirected edge list -> CSR (sorted, deduplicated, self-loops dropped).
 Network csr_from_edges(std::uint32_t nodes, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges);

@@ -81,7 +81,8 @@ void for_range(I begin, I end, I grain, F&& body, bool /*exact*/ = false) {
     try {
       for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
         const I b = static_cast<I>(begin + c * grain);
-        const I e = static_cast<I>(std::min<std::size_t>(static_cast<std::size_t>(end), b + static_cast<std::size_t>(grain)));
+        const I e =
+            static_cast<I>(std::min<std::size_t>(static_cast<std::size_t>(end), b + static_cast<std::size_t>(grain)));
         body(b, e);
       }
     } catch (...) {
@@ -136,8 +137,10 @@ class Arena {
 template <class I, class F>
 void for_range(I begin, I end, I grain, F&& body, bool exact = false) {
   auto run = [&](const tbb::blocked_range<I>& r) { body(r.begin(), r.end()); };
-  if (exact) tbb::parallel_for(tbb::blocked_range<I>(begin, end, grain), run, tbb::simple_partitioner());
-  else tbb::parallel_for(tbb::blocked_range<I>(begin, end, grain), run);
+  if (exact)
+    tbb::parallel_for(tbb::blocked_range<I>(begin, end, grain), run, tbb::simple_partitioner());
+  else
+    tbb::parallel_for(tbb::blocked_range<I>(begin, end, grain), run);
 }
 
 template <class T>

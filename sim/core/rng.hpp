@@ -15,8 +15,8 @@ namespace motsim {
 enum class Stream : std::uint64_t {
   Init = 1,
   Need = 2,
-  Campaign = 3,   // + campaign index * 16 (block streams)
-  WomField = 4,   // mean-field word of mouth, block streams
+  Campaign = 3,  // + campaign index * 16 (block streams)
+  WomField = 4,  // mean-field word of mouth, block streams
   Wom = 5,
   Zmot = 6,
   Fmot = 7,
@@ -24,7 +24,7 @@ enum class Stream : std::uint64_t {
   Smot = 9,
   Tmot = 10,
   Network = 11,
-  WomNext = 12,   // next word-of-mouth day on a graph, drawn ahead
+  WomNext = 12,  // next word-of-mouth day on a graph, drawn ahead
 };
 
 // Entity ids at or above this value denote blocks of agents rather than agents.
@@ -57,8 +57,7 @@ class Rng {
  public:
   using Philox = r123::Philox4x64;
 
-  Rng(std::uint64_t seed, std::uint64_t replicate, std::uint64_t entity, std::uint64_t day,
-      std::uint64_t stage)
+  Rng(std::uint64_t seed, std::uint64_t replicate, std::uint64_t entity, std::uint64_t day, std::uint64_t stage)
       : key_{{seed, replicate}}, ctr_{{entity, day, stage << 32, 0}}, base_(stage << 32) {}
 
   // 64 uniformly distributed bits: the stream's next value. Value n of a stream is word n % 4
@@ -145,8 +144,8 @@ class Rng {
   Philox::ctr_type ctr_;
   Philox::ctr_type out_{};
   std::uint64_t base_;
-  std::uint64_t pos_ = 0;              // values consumed so far
-  std::uint64_t have_ = UINT64_MAX;    // block held in out_
+  std::uint64_t pos_ = 0;            // values consumed so far
+  std::uint64_t have_ = UINT64_MAX;  // block held in out_
 };
 
 }  // namespace motsim

@@ -61,8 +61,10 @@ Simulation::Simulation(const Scenario& sc, int threads) {
     for (auto& v : world_.visibility_cdf) v = ++cum;
   }
   for (long dt = 0; dt <= sc.simulation.days; ++dt)
-    world_.salience_factor.push_back(static_cast<float>(std::pow(1.0 - sc.behavior.salience_decay, static_cast<std::int32_t>(dt))));
-  for (const auto& s : sc.segments) world_.max_susceptibility = std::max(world_.max_susceptibility, s.wom_susceptibility);
+    world_.salience_factor.push_back(
+        static_cast<float>(std::pow(1.0 - sc.behavior.salience_decay, static_cast<std::int32_t>(dt))));
+  for (const auto& s : sc.segments)
+    world_.max_susceptibility = std::max(world_.max_susceptibility, s.wom_susceptibility);
   if (world_.max_susceptibility <= 0) world_.max_susceptibility = 1;
   world_.platform.init(sc.products, sc.behavior);
   world_.positive_owners.assign(world_.K, 0);
@@ -92,36 +94,39 @@ void Simulation::initialise() {
   for (const auto& s : sc.segments) seg_cdf.push_back(c += s.share);
   std::vector<std::vector<std::int64_t>> aware(blocks_, std::vector<std::int64_t>(w.K, 0));
   arena_->arena.execute([&] {
-    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
-      for (std::uint32_t b = lo; b != hi; ++b) {
-        const std::uint32_t begin = b * kBlockSize, end = std::min<std::uint32_t>(p.n, begin + kBlockSize);
-        for (std::uint32_t i = begin; i < end; ++i) {
-          Rng r = w.rng(i, kInitDay, Stream::Init);
-          const double u = r.uniform() * seg_cdf.back();
-          int g = static_cast<int>(std::upper_bound(seg_cdf.begin(), seg_cdf.end(), u) - seg_cdf.begin());
-          g = std::min<int>(g, static_cast<int>(seg_cdf.size()) - 1);
-          const auto& seg = sc.segments[g];
-          p.segment[i] = static_cast<std::uint8_t>(g);
-          const double sd = seg.price_sensitivity_sd;
-          p.price_sens[i] = static_cast<float>(seg.price_sensitivity * std::exp(sd * r.normal() - 0.5 * sd * sd));
-          for (int k = 0; k < w.K; ++k) {
-            const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
-            p.belief[ik] = static_cast<float>(seg.prior_quality);
-            p.precision[ik] = static_cast<float>(sc.behavior.prior_precision);
-            if (r.bernoulli(sc.products[k].initial_awareness)) {
-              p.pflags[ik] |= kAware;
-              p.salience[ik] = static_cast<float>(sc.behavior.ad_salience);
-              aware[b][k] += 1;
+    par::for_range<std::uint32_t>(
+        0, blocks_, 1,
+        [&](std::uint32_t lo, std::uint32_t hi) {
+          for (std::uint32_t b = lo; b != hi; ++b) {
+            const std::uint32_t begin = b * kBlockSize, end = std::min<std::uint32_t>(p.n, begin + kBlockSize);
+            for (std::uint32_t i = begin; i < end; ++i) {
+              Rng r = w.rng(i, kInitDay, Stream::Init);
+              const double u = r.uniform() * seg_cdf.back();
+              int g = static_cast<int>(std::upper_bound(seg_cdf.begin(), seg_cdf.end(), u) - seg_cdf.begin());
+              g = std::min<int>(g, static_cast<int>(seg_cdf.size()) - 1);
+              const auto& seg = sc.segments[g];
+              p.segment[i] = static_cast<std::uint8_t>(g);
+              const double sd = seg.price_sensitivity_sd;
+              p.price_sens[i] = static_cast<float>(seg.price_sensitivity * std::exp(sd * r.normal() - 0.5 * sd * sd));
+              for (int k = 0; k < w.K; ++k) {
+                const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
+                p.belief[ik] = static_cast<float>(seg.prior_quality);
+                p.precision[ik] = static_cast<float>(sc.behavior.prior_precision);
+                if (r.bernoulli(sc.products[k].initial_awareness)) {
+                  p.pflags[ik] |= kAware;
+                  p.salience[ik] = static_cast<float>(sc.behavior.ad_salience);
+                  aware[b][k] += 1;
+                }
+              }
+              // First need drawn ahead (day index from 0).
+              if (seg.need_interval_days > 0) {
+                const std::uint64_t gday = r.geometric(std::min(1.0, 1.0 / seg.need_interval_days));
+                p.next_day[i] = gday >= static_cast<std::uint64_t>(kNever) ? kNever : static_cast<std::int32_t>(gday);
+              }
             }
           }
-          // First need drawn ahead (day index from 0).
-          if (seg.need_interval_days > 0) {
-            const std::uint64_t gday = r.geometric(std::min(1.0, 1.0 / seg.need_interval_days));
-            p.next_day[i] = gday >= static_cast<std::uint64_t>(kNever) ? kNever : static_cast<std::int32_t>(gday);
-          }
-        }
-      }
-    }, true);
+        },
+        true);
   });
   wom::init(w);
   w.block_wake.assign(blocks_, 0);  // scan every block on the first day
@@ -133,29 +138,32 @@ void Simulation::initialise() {
 void Simulation::step(std::int32_t day, bool profile) {
   auto& w = world_;
   arena_->arena.execute([&] {
-    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
-      for (std::uint32_t b = lo; b != hi; ++b) {
-        BlockBuffer& buf = buffers_[b];
-        buf.reset(w.K);
-        BlockContext ctx{w, buf, day, b, b * kBlockSize, std::min<std::uint32_t>(w.pop.n, (b + 1) * kBlockSize)};
-        if (!profile) {
-          stage::stimulus(ctx);
-          stage::zmot(ctx);
-          stage::fmot(ctx);
-          stage::smot(ctx);
-          stage::tmot(ctx);
-          end_block_day(ctx);
-        } else {
-          void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
-          for (int s = 0; s < 5; ++s) {
-            const auto t = Clock::now();
-            fns[s](ctx);
-            buf.stage_seconds[s] += seconds_since(t);
+    par::for_range<std::uint32_t>(
+        0, blocks_, 1,
+        [&](std::uint32_t lo, std::uint32_t hi) {
+          for (std::uint32_t b = lo; b != hi; ++b) {
+            BlockBuffer& buf = buffers_[b];
+            buf.reset(w.K);
+            BlockContext ctx{w, buf, day, b, b * kBlockSize, std::min<std::uint32_t>(w.pop.n, (b + 1) * kBlockSize)};
+            if (!profile) {
+              stage::stimulus(ctx);
+              stage::zmot(ctx);
+              stage::fmot(ctx);
+              stage::smot(ctx);
+              stage::tmot(ctx);
+              end_block_day(ctx);
+            } else {
+              void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
+              for (int s = 0; s < 5; ++s) {
+                const auto t = Clock::now();
+                fns[s](ctx);
+                buf.stage_seconds[s] += seconds_since(t);
+              }
+              end_block_day(ctx);
+            }
           }
-          end_block_day(ctx);
-        }
-      }
-    }, true);
+        },
+        true);
   });
 }
 
@@ -169,36 +177,41 @@ void Simulation::merge_day(std::int32_t day) {
   // Shared state becomes visible: each block applies its own agents' changes (in parallel,
   // an agent belongs to one block) and keeps integer deltas, summed below in block order.
   arena_->arena.execute([&] {
-    par::for_range<std::uint32_t>(0, blocks_, 1, [&](std::uint32_t lo, std::uint32_t hi) {
-      for (std::uint32_t b = lo; b != hi; ++b) {
-        BlockBuffer& buf = buffers_[b];
-        buf.positive_delta.assign(K, 0);
-        buf.score10_delta.assign(K, 0);
-        buf.wom_changes.clear();
-        for (const auto& u : buf.shared) {
-          auto& e = p.shared[u.agent];
-          const int old_product = e.product;
-          const bool was_positive = positive(u.agent);
-          if (was_positive) {
-            buf.positive_delta[old_product] -= 1;
-            buf.score10_delta[old_product] -= e.score;
+    par::for_range<std::uint32_t>(
+        0, blocks_, 1,
+        [&](std::uint32_t lo, std::uint32_t hi) {
+          for (std::uint32_t b = lo; b != hi; ++b) {
+            BlockBuffer& buf = buffers_[b];
+            buf.positive_delta.assign(K, 0);
+            buf.score10_delta.assign(K, 0);
+            buf.wom_changes.clear();
+            for (const auto& u : buf.shared) {
+              auto& e = p.shared[u.agent];
+              const int old_product = e.product;
+              const bool was_positive = positive(u.agent);
+              if (was_positive) {
+                buf.positive_delta[old_product] -= 1;
+                buf.score10_delta[old_product] -= e.score;
+              }
+              e = {u.product, u.score, u.owns};
+              const bool is_positive = positive(u.agent);
+              if (is_positive) {
+                buf.positive_delta[u.product] += 1;
+                buf.score10_delta[u.product] += u.score;
+              }
+              if (!w.wom_next.empty() && (was_positive || is_positive))
+                buf.wom_changes.push_back(
+                    {u.agent, static_cast<std::int8_t>(old_product), u.product, was_positive, is_positive});
+            }
           }
-          e = {u.product, u.score, u.owns};
-          const bool is_positive = positive(u.agent);
-          if (is_positive) {
-            buf.positive_delta[u.product] += 1;
-            buf.score10_delta[u.product] += u.score;
-          }
-          if (!w.wom_next.empty() && (was_positive || is_positive))
-            buf.wom_changes.push_back({u.agent, static_cast<std::int8_t>(old_product), u.product, was_positive, is_positive});
-        }
-      }
-    }, true);
+        },
+        true);
   });
   for (std::uint32_t b = 0; b < blocks_; ++b) {
     const BlockBuffer& buf = buffers_[b];
     for (int c = 0; c < kNumCounts; ++c)
-      for (int k = 0; k < K; ++k) r.count(static_cast<Count>(c), day, k) += buf.counts[static_cast<std::size_t>(c) * K + k];
+      for (int k = 0; k < K; ++k)
+        r.count(static_cast<Count>(c), day, k) += buf.counts[static_cast<std::size_t>(c) * K + k];
     for (int s = 0; s < kNumSums; ++s)
       for (int k = 0; k < K; ++k) r.sum(static_cast<Sum>(s), day, k) += buf.sums[static_cast<std::size_t>(s) * K + k];
     for (std::size_t j = 0; j < buf.experience_stars.size(); ++j)

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "models/wom.hpp"
-#include "sim/engine/results.hpp"
 #include "models/world.hpp"
+#include "sim/engine/results.hpp"
 
 namespace motsim {
 

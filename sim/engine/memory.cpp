@@ -6,11 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/metrics.hpp"
 #include "models/population.hpp"
 #include "models/wom.hpp"
-#include "models/metrics.hpp"
-#include "sim/core/network.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/network.hpp"
 
 namespace motsim {
 
@@ -30,7 +30,7 @@ MemoryEstimate estimate_memory(const Scenario& sc, bool save_agents) {
   MemoryEstimate m;
   const std::uint64_t n = static_cast<std::uint64_t>(sc.simulation.agents);
   const int K = static_cast<int>(sc.products.size());
-  m.agents_bytes = n * (Population::bytes_per_agent(K) + 8);  // + work lists and buffers
+  m.agents_bytes = n * (Population::bytes_per_agent(K) + 8);                       // + work lists and buffers
   if (save_agents) m.agents_bytes += n * (8 + 8 * static_cast<std::uint64_t>(K));  // output copies
   const std::uint64_t adj = expected_adjacency(sc.network, n);
   // CSR (4 bytes per entry, 8 per offset) plus the edge list and unsorted rows while building.
@@ -66,7 +66,8 @@ void check_memory(const Scenario& sc, bool save_agents, int concurrent) {
       << ", network " << human_bytes(static_cast<double>(m.network_bytes)) << ", results "
       << human_bytes(static_cast<double>(m.results_bytes)) << ")";
     if (concurrent > 1) o << ", " << concurrent << " runs at once " << human_bytes(n * static_cast<double>(m.total()));
-    o << ", and " << human_bytes(static_cast<double>(avail)) << " is available; reduce simulation.agents (--agents) or the network degree";
+    o << ", and " << human_bytes(static_cast<double>(avail))
+      << " is available; reduce simulation.agents (--agents) or the network degree";
     if (concurrent > 1) o << ", or run fewer at once (--threads)";
     throw InputError(o.str());
   }

@@ -51,7 +51,8 @@ std::vector<double> daily_series(const Results& r, const std::string& name) {
   } else if (name == "rating_count") {
     for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.rating_count[i]);
   } else if (name == "revenue") {
-    for (std::size_t i = 0; i < DK; ++i) s[i] = static_cast<double>(r.count(kPurchases, day(i), prod(i))) * r.prices[prod(i)];
+    for (std::size_t i = 0; i < DK; ++i)
+      s[i] = static_cast<double>(r.count(kPurchases, day(i), prod(i))) * r.prices[prod(i)];
   } else {
     const auto it = std::find(kCountNames.begin(), kCountNames.end(), name);
     if (it == kCountNames.end()) throw std::invalid_argument("daily_series: no series '" + name + "'");
@@ -70,8 +71,8 @@ Kpis compute_kpis(const Results& r) {
   };
   const int K = r.K;
   const int last = r.days_done - 1;
-  std::vector<double> units(K), revenue(K), refunds(K), refunded(K), net(K), share(K), lost(K), rating(K),
-      reviews(K), nps(K), awareness(K), adopters(K), satisfaction(K);
+  std::vector<double> units(K), revenue(K), refunds(K), refunded(K), net(K), share(K), lost(K), rating(K), reviews(K),
+      nps(K), awareness(K), adopters(K), satisfaction(K);
   double total_units = 0;
   for (int k = 0; k < K; ++k) total_units += static_cast<double>(r.total(kPurchases, k));
   for (int k = 0; k < K; ++k) {
@@ -126,10 +127,14 @@ std::string format_kpi_table(const Results& r, const Kpis& k) {
     std::snprintf(buf, sizeof buf, "%-*s", static_cast<int>(w), k.names[i].c_str());
     o << buf;
     for (double v : k.values[i]) {
-      if (std::isnan(v)) std::snprintf(buf, sizeof buf, "%14s", "-");
-      else if (k.names[i] == "market_share" || k.names[i] == "awareness") std::snprintf(buf, sizeof buf, "%13.1f%%", 100 * v);
-      else if (k.names[i] == "rating" || k.names[i] == "satisfaction" || k.names[i] == "nps") std::snprintf(buf, sizeof buf, "%14.2f", v);
-      else std::snprintf(buf, sizeof buf, "%14.0f", v);
+      if (std::isnan(v))
+        std::snprintf(buf, sizeof buf, "%14s", "-");
+      else if (k.names[i] == "market_share" || k.names[i] == "awareness")
+        std::snprintf(buf, sizeof buf, "%13.1f%%", 100 * v);
+      else if (k.names[i] == "rating" || k.names[i] == "satisfaction" || k.names[i] == "nps")
+        std::snprintf(buf, sizeof buf, "%14.2f", v);
+      else
+        std::snprintf(buf, sizeof buf, "%14.0f", v);
       o << buf;
     }
     o << '\n';

@@ -16,13 +16,13 @@ struct Results {
   std::uint32_t agents = 0;
   std::vector<std::string> products;
   std::vector<double> prices;
-  std::vector<std::int64_t> counts;      // [count][day][k]
-  std::vector<double> sums;              // [sum][day][k]
-  std::vector<std::int64_t> aware;       // [day][k], agents aware at the end of the day
-  std::vector<std::int64_t> adopters;    // [day][k], distinct buyers so far
-  std::vector<double> rating_mean;       // [day][k], displayed at the end of the day
+  std::vector<std::int64_t> counts;    // [count][day][k]
+  std::vector<double> sums;            // [sum][day][k]
+  std::vector<std::int64_t> aware;     // [day][k], agents aware at the end of the day
+  std::vector<std::int64_t> adopters;  // [day][k], distinct buyers so far
+  std::vector<double> rating_mean;     // [day][k], displayed at the end of the day
   std::vector<std::int64_t> rating_count;
-  std::vector<std::int64_t> rating_hist; // [day][k][5], displayed histogram
+  std::vector<std::int64_t> rating_hist;       // [day][k][5], displayed histogram
   std::vector<std::int64_t> experience_stars;  // [day][k][5], stars of every experience (no self-selection, no herding)
   std::vector<ReviewRecord> reviews;
   // Timing (not part of the results proper)
@@ -43,7 +43,7 @@ struct Results {
 
 // Key performance indicators over the whole run, per product.
 struct Kpis {
-  std::vector<std::string> names;  // KPI names, in column order
+  std::vector<std::string> names;           // KPI names, in column order
   std::vector<std::vector<double>> values;  // [kpi][product]
   std::vector<std::string> descriptions;
 };

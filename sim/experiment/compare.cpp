@@ -1,5 +1,5 @@
-#include "sim/core/files.hpp"
 #include "sim/experiment/compare.hpp"
+#include "sim/core/files.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,14 +11,14 @@
 #include <stdexcept>
 
 #include "motsim/version.hpp"
+#include "sim/core/interrupt.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/experiment/stats.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/io/h5io.hpp"
 #include "sim/io/h5util.hpp"
-#include "sim/core/interrupt.hpp"
-#include "sim/engine/memory.hpp"
-#include "sim/input/scenario.hpp"
-#include "sim/experiment/stats.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,8 +27,8 @@ namespace motsim {
 namespace {
 
 // Daily series kept (mean over replicates) for the report.
-const char* kSeries[] = {"purchases", "aware", "researchers", "considered", "satisfied", "reviews", "experiences",
-                         "refunds", "rating_mean"};
+const char* kSeries[] = {"purchases", "aware",       "researchers", "considered", "satisfied",
+                         "reviews",   "experiences", "refunds",     "rating_mean"};
 
 struct Outcome {
   // [kpi][product + 1]: the last column is all products together
@@ -61,10 +61,14 @@ std::string fmt(double v, const char* kpi) {
   char b[48];
   const std::string n = kpi;
   if (std::isnan(v)) return "-";
-  if (n == "market_share" || n == "awareness") std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
-  else if (n == "rating") std::snprintf(b, sizeof b, "%.2f", v);
-  else if (n == "nps") std::snprintf(b, sizeof b, "%.1f", v);
-  else std::snprintf(b, sizeof b, "%.0f", v);
+  if (n == "market_share" || n == "awareness")
+    std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
+  else if (n == "rating")
+    std::snprintf(b, sizeof b, "%.2f", v);
+  else if (n == "nps")
+    std::snprintf(b, sizeof b, "%.1f", v);
+  else
+    std::snprintf(b, sizeof b, "%.0f", v);
   return b;
 }
 
@@ -97,8 +101,9 @@ PairedDiff paired_difference(const std::vector<double>& base, const std::vector<
 
 int run_compare(const CompareOptions& opt, const std::string& command_line) {
   if (opt.scenarios.size() < 2)
-    throw InputError("compare: error: give a base scenario and at least one variant, e.g. motsim compare "
-                     "scenarios/baseline.toml scenarios/price_cut.toml");
+    throw InputError(
+        "compare: error: give a base scenario and at least one variant, e.g. motsim compare "
+        "scenarios/baseline.toml scenarios/price_cut.toml");
   if (opt.replicates < 2 || opt.replicates > 10000)
     throw InputError("compare: error: --replicates " + std::to_string(opt.replicates) +
                      " is out of range; expected 2 to 10000 (confidence intervals need at least 2)");
@@ -122,7 +127,8 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
                        "); a comparison needs the same products in the same order");
     if (scs[s].simulation.days != base.simulation.days)
       throw InputError(paths[s] + ": error: simulation.days = " + std::to_string(scs[s].simulation.days) +
-                       " differs from the base's " + std::to_string(base.simulation.days) + "; use --days to align them");
+                       " differs from the base's " + std::to_string(base.simulation.days) +
+                       "; use --days to align them");
     // Common random numbers: replicate r must use the same random key in every scenario.
     // (simulation.replicate is set by compare itself: replicate r of the base's key.)
     if (scs[s].simulation.seed != base.simulation.seed)
@@ -145,7 +151,8 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   const int J = static_cast<int>(kl.size());
   // kpis[s][r][j][k]
   std::vector<std::vector<std::vector<std::vector<double>>>> kpis(S, std::vector<std::vector<std::vector<double>>>(R));
-  std::vector<std::vector<double>> series_mean(S * std::size(kSeries), std::vector<double>(static_cast<std::size_t>(D) * K, 0.0));
+  std::vector<std::vector<double>> series_mean(S * std::size(kSeries),
+                                               std::vector<double>(static_cast<std::size_t>(D) * K, 0.0));
   // Star histograms, mean over replicates: [scenario][k * 5 + star - 1]
   std::vector<std::vector<double>> displayed_stars(S, std::vector<double>(static_cast<std::size_t>(K) * 5, 0.0)),
       experience_stars = displayed_stars;
@@ -163,7 +170,8 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
       const Outcome o = outcome_of(sim.results());
       kpis[s][r] = o.kpi;
       for (std::size_t m = 0; m < std::size(kSeries); ++m)
-        for (std::size_t i = 0; i < o.series[m].size(); ++i) series_mean[s * std::size(kSeries) + m][i] += o.series[m][i] / R;
+        for (std::size_t i = 0; i < o.series[m].size(); ++i)
+          series_mean[s * std::size(kSeries) + m][i] += o.series[m][i] / R;
       for (std::size_t i = 0; i < o.displayed_stars.size(); ++i) {
         displayed_stars[s][i] += o.displayed_stars[i] / R;
         experience_stars[s][i] += o.experience_stars[i] / R;
@@ -175,14 +183,16 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
     }
   if (stop_requested()) {
     std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
-                 interrupt_signal(), done, total_runs, out.c_str(), path_exists(out) ? "left as it was" : "not created");
+                 interrupt_signal(), done, total_runs, out.c_str(),
+                 path_exists(out) ? "left as it was" : "not created");
     return kExitInterrupted;
   }
 
   // Statistics: per scenario, and paired differences from the base, flat [s][j][k] as in the
   // file (differences: [s - 1][j][k]).
   auto at = [&](int s, int j, int k) { return (static_cast<std::size_t>(s) * J + j) * (K + 1) + k; };
-  std::vector<MeanCi> stat(static_cast<std::size_t>(S) * J * (K + 1)), diff(static_cast<std::size_t>(S - 1) * J * (K + 1));
+  std::vector<MeanCi> stat(static_cast<std::size_t>(S) * J * (K + 1)),
+      diff(static_cast<std::size_t>(S - 1) * J * (K + 1));
   std::vector<double> drel(diff.size());
   std::vector<std::uint8_t> sig(diff.size());
   for (int s = 0; s < S; ++s)
@@ -217,9 +227,10 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
     std::vector<std::string> cols;
     for (int k = 0; k < K; ++k) cols.push_back(base.products[k].name);
     cols.push_back("all products");
-    std::printf("\n%d replicates per scenario, common random numbers; mean ± 95%% confidence interval;\n"
-                "* = difference from %s significant at 5%% (paired)\n",
-                R, names[0].c_str());
+    std::printf(
+        "\n%d replicates per scenario, common random numbers; mean ± 95%% confidence interval;\n"
+        "* = difference from %s significant at 5%% (paired)\n",
+        R, names[0].c_str());
     for (int s = 1; s < S; ++s) {
       std::printf("\n== %s vs %s\n", names[s].c_str(), names[0].c_str());
       for (int k = 0; k <= K; ++k) {
@@ -303,7 +314,8 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
       for (std::size_t m = 0; m < std::size(kSeries); ++m) {
         std::vector<double> flat;
         for (int s = 0; s < S; ++s)
-          flat.insert(flat.end(), series_mean[s * std::size(kSeries) + m].begin(), series_mean[s * std::size(kSeries) + m].end());
+          flat.insert(flat.end(), series_mean[s * std::size(kSeries) + m].begin(),
+                      series_mean[s * std::size(kSeries) + m].end());
         dataset(g, kSeries[m], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                 {static_cast<hsize_t>(S), static_cast<hsize_t>(D), static_cast<hsize_t>(K)}, flat.data(),
                 "daily series, mean over replicates [scenario, day, product]");

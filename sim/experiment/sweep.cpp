@@ -1,9 +1,8 @@
-#include "sim/core/files.hpp"
 #include "sim/experiment/sweep.hpp"
+#include "sim/core/files.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
-
 
 #include <algorithm>
 #include <chrono>
@@ -27,17 +26,17 @@
 #endif
 
 #include "motsim/version.hpp"
+#include "sim/core/interrupt.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/memory.hpp"
 #include "sim/experiment/compare.hpp"
 #include "sim/experiment/design.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/io/h5io.hpp"
-#include "sim/io/h5util.hpp"
-#include "sim/core/parallel.hpp"
-#include "sim/core/interrupt.hpp"
-#include "sim/engine/memory.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/input/toml_util.hpp"
+#include "sim/io/h5io.hpp"
+#include "sim/io/h5util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -52,8 +51,10 @@ using tomlu::where;
 // names tables and arrays for messages.
 std::string literal(const toml::node& n) {
   std::ostringstream o;
-  if (n.is_string()) o << '"' << n.as_string()->get() << '"';
-  else n.visit([&](auto&& v) { o << v; });
+  if (n.is_string())
+    o << '"' << n.as_string()->get() << '"';
+  else
+    n.visit([&](auto&& v) { o << v; });
   return o.str();
 }
 
@@ -69,8 +70,9 @@ bool integer_key(const std::string& key) {
   return false;
 }
 
-const std::vector<std::string> kTopKeys = {"base", "design", "replicates", "samples", "levels", "design_seed", "seed",
-                                           "common_random_numbers", "keep_series", "keep", "parameters"};
+const std::vector<std::string> kTopKeys = {"base",        "design",      "replicates", "samples",
+                                           "levels",      "design_seed", "seed",       "common_random_numbers",
+                                           "keep_series", "keep",        "parameters"};
 
 }  // namespace
 
@@ -91,12 +93,13 @@ SweepSpec load_sweep_spec(const std::string& path) {
   auto get_int = [&](const char* key, long long lo, long long hi, long long def) -> long long {
     const auto* n = t.get(key);
     if (!n) return def;
-    if (!n->is_integer()) throw fail(n, std::string("'") + key + "' = " + literal(*n) + " must be an integer in [" +
-                                            std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    if (!n->is_integer())
+      throw fail(n, std::string("'") + key + "' = " + literal(*n) + " must be an integer in [" + std::to_string(lo) +
+                        ", " + std::to_string(hi) + "]");
     const long long v = n->as_integer()->get();
     if (v < lo || v > hi)
-      throw fail(n, std::string("'") + key + "' = " + std::to_string(v) + " is out of range; expected [" + std::to_string(lo) +
-                        ", " + std::to_string(hi) + "]");
+      throw fail(n, std::string("'") + key + "' = " + std::to_string(v) + " is out of range; expected [" +
+                        std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return v;
   };
   for (auto&& [k, v] : t) {
@@ -105,17 +108,21 @@ SweepSpec load_sweep_spec(const std::string& path) {
       const std::string hint = did_you_mean(key, kTopKeys);
       std::string all;
       for (auto& x : kTopKeys) all += (all.empty() ? "" : ", ") + x;
-      throw fail(&v, "unknown key '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: " + all);
+      throw fail(&v, "unknown key '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                         "; allowed: " + all);
     }
   }
   const auto* base = t.get("base");
-  if (!base || !base->is_string()) throw fail(base, "'base' must name the base scenario file, e.g. base = \"baseline.toml\"");
+  if (!base || !base->is_string())
+    throw fail(base, "'base' must name the base scenario file, e.g. base = \"baseline.toml\"");
   sp.base = (fs::path(sp.base_dir) / base->as_string()->get()).string();
-  if (!path_exists(sp.base)) throw fail(base, "'base' = \"" + base->as_string()->get() + "\": no such scenario " + sp.base);
+  if (!path_exists(sp.base))
+    throw fail(base, "'base' = \"" + base->as_string()->get() + "\": no such scenario " + sp.base);
   if (const auto* d = t.get("design")) {
     const std::vector<std::string> designs = {"grid", "random", "lhs", "morris", "sobol"};
     if (!d->is_string() || std::find(designs.begin(), designs.end(), d->as_string()->get()) == designs.end())
-      throw fail(d, "'design' = " + literal(*d) + " is not allowed; expected one of \"grid\" \"random\" \"lhs\" \"morris\" \"sobol\"");
+      throw fail(d, "'design' = " + literal(*d) +
+                        " is not allowed; expected one of \"grid\" \"random\" \"lhs\" \"morris\" \"sobol\"");
     sp.design = d->as_string()->get();
   }
   sp.replicates = static_cast<int>(get_int("replicates", 1, 100000, 1));
@@ -137,7 +144,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
   }
   if (ks) {
     const std::string kn = ks_name;
-    if (!ks->is_array()) throw fail(ks, "'" + kn + "' must be an array of series names, e.g. [\"purchases\", \"aware\"]");
+    if (!ks->is_array())
+      throw fail(ks, "'" + kn + "' must be an array of series names, e.g. [\"purchases\", \"aware\"]");
     const auto allowed = daily_series_names();
     std::string all;
     for (const auto& x : allowed) all += (all.empty() ? "" : ", ") + x;
@@ -147,8 +155,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
       if (s == "kpis") continue;  // always kept
       if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
         const std::string hint = did_you_mean(s, allowed);
-        throw fail(&e, "'" + kn + "' has \"" + s + "\", not a daily series" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
-                           "; allowed: " + all);
+        throw fail(&e, "'" + kn + "' has \"" + s + "\", not a daily series" +
+                           (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; allowed: " + all);
       }
       if (std::find(sp.keep_series.begin(), sp.keep_series.end(), s) != sp.keep_series.end())
         throw fail(&e, "'" + kn + "' names \"" + s + "\" twice");
@@ -174,7 +182,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
       p.key = key;
       if (v.as_array()->empty()) throw fail(&v, "parameter '" + key + "' has an empty list of values");
       for (const auto& e : *v.as_array()) {
-        if (e.is_array() || e.is_table()) throw fail(&e, "parameter '" + key + "': list values must be numbers, booleans or strings");
+        if (e.is_array() || e.is_table())
+          throw fail(&e, "parameter '" + key + "': list values must be numbers, booleans or strings");
         p.values.push_back(literal(e));
         checks.emplace_back(&e, p.values.back());
       }
@@ -191,7 +200,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
         if (n != "min" && n != "max" && n != "steps" && n != "log") {
           const std::string hint = did_you_mean(n, {"min", "max", "steps", "log"});
           throw fail(&rv, "parameter '" + key + "': unknown range key '" + n + "'" +
-                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed: min, max, steps, log");
+                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                              "; allowed: min, max, steps, log");
         }
       }
       const auto* mn = r.get("min");
@@ -199,7 +209,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
       const toml::node* whole = &v;  // clang 14 cannot capture a structured binding
       auto number = [&](const toml::node* n, const char* what) {
         if (!n || !(n->is_integer() || n->is_floating_point()))
-          throw fail(n ? n : whole, "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
+          throw fail(n ? n : whole,
+                     "parameter '" + key + "': a range needs numeric '" + what + "', e.g. { min = 0.01, max = 0.2 }");
         return n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
       };
       p.min = number(mn, "min");
@@ -218,8 +229,10 @@ SweepSpec load_sweep_spec(const std::string& path) {
       // Both ends, as the runs will see them (integer keys rounded).
       for (const auto& [n, x] : {std::pair{mn, p.min}, std::pair{mx, p.max}}) {
         char b[40];
-        if (p.integer) std::snprintf(b, sizeof b, "%lld", static_cast<long long>(std::llround(x)));
-        else std::snprintf(b, sizeof b, "%.10g", x);
+        if (p.integer)
+          std::snprintf(b, sizeof b, "%lld", static_cast<long long>(std::llround(x)));
+        else
+          std::snprintf(b, sizeof b, "%.10g", x);
         checks.emplace_back(n, b);
       }
       sp.swept.push_back(p);
@@ -248,9 +261,10 @@ SweepSpec load_sweep_spec(const std::string& path) {
   } else {
     if (sp.samples <= 0)
       throw fail(nullptr, "design \"" + sp.design + "\" needs 'samples' (" +
-                              (sp.design == "morris" ? std::string("number of trajectories")
+                              (sp.design == "morris"  ? std::string("number of trajectories")
                                : sp.design == "sobol" ? std::string("base sample size N; runs = N (k + 2)")
-                                                      : std::string("number of points")) + ")");
+                                                      : std::string("number of points")) +
+                              ")");
     if ((sp.design == "morris" || sp.design == "sobol") && any_list)
       throw fail(params, "design \"" + sp.design + "\" needs ranges { min, max } for every swept parameter, not lists");
     if (sp.swept.empty()) throw fail(params, "design \"" + sp.design + "\" needs at least one swept parameter");
@@ -320,13 +334,15 @@ std::vector<Point> points_of(const SweepSpec& sp) {
       std::vector<double> u(k);
       for (int j = 0; j < k; ++j) {
         const auto& p = sp.swept[j];
-        u[j] = p.range ? static_cast<double>(idx[j]) / (p.steps - 1) : (idx[j] + 0.5) / static_cast<double>(p.values.size());
+        u[j] = p.range ? static_cast<double>(idx[j]) / (p.steps - 1)
+                       : (idx[j] + 0.5) / static_cast<double>(p.values.size());
       }
       pts.push_back(make_point(sp, u));
     }
   } else if (sp.design == "random" || sp.design == "lhs") {
-    const auto m = sp.design == "random" ? design::random(sp.samples, k, static_cast<std::uint64_t>(sp.design_seed))
-                                         : design::latin_hypercube(sp.samples, k, static_cast<std::uint64_t>(sp.design_seed));
+    const auto m = sp.design == "random"
+                       ? design::random(sp.samples, k, static_cast<std::uint64_t>(sp.design_seed))
+                       : design::latin_hypercube(sp.samples, k, static_cast<std::uint64_t>(sp.design_seed));
     for (const auto& u : m) pts.push_back(make_point(sp, u));
   } else if (sp.design == "morris") {
     for (const auto& mp : design::morris(sp.samples, k, sp.levels, static_cast<std::uint64_t>(sp.design_seed))) {
@@ -350,7 +366,7 @@ std::vector<Point> points_of(const SweepSpec& sp) {
 struct Plan {
   SweepSpec spec;
   std::vector<Point> points;
-  Scenario base;  // with held values
+  Scenario base;     // with held values
   Scenario largest;  // the point that needs the most memory (swept agents, degree, days)
   long long seed = 0;
   int K = 0, D = 0;
@@ -361,8 +377,7 @@ struct Plan {
   std::size_t point_of(std::size_t run) const { return run / spec.replicates; }
   int replicate_of(std::size_t run) const { return static_cast<int>(run % spec.replicates); }
   long long key_of(std::size_t run) const {
-    return base.simulation.replicate +
-           (spec.common_random_numbers ? replicate_of(run) : static_cast<long long>(run));
+    return base.simulation.replicate + (spec.common_random_numbers ? replicate_of(run) : static_cast<long long>(run));
   }
 };
 
@@ -410,7 +425,8 @@ Plan make_plan(const std::string& spec_path) {
       const auto cut = why.find(": error: ");
       if (cut != std::string::npos) why = why.substr(cut + 9);
       for (const auto& s : pl.points[i].sets) at += (at.empty() ? "" : ", ") + s;
-      throw InputError(spec_path + ": error: point " + std::to_string(i) + " (" + at + ") is not a valid scenario: " + why);
+      throw InputError(spec_path + ": error: point " + std::to_string(i) + " (" + at +
+                       ") is not a valid scenario: " + why);
     }
   }
   // Everything that defines the results: the spec text and the resolved base scenario.
@@ -450,8 +466,9 @@ class Journal {
     header_ = head;
     const bool exists = path_exists(path_);
     if (exists && !resume)
-      throw InputError(path_ + ": error: an unfinished sweep left this journal; use --resume to continue it, or "
-                                "delete it to start again");
+      throw InputError(path_ +
+                       ": error: an unfinished sweep left this journal; use --resume to continue it, or "
+                       "delete it to start again");
     if (exists) load();
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd_ < 0) throw InputError(path_ + ": error: cannot write the sweep journal");
@@ -509,8 +526,9 @@ class Journal {
     std::ifstream in(path_);
     std::string line;
     if (!std::getline(in, line) || line != header_)
-      throw InputError(path_ + ": error: this journal belongs to another sweep spec or base scenario; delete it or "
-                                "restore the spec it was made with");
+      throw InputError(path_ +
+                       ": error: this journal belongs to another sweep spec or base scenario; delete it or "
+                       "restore the spec it was made with");
     whole_lines_ = line.size() + 1;
     while (std::getline(in, line)) {
       if (in.eof()) break;  // a last line without its newline was cut by a crash
@@ -539,8 +557,9 @@ class Journal {
 
 // ---- the file ----------------------------------------------------------------------------
 
-void write_sweep_file(const std::string& out, bool force, const Plan& pl, const std::map<std::size_t, std::vector<double>>& done,
-                      const std::string& command_line, int task_index, int task_count) {
+void write_sweep_file(const std::string& out, bool force, const Plan& pl,
+                      const std::map<std::size_t, std::vector<double>>& done, const std::string& command_line,
+                      int task_index, int task_count) {
   using namespace h5;
   write_atomically(out, force, "motsim-sweep-1", command_line, [&](hid_t file) {
     const bool complete = done.size() == pl.runs();
@@ -616,13 +635,15 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
     strings(sw, "point_columns", pcols);
     dataset(sw, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {R, PC}, pts.data(),
             "one row per run: run, point, replicate, seed, replicate_key, each swept parameter, then each held "
-            "parameter (a value that is not a number: its index in /sweep/levels/<key>), and the design's trajectory, step, changed (Morris) and block, row "
+            "parameter (a value that is not a number: its index in /sweep/levels/<key>), and the design's trajectory, "
+            "step, changed (Morris) and block, row "
             "(Sobol/Saltelli), -1 when not used");
     const std::size_t KC = pl.kpi_columns.size();
     std::vector<double> kp(R * KC, NAN);
     std::vector<std::uint8_t> mask(R, 0);
     for (const auto& [run, v] : done) {
-      std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(KC), kp.begin() + static_cast<std::ptrdiff_t>(run * KC));
+      std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(KC),
+                kp.begin() + static_cast<std::ptrdiff_t>(run * KC));
       mask[run] = 1;
     }
     strings(sw, "kpi_columns", pl.kpi_columns);
@@ -635,7 +656,8 @@ void write_sweep_file(const std::string& out, bool force, const Plan& pl, const 
       for (std::size_t m = 0; m < pl.spec.keep_series.size(); ++m) {
         std::vector<double> s(R * DK, NAN);
         for (const auto& [run, v] : done)
-          std::copy(v.begin() + static_cast<std::ptrdiff_t>(KC + m * DK), v.begin() + static_cast<std::ptrdiff_t>(KC + (m + 1) * DK),
+          std::copy(v.begin() + static_cast<std::ptrdiff_t>(KC + m * DK),
+                    v.begin() + static_cast<std::ptrdiff_t>(KC + (m + 1) * DK),
                     s.begin() + static_cast<std::ptrdiff_t>(run * DK));
         dataset(ts, pl.spec.keep_series[m].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                 {R, static_cast<hsize_t>(pl.D), static_cast<hsize_t>(pl.K)}, s.data(), "[run, day, product]");
@@ -693,7 +715,8 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
       check_output_path(out, opt.force);
       // Every point must fit, as many at once as runs go in parallel here (one per worker
       // thread; under MPI one per rank, and the ranks of a node share its memory).
-      const int at_once = mpi && size > 1 ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
+      const int at_once =
+          mpi && size > 1 ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
       check_memory(pl.largest, false, at_once);
       journal = std::make_unique<Journal>(out + ".journal", pl, opt.resume);
     } catch (...) {
@@ -713,9 +736,9 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
       if ((opt.task_count == 0 || static_cast<int>(r % opt.task_count) == opt.task_index) && !journal->done().count(r))
         pending.push_back(r);
     if (!quiet)
-      std::fprintf(stderr, "sweep %s: design %s, %zu points x %d replicates = %zu runs; %zu to do%s%s\n", opt.spec.c_str(),
-                   pl.spec.design.c_str(), pl.points.size(), pl.spec.replicates, pl.runs(), pending.size(),
-                   journal->done().empty() ? "" : " (resumed from the journal)",
+      std::fprintf(stderr, "sweep %s: design %s, %zu points x %d replicates = %zu runs; %zu to do%s%s\n",
+                   opt.spec.c_str(), pl.spec.design.c_str(), pl.points.size(), pl.spec.replicates, pl.runs(),
+                   pending.size(), journal->done().empty() ? "" : " (resumed from the journal)",
                    mpi && size > 1 ? (", " + std::to_string(size - 1) + " MPI workers").c_str() : "");
   }
   install_interrupt_handlers();
@@ -791,21 +814,24 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
     par::Arena arena(threads);
     std::exception_ptr error;
     arena.execute([&] {
-      par::for_range<std::size_t>(0, pending.size(), 1, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i != hi; ++i) {
-          if (stop_requested()) return;
-          try {
-            const auto v = compute_run(pl, pending[i], 1, &stop_flag());
-            if (stop_requested()) return;  // cut short: not kept
-            journal->record(pending[i], v);
-            report(pending[i]);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(io);
-            if (!error) error = std::current_exception();
-            return;
-          }
-        }
-      }, true);
+      par::for_range<std::size_t>(
+          0, pending.size(), 1,
+          [&](std::size_t lo, std::size_t hi) {
+            for (std::size_t i = lo; i != hi; ++i) {
+              if (stop_requested()) return;
+              try {
+                const auto v = compute_run(pl, pending[i], 1, &stop_flag());
+                if (stop_requested()) return;  // cut short: not kept
+                journal->record(pending[i], v);
+                report(pending[i]);
+              } catch (...) {
+                std::lock_guard<std::mutex> lock(io);
+                if (!error) error = std::current_exception();
+                return;
+              }
+            }
+          },
+          true);
     });
     if (error) std::rethrow_exception(error);
   }
@@ -851,14 +877,17 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
         char h[24];
         std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(plan->hash));
         if (h != hash || text != plan->spec.text)
-          throw InputError(s + ": error: the spec " + spec_path + " or its base scenario changed since this slice was made");
+          throw InputError(s + ": error: the spec " + spec_path +
+                           " or its base scenario changed since this slice was made");
       } else if (hash != spec_hash) {
-        throw InputError(s + ": error: this slice belongs to another sweep (spec hash " + hash + " vs " + spec_hash + ")");
+        throw InputError(s + ": error: this slice belongs to another sweep (spec hash " + hash + " vs " + spec_hash +
+                         ")");
       }
       std::vector<hsize_t> dims;
       const auto kp = h5::read_doubles(f, "/sweep/kpis", dims);
       const auto mask = h5::read_doubles(f, "/sweep/done", dims);
-      const std::size_t R = plan->runs(), KC = plan->kpi_columns.size(), DK = static_cast<std::size_t>(plan->D) * plan->K;
+      const std::size_t R = plan->runs(), KC = plan->kpi_columns.size(),
+                        DK = static_cast<std::size_t>(plan->D) * plan->K;
       if (mask.size() != R || kp.size() != R * KC) throw h5::Error("/sweep/kpis does not match the spec");
       std::vector<std::vector<double>> series;
       for (const auto& m : plan->spec.keep_series) {
@@ -867,9 +896,11 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
       }
       for (std::size_t r = 0; r < R; ++r) {
         if (mask[r] == 0 || done.count(r)) continue;
-        std::vector<double> v(kp.begin() + static_cast<std::ptrdiff_t>(r * KC), kp.begin() + static_cast<std::ptrdiff_t>((r + 1) * KC));
+        std::vector<double> v(kp.begin() + static_cast<std::ptrdiff_t>(r * KC),
+                              kp.begin() + static_cast<std::ptrdiff_t>((r + 1) * KC));
         for (const auto& sv : series)
-          v.insert(v.end(), sv.begin() + static_cast<std::ptrdiff_t>(r * DK), sv.begin() + static_cast<std::ptrdiff_t>((r + 1) * DK));
+          v.insert(v.end(), sv.begin() + static_cast<std::ptrdiff_t>(r * DK),
+                   sv.begin() + static_cast<std::ptrdiff_t>((r + 1) * DK));
         done[r] = std::move(v);
       }
     } catch (const h5::Error& e) {
@@ -879,8 +910,9 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
   if (done.size() != plan->runs()) {
     std::size_t missing = 0;
     for (std::size_t r = 0; r < plan->runs(); ++r) missing += !done.count(r);
-    throw InputError("merge: error: the slices hold " + std::to_string(done.size()) + " of " + std::to_string(plan->runs()) +
-                     " runs; " + std::to_string(missing) + " are missing (run the missing --task-index values)");
+    throw InputError("merge: error: the slices hold " + std::to_string(done.size()) + " of " +
+                     std::to_string(plan->runs()) + " runs; " + std::to_string(missing) +
+                     " are missing (run the missing --task-index values)");
   }
   write_sweep_file(out, force, *plan, done, "motsim merge", -1, 0);
   std::fprintf(stderr, "wrote %s (%zu runs from %zu slices)\n", out.c_str(), done.size(), slices.size());

@@ -12,23 +12,23 @@ struct SweepParam {
   std::vector<std::string> values;  // list (grid/random/lhs choices), as TOML literals
   bool range = false;               // {min, max}
   double min = 0, max = 0;
-  int steps = 0;                    // grid over a range
+  int steps = 0;  // grid over a range
   bool log = false;
-  bool integer = false;             // the scenario key takes integers
+  bool integer = false;  // the scenario key takes integers
 };
 
 struct SweepSpec {
   std::string path, base_dir, text;
-  std::string base;                 // base scenario path (resolved)
-  std::string design = "grid";      // grid, random, lhs, morris, sobol
+  std::string base;             // base scenario path (resolved)
+  std::string design = "grid";  // grid, random, lhs, morris, sobol
   int replicates = 1;
   int samples = 0;
   int levels = 4;
   long long design_seed = 1;
-  long long seed = -1;              // -1: the base scenario's seed
+  long long seed = -1;  // -1: the base scenario's seed
   bool common_random_numbers = true;
   std::vector<std::string> keep_series;
-  std::vector<std::string> held;    // key=value of scalar parameters
+  std::vector<std::string> held;  // key=value of scalar parameters
   std::vector<SweepParam> swept;
 };
 

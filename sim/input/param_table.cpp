@@ -13,12 +13,18 @@ template <class S, class T>
 FieldDesc field(const char* key, T S::*member, double min, double max, const char* doc) {
   FieldDesc d;
   d.key = key;
-  if constexpr (std::is_same_v<T, std::int64_t>) d.kind = FieldKind::Int;
-  else if constexpr (std::is_same_v<T, double>) d.kind = FieldKind::Real;
-  else if constexpr (std::is_same_v<T, bool>) d.kind = FieldKind::Bool;
-  else if constexpr (std::is_same_v<T, std::string>) d.kind = FieldKind::Str;
-  else if constexpr (std::is_same_v<T, std::array<double, 4>>) d.kind = FieldKind::Real4;
-  else if constexpr (std::is_same_v<T, std::array<std::int64_t, 5>>) d.kind = FieldKind::Int5;
+  if constexpr (std::is_same_v<T, std::int64_t>)
+    d.kind = FieldKind::Int;
+  else if constexpr (std::is_same_v<T, double>)
+    d.kind = FieldKind::Real;
+  else if constexpr (std::is_same_v<T, bool>)
+    d.kind = FieldKind::Bool;
+  else if constexpr (std::is_same_v<T, std::string>)
+    d.kind = FieldKind::Str;
+  else if constexpr (std::is_same_v<T, std::array<double, 4>>)
+    d.kind = FieldKind::Real4;
+  else if constexpr (std::is_same_v<T, std::array<std::int64_t, 5>>)
+    d.kind = FieldKind::Int5;
   d.min = min;
   d.max = max;
   d.doc = doc;
@@ -27,8 +33,7 @@ FieldDesc field(const char* key, T S::*member, double min, double max, const cha
 }
 
 template <class S>
-FieldDesc choice(const char* key, std::string S::*member, std::vector<std::string> choices,
-                 const char* doc) {
+FieldDesc choice(const char* key, std::string S::*member, std::vector<std::string> choices, const char* doc) {
   FieldDesc d = field(key, member, 0, 0, doc);
   d.choices = std::move(choices);
   return d;
@@ -45,8 +50,7 @@ const std::vector<FieldDesc>& simulation_fields() {
       field("agents", &Sim::agents, 1, 4e9, "number of consumers"),
       field("days", &Sim::days, 1, 36500, "simulated days (one tick = one day)"),
       field("seed", &Sim::seed, 0, 9.2e18, "master seed of the counter-based generator"),
-      field("replicate", &Sim::replicate, 0, 9.2e18,
-            "replicate number: second half of the random key"),
+      field("replicate", &Sim::replicate, 0, 9.2e18, "replicate number: second half of the random key"),
   };
   return f;
 }
@@ -54,11 +58,9 @@ const std::vector<FieldDesc>& simulation_fields() {
 const std::vector<FieldDesc>& network_fields() {
   static const std::vector<FieldDesc> f = {
       choice("type", &Net::type,
-             {"none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring",
-              "file"},
+             {"none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring", "file"},
              "who can tell whom; complete = mean field"),
-      field("degree", &Net::degree, 2, 10000,
-            "mean degree (watts_strogatz and ring: even; erdos_renyi: expected)"),
+      field("degree", &Net::degree, 2, 10000, "mean degree (watts_strogatz and ring: even; erdos_renyi: expected)"),
       field("rewire", &Net::rewire, 0, 1, "Watts-Strogatz rewiring probability"),
       field("attach", &Net::attach, 1, 10000, "Barabasi-Albert edges per new node"),
       field("file", &Net::file, 0, 0,
@@ -80,8 +82,7 @@ const std::vector<FieldDesc>& segment_fields() {
             "product lifts choice share by about 10% (elasticity near -1, typical of durables)"),
       field("price_sensitivity_sd", &Segment::price_sensitivity_sd, 0, 5,
             "log-normal sd of b_p between agents (heterogeneous taste)"),
-      field("quality_weight", &Segment::quality_weight, 0, 100,
-            "b_q, utility per believed quality point (0-10 scale)"),
+      field("quality_weight", &Segment::quality_weight, 0, 100, "b_q, utility per believed quality point (0-10 scale)"),
       field("rating_weight", &Segment::rating_weight, 0, 100,
             "b_r, utility per displayed star above 3 at many reviews; calibrated with "
             "review_precision so that the elasticity of sales to the displayed rating is 0.48, "
@@ -128,11 +129,9 @@ const std::vector<FieldDesc>& product_fields() {
             "Directive 2011/83/EU art. 9)"),
       field("response_rate", &Product::response_rate, 0, 1,
             "share of negative reviews the brand answers (community management)"),
-      field("initial_awareness", &Product::initial_awareness, 0, 1,
-            "share of consumers aware of the product on day 0"),
+      field("initial_awareness", &Product::initial_awareness, 0, 1, "share of consumers aware of the product on day 0"),
       field("delivery_days", &Product::delivery_days, 0, 365, "days from order to use"),
-      field("initial_ratings", &Product::initial_ratings, 0, 1e9,
-            "reviews shown on day 0, as counts of 1..5 stars"),
+      field("initial_ratings", &Product::initial_ratings, 0, 1e9, "reviews shown on day 0, as counts of 1..5 stars"),
       field("follow_up_value", &Product::follow_up_value, -1, 10,
             "experienced value (0-10) of an after-sales follow-up that ends the experience (a "
             "call, a gift, a loan car returned): a milder ending the peak-end rule remembers "
@@ -144,17 +143,14 @@ const std::vector<FieldDesc>& product_fields() {
 const std::vector<FieldDesc>& campaign_fields() {
   static const std::vector<FieldDesc> f = {
       field("product", &Campaign::product, 0, 0, "name of the advertised product"),
-      choice("channel", &Campaign::channel, {"tv", "online", "social", "search", "print", "radio",
-                                             "outdoor", "email"},
+      choice("channel", &Campaign::channel, {"tv", "online", "social", "search", "print", "radio", "outdoor", "email"},
              "media channel (a label kept in the results)"),
       field("start_day", &Campaign::start_day, 0, 36500, "first day of the campaign"),
       field("end_day", &Campaign::end_day, 1, 36500, "day after the last day of the campaign"),
       field("daily_reach", &Campaign::daily_reach, 0, 1,
             "probability that a targeted consumer is exposed on a given day"),
-      field("claim", &Campaign::claim, -1, 10,
-            "quality the message promises (-1: the product's claim)"),
-      field("trigger_prob", &Campaign::trigger_prob, 0, 1,
-            "probability that an exposure triggers a category need"),
+      field("claim", &Campaign::claim, -1, 10, "quality the message promises (-1: the product's claim)"),
+      field("trigger_prob", &Campaign::trigger_prob, 0, 1, "probability that an exposure triggers a category need"),
       field("segment", &Campaign::segment, 0, 0, "targeted segment name (empty: everyone)"),
   };
   return f;
@@ -166,19 +162,16 @@ const std::vector<FieldDesc>& behavior_fields() {
             "precision of one ad exposure in the Gaussian belief update (ads are believed only "
             "so much)"),
       field("ad_salience", &Beh::ad_salience, 0, 1, "salience gained per exposure"),
-      field("salience_decay", &Beh::salience_decay, 0, 1,
-            "relative daily decay of salience (applied lazily)"),
+      field("salience_decay", &Beh::salience_decay, 0, 1, "relative daily decay of salience (applied lazily)"),
       field("wom_rate", &Beh::wom_rate, 0, 1,
             "daily probability of hearing of a product when every neighbour recommends it (q)"),
-      field("wom_trigger", &Beh::wom_trigger, 0, 1,
-            "probability that a recommendation triggers a category need"),
+      field("wom_trigger", &Beh::wom_trigger, 0, 1, "probability that a recommendation triggers a category need"),
       field("wom_threshold", &Beh::wom_threshold, 0, 10,
             "remembered satisfaction at or above which an owner recommends"),
       field("wom_precision", &Beh::wom_precision, 0, 1e6, "belief precision of a recommendation"),
       field("share_reviews", &Beh::share_reviews, 0, 1, "share of sources that are review pages"),
       field("share_brand", &Beh::share_brand, 0, 1, "share of sources that are brand content"),
-      field("share_neighbors", &Beh::share_neighbors, 0, 1,
-            "share of sources that are a neighbour's experience"),
+      field("share_neighbors", &Beh::share_neighbors, 0, 1, "share of sources that are a neighbour's experience"),
       field("review_precision", &Beh::review_precision, 0, 1e6,
             "belief precision of a review page with many reviews; calibrated with rating_weight "
             "to the rating elasticity of sales (You et al. 2015; docs/validation.md case 7)"),
@@ -186,18 +179,15 @@ const std::vector<FieldDesc>& behavior_fields() {
             "review count at which a review page carries half its precision"),
       field("answered_weight", &Beh::answered_weight, 0, 1,
             "weight of a negative review the brand answered, relative to 1"),
-      field("content_precision", &Beh::content_precision, 0, 1e6,
-            "belief precision of a complete brand page"),
-      field("neighbor_precision", &Beh::neighbor_precision, 0, 1e6,
-            "belief precision of a neighbour's experience"),
+      field("content_precision", &Beh::content_precision, 0, 1e6, "belief precision of a complete brand page"),
+      field("neighbor_precision", &Beh::neighbor_precision, 0, 1e6, "belief precision of a neighbour's experience"),
       field("incomplete_drop_prob", &Beh::incomplete_drop_prob, 0, 1,
             "probability that an incomplete brand page drops the product from consideration"),
       field("consideration_max", &Beh::consideration_max, 1, 64,
             "size of the consideration set; 3 (Hauser & Wernerfelt 1990: 2.7-3.3)"),
       field("salience_weight", &Beh::salience_weight, 0, 1e6,
             "weight of salience against believed quality when ranking the consideration set"),
-      field("prior_precision", &Beh::prior_precision, 1e-6, 1e6,
-            "precision of the initial quality belief"),
+      field("prior_precision", &Beh::prior_precision, 1e-6, 1e6, "precision of the initial quality belief"),
       field("outside_utility", &Beh::outside_utility, -1e6, 1e6,
             "u_0, utility of not buying now (calibrates purchase probability per decision)"),
       field("rating_count_weight_half", &Beh::rating_count_weight_half, 0, 1e6,
@@ -205,24 +195,19 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("loyalty_weight", &Beh::loyalty_weight, 0, 1e6, "b_l, utility of the loyal brand"),
       field("info_weight", &Beh::info_weight, 0, 1e6,
             "b_i, utility lost per unit of missing information on the product page"),
-      field("redecide_days", &Beh::redecide_days, 1, 1e6,
-            "days between decisions while a need stays unmet"),
+      field("redecide_days", &Beh::redecide_days, 1, 1e6, "days between decisions while a need stays unmet"),
       field("loyal_skip_research", &Beh::loyal_skip_research, 0, 1,
             "probability that a loyal customer rebuys without researching"),
       field("repeat_purchase", &Beh::repeat_purchase, 0, 0,
             "false: an agent buys at most once, and a refund ends its journey too (Bass limit)"),
       field("experience", &Beh::experience, 0, 0,
             "false: every purchase satisfies and no experience is simulated (Bass limit)"),
-      field("experience_episodes", &Beh::experience_episodes, 1, 1000,
-            "usage episodes forming the experience"),
-      field("experience_days", &Beh::experience_days, 0, 3650,
-            "days from delivery to the remembered judgement"),
-      field("disconfirmation", &Beh::disconfirmation, 0, 10,
-            "c in x = perf + c (perf - expectation) (Oliver 1980)"),
+      field("experience_episodes", &Beh::experience_episodes, 1, 1000, "usage episodes forming the experience"),
+      field("experience_days", &Beh::experience_days, 0, 3650, "days from delivery to the remembered judgement"),
+      field("disconfirmation", &Beh::disconfirmation, 0, 10, "c in x = perf + c (perf - expectation) (Oliver 1980)"),
       field("own_experience_precision", &Beh::own_experience_precision, 0, 1e6,
             "belief precision of one's own remembered experience"),
-      field("incident_value", &Beh::incident_value, 0, 10,
-            "experienced value of an unresolved incident (0-10)"),
+      field("incident_value", &Beh::incident_value, 0, 10, "experienced value of an unresolved incident (0-10)"),
       field("service_contact_prob", &Beh::service_contact_prob, 0, 1,
             "probability that a customer with an incident contacts customer service"),
       field("recovery_value", &Beh::recovery_value, 0, 10,
@@ -234,8 +219,7 @@ const std::vector<FieldDesc>& behavior_fields() {
             "remembered satisfaction below which the brand is lost forever"),
       field("loyalty_threshold", &Beh::loyalty_threshold, 0, 10,
             "remembered satisfaction at or above which the customer becomes loyal"),
-      field("satisfied_threshold", &Beh::satisfied_threshold, 0, 10,
-            "remembered satisfaction counted as satisfied"),
+      field("satisfied_threshold", &Beh::satisfied_threshold, 0, 10, "remembered satisfaction counted as satisfied"),
       field("dissatisfied_threshold", &Beh::dissatisfied_threshold, 0, 10,
             "remembered satisfaction below which a customer counts as dissatisfied"),
       field("promoter_threshold", &Beh::promoter_threshold, 0, 10,
@@ -275,10 +259,18 @@ std::string default_text(const FieldDesc& d, void* obj) {
   std::ostringstream o;
   void* p = d.ptr(obj);
   switch (d.kind) {
-    case FieldKind::Int: o << *static_cast<std::int64_t*>(p); break;
-    case FieldKind::Real: o << *static_cast<double*>(p); break;
-    case FieldKind::Bool: o << (*static_cast<bool*>(p) ? "true" : "false"); break;
-    case FieldKind::Str: o << '"' << *static_cast<std::string*>(p) << '"'; break;
+    case FieldKind::Int:
+      o << *static_cast<std::int64_t*>(p);
+      break;
+    case FieldKind::Real:
+      o << *static_cast<double*>(p);
+      break;
+    case FieldKind::Bool:
+      o << (*static_cast<bool*>(p) ? "true" : "false");
+      break;
+    case FieldKind::Str:
+      o << '"' << *static_cast<std::string*>(p) << '"';
+      break;
     case FieldKind::Real4: {
       auto& a = *static_cast<std::array<double, 4>*>(p);
       o << '[' << a[0] << ", " << a[1] << ", " << a[2] << ", " << a[3] << ']';
@@ -319,8 +311,7 @@ std::string parameters_markdown() {
     o << "\n## " << (s.is_array ? "[[" + s.name + "]]" : "[" + s.name + "]") << "\n\n";
     o << "| key | default | allowed | meaning and source |\n|---|---|---|---|\n";
     for (const auto& f : *s.fields)
-      o << "| `" << f.key << "` | `" << default_text(f, objs[i]) << "` | " << range_text(f)
-        << " | " << f.doc << " |\n";
+      o << "| `" << f.key << "` | `" << default_text(f, objs[i]) << "` | " << range_text(f) << " | " << f.doc << " |\n";
     ++i;
   }
   return o.str();

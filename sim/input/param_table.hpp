@@ -14,7 +14,7 @@ enum class FieldKind { Int, Real, Bool, Str, Real4, Int5 };
 struct FieldDesc {
   std::string key;
   FieldKind kind;
-  double min = 0;                    // inclusive range for numbers (arrays: each element)
+  double min = 0;  // inclusive range for numbers (arrays: each element)
   double max = 0;
   std::vector<std::string> choices;  // allowed strings (empty: any)
   std::string doc;                   // meaning, unit and source of the default
@@ -22,8 +22,8 @@ struct FieldDesc {
 };
 
 struct SectionDesc {
-  std::string name;         // "simulation", "product", ...
-  bool is_array;            // [[product]] vs [simulation]
+  std::string name;  // "simulation", "product", ...
+  bool is_array;     // [[product]] vs [simulation]
   const std::vector<FieldDesc>* fields;
 };
 

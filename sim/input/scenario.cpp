@@ -1,5 +1,5 @@
-#include "sim/core/files.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/core/files.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -48,13 +48,20 @@ using tomlu::where;
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
   }
 }
 
@@ -67,18 +74,29 @@ std::vector<std::string> keys_of(const std::vector<FieldDesc>& fields) {
 std::string allowed_text(const FieldDesc& f) {
   std::ostringstream o;
   switch (f.kind) {
-    case FieldKind::Int: o << "an integer in [" << f.min << ", " << f.max << "]"; break;
-    case FieldKind::Real: o << "a number in [" << f.min << ", " << f.max << "]"; break;
-    case FieldKind::Bool: o << "true or false"; break;
+    case FieldKind::Int:
+      o << "an integer in [" << f.min << ", " << f.max << "]";
+      break;
+    case FieldKind::Real:
+      o << "a number in [" << f.min << ", " << f.max << "]";
+      break;
+    case FieldKind::Bool:
+      o << "true or false";
+      break;
     case FieldKind::Str:
-      if (f.choices.empty()) o << "a string";
+      if (f.choices.empty())
+        o << "a string";
       else {
         o << "one of";
         for (auto& c : f.choices) o << " \"" << c << '"';
       }
       break;
-    case FieldKind::Real4: o << "an array of 4 numbers in [" << f.min << ", " << f.max << "]"; break;
-    case FieldKind::Int5: o << "an array of 5 integers in [" << f.min << ", " << f.max << "]"; break;
+    case FieldKind::Real4:
+      o << "an array of 4 numbers in [" << f.min << ", " << f.max << "]";
+      break;
+    case FieldKind::Int5:
+      o << "an array of 5 integers in [" << f.min << ", " << f.max << "]";
+      break;
   }
   return o.str();
 }
@@ -102,16 +120,14 @@ class Converter {
   // Values given on the command line: their messages name the --set, not the file.
   void set_origins(std::map<const toml::node*, std::string> o) { origins_ = std::move(o); }
 
-  void convert(const toml::table& t, const std::vector<FieldDesc>& fields, void* obj,
-               const std::string& path) {
+  void convert(const toml::table& t, const std::vector<FieldDesc>& fields, void* obj, const std::string& path) {
     for (auto&& [k, v] : t) {
       const std::string key(k.str());
       auto it = std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.key == key; });
       if (it == fields.end()) {
         std::string hint = did_you_mean(key, keys_of(fields));
-        fail(&v, "unknown key '" + path + "." + key + "'" +
-                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed keys in [" +
-                     path + "]: " + join(keys_of(fields)));
+        fail(&v, "unknown key '" + path + "." + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; allowed keys in [" + path + "]: " + join(keys_of(fields)));
       }
       set_field(*it, v, obj, path + "." + key);
       locations_[path + "." + key] = where_or_file(&v);
@@ -121,27 +137,34 @@ class Converter {
   void set_field(const FieldDesc& f, const toml::node& v, void* obj, const std::string& full) {
     void* p = f.ptr(obj);
     auto bad_type = [&]() {
-      fail(&v, "'" + full + "' = " + show(v) + " is " + type_name(v) + "; expected " +
-                   allowed_text(f) + " (" + f.doc + ")");
+      fail(&v, "'" + full + "' = " + show(v) + " is " + type_name(v) + "; expected " + allowed_text(f) + " (" + f.doc +
+                   ")");
     };
     auto number = [&](const toml::node& n, bool integral) -> double {
       double x;
-      if (n.is_integer()) x = static_cast<double>(n.as_integer()->get());
-      else if (n.is_floating_point()) x = n.as_floating_point()->get();
+      if (n.is_integer())
+        x = static_cast<double>(n.as_integer()->get());
+      else if (n.is_floating_point())
+        x = n.as_floating_point()->get();
       else if (&n != &v)  // an element of an array
-        fail(&n, "'" + full + "' holds " + show(n) + ", " + type_name(n) + "; expected " + allowed_text(f) + " (" + f.doc + ")");
-      else bad_type();
+        fail(&n, "'" + full + "' holds " + show(n) + ", " + type_name(n) + "; expected " + allowed_text(f) + " (" +
+                     f.doc + ")");
+      else
+        bad_type();
       if (!std::isfinite(x)) fail(&n, "'" + full + "' = " + show(n) + " is not finite; expected " + allowed_text(f));
       if (integral && x != std::floor(x))
         fail(&n, "'" + full + "' = " + show(n) + " is not a whole number; expected " + allowed_text(f));
       if (x < f.min || x > f.max)
-        fail(&n, "'" + full + "' = " + show(n) + " is out of range; expected " + allowed_text(f) +
-                     " (" + f.doc + ")");
+        fail(&n, "'" + full + "' = " + show(n) + " is out of range; expected " + allowed_text(f) + " (" + f.doc + ")");
       return x;
     };
     switch (f.kind) {
-      case FieldKind::Int: *static_cast<std::int64_t*>(p) = static_cast<std::int64_t>(number(v, true)); break;
-      case FieldKind::Real: *static_cast<double*>(p) = number(v, false); break;
+      case FieldKind::Int:
+        *static_cast<std::int64_t*>(p) = static_cast<std::int64_t>(number(v, true));
+        break;
+      case FieldKind::Real:
+        *static_cast<double*>(p) = number(v, false);
+        break;
       case FieldKind::Bool:
         if (!v.is_boolean()) bad_type();
         *static_cast<bool*>(p) = v.as_boolean()->get();
@@ -152,8 +175,7 @@ class Converter {
         if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
           std::string hint = did_you_mean(s, f.choices);
           fail(&v, "'" + full + "' = \"" + s + "\" is not allowed" +
-                       (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; expected " +
-                       allowed_text(f));
+                       (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; expected " + allowed_text(f));
         }
         *static_cast<std::string*>(p) = s;
         break;
@@ -163,12 +185,14 @@ class Converter {
         const std::size_t n = f.kind == FieldKind::Real4 ? 4 : 5;
         if (!v.is_array()) bad_type();
         if (v.as_array()->size() != n)
-          fail(&v, "'" + full + "' has " + std::to_string(v.as_array()->size()) + " values; expected " + allowed_text(f) +
-                       " (" + f.doc + ")");
+          fail(&v, "'" + full + "' has " + std::to_string(v.as_array()->size()) + " values; expected " +
+                       allowed_text(f) + " (" + f.doc + ")");
         const auto& a = *v.as_array();
         for (std::size_t i = 0; i < n; ++i) {
-          if (f.kind == FieldKind::Real4) (*static_cast<std::array<double, 4>*>(p))[i] = number(a[i], false);
-          else (*static_cast<std::array<std::int64_t, 5>*>(p))[i] = static_cast<std::int64_t>(number(a[i], true));
+          if (f.kind == FieldKind::Real4)
+            (*static_cast<std::array<double, 4>*>(p))[i] = number(a[i], false);
+          else
+            (*static_cast<std::array<std::int64_t, 5>*>(p))[i] = static_cast<std::int64_t>(number(a[i], true));
         }
         break;
       }
@@ -311,8 +335,8 @@ toml::table load_resolved(const std::string& text, const std::string& name, cons
     }
     if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
     chain.push_back(canon.string());
-    toml::table base = load_resolved(read_file(parent.string()), parent.string(),
-                                     parent.parent_path().string(), chain, origins, notes);
+    toml::table base = load_resolved(read_file(parent.string()), parent.string(), parent.parent_path().string(), chain,
+                                     origins, notes);
     t.erase("extends");
     merge_into(base, t, true, origins, notes);
     base.erase("replace_campaigns");
@@ -375,10 +399,10 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
       for (std::size_t i = 0; i < arr->size(); ++i) {
         auto* e = (*arr)[i].as_table();
         if (!e) continue;
-        std::string nm = parts[0] == "campaign" ? std::to_string(i)
-                                                : (e->get("name") && e->get("name")->is_string()
-                                                       ? e->get("name")->as_string()->get()
-                                                       : std::string());
+        std::string nm =
+            parts[0] == "campaign"
+                ? std::to_string(i)
+                : (e->get("name") && e->get("name")->is_string() ? e->get("name")->as_string()->get() : std::string());
         names.push_back(nm);
         if (nm == parts[1]) target = e;
       }
@@ -386,8 +410,8 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
     if (!target) {
       std::string hint = did_you_mean(parts[1], names);
       throw InputError(ctx + "no " + parts[0] + " '" + parts[1] + "'" +
-                       (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; the scenario has: " +
-                       (names.empty() ? std::string("none") : Converter::join(names)));
+                       (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                       "; the scenario has: " + (names.empty() ? std::string("none") : Converter::join(names)));
     }
     field = parts[2];
   }
@@ -403,9 +427,7 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
 }
 
 void validate(Scenario& s, const Converter& c) {
-  auto fail = [&](const std::string& key, const std::string& msg) {
-    throw InputError(c.loc(key) + ": error: " + msg);
-  };
+  auto fail = [&](const std::string& key, const std::string& msg) { throw InputError(c.loc(key) + ": error: " + msg); };
   if (s.products.empty()) fail("product", "the scenario defines no [[product]]; at least one is required");
   if (s.products.size() > 64) fail("product", "at most 64 products are supported");
   if (s.segments.size() > 255) fail("segment", "at most 255 segments are supported");
@@ -446,8 +468,8 @@ void validate(Scenario& s, const Converter& c) {
     }
     if (cp.product_index < 0) {
       std::string hint = did_you_mean(cp.product, pn);
-      fail(base + ".product", "'campaign." + std::to_string(i) + ".product' = \"" + cp.product +
-                                  "\" names no product" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
+      fail(base + ".product", "'campaign." + std::to_string(i) + ".product' = \"" + cp.product + "\" names no product" +
+                                  (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
                                   "; products: " + Converter::join(pn));
     }
     cp.segment_index = -1;
@@ -467,11 +489,13 @@ void validate(Scenario& s, const Converter& c) {
   }
   auto& b = s.behavior;
   for (int i = 0; i < 3; ++i)
-    if (!(b.star_cuts[i] < b.star_cuts[i + 1])) fail("behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
+    if (!(b.star_cuts[i] < b.star_cuts[i + 1]))
+      fail("behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
   if (b.detractor_threshold > b.promoter_threshold) {
     std::ostringstream o;
-    o << "'behavior.detractor_threshold' = " << b.detractor_threshold << " must be at most 'behavior.promoter_threshold' = "
-      << b.promoter_threshold << " (a customer cannot both promote and detract)";
+    o << "'behavior.detractor_threshold' = " << b.detractor_threshold
+      << " must be at most 'behavior.promoter_threshold' = " << b.promoter_threshold
+      << " (a customer cannot both promote and detract)";
     fail("behavior.detractor_threshold", o.str());
   }
   if (b.share_reviews + b.share_brand + b.share_neighbors <= 0)
@@ -481,7 +505,8 @@ void validate(Scenario& s, const Converter& c) {
   if ((n.type == "watts_strogatz" || n.type == "ring") && n.degree % 2 != 0)
     fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
   if ((n.type == "watts_strogatz" || n.type == "ring" || n.type == "erdos_renyi") && n.degree >= agents)
-    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" + std::to_string(agents) + ")");
+    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" +
+                               std::to_string(agents) + ")");
   if (n.type == "barabasi_albert" && n.attach >= agents)
     fail("network.attach", "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
   if (n.type == "file") {
@@ -490,7 +515,8 @@ void validate(Scenario& s, const Converter& c) {
     if (p.is_relative() && !s.source_path.empty()) p = fs::path(s.source_path).parent_path() / p;
     std::error_code ec;
     if (fs::is_directory(p, ec))
-      fail("network.file", "'network.file' = \"" + n.file + "\": " + p.string() + " is a directory; expected an edge list file");
+      fail("network.file",
+           "'network.file' = \"" + n.file + "\": " + p.string() + " is a directory; expected an edge list file");
     std::ifstream in(p);
     if (!in) fail("network.file", "'network.file' = \"" + n.file + "\": cannot read " + p.string());
     n.file = p.string();
@@ -549,9 +575,12 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
                      "; allowed: [simulation], [network], [[segment]], [[product]], [[campaign]], [behavior], extends");
     }
     if (sec->is_array) {
-      if (key == "segment") convert_array(c, v, key, *sec->fields, s.segments);
-      else if (key == "product") convert_array(c, v, key, *sec->fields, s.products);
-      else convert_array(c, v, key, *sec->fields, s.campaigns);
+      if (key == "segment")
+        convert_array(c, v, key, *sec->fields, s.segments);
+      else if (key == "product")
+        convert_array(c, v, key, *sec->fields, s.products);
+      else
+        convert_array(c, v, key, *sec->fields, s.campaigns);
     } else {
       if (!v.is_table()) c.fail(&v, "'" + key + "' must be a table, written [" + key + "]");
       void* obj = key == "simulation" ? static_cast<void*>(&s.simulation)
@@ -579,10 +608,18 @@ void emit(toml::table& t, const std::vector<FieldDesc>& fields, const void* obj)
   for (const auto& f : fields) {
     void* p = f.ptr(o);
     switch (f.kind) {
-      case FieldKind::Int: t.insert(f.key, *static_cast<std::int64_t*>(p)); break;
-      case FieldKind::Real: t.insert(f.key, *static_cast<double*>(p)); break;
-      case FieldKind::Bool: t.insert(f.key, *static_cast<bool*>(p)); break;
-      case FieldKind::Str: t.insert(f.key, *static_cast<std::string*>(p)); break;
+      case FieldKind::Int:
+        t.insert(f.key, *static_cast<std::int64_t*>(p));
+        break;
+      case FieldKind::Real:
+        t.insert(f.key, *static_cast<double*>(p));
+        break;
+      case FieldKind::Bool:
+        t.insert(f.key, *static_cast<bool*>(p));
+        break;
+      case FieldKind::Str:
+        t.insert(f.key, *static_cast<std::string*>(p));
+        break;
       case FieldKind::Real4: {
         toml::array a;
         for (double x : *static_cast<std::array<double, 4>*>(p)) a.push_back(x);

@@ -15,8 +15,8 @@ namespace motsim {
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
 
 // Same, from text; `name` is used in messages, `base_dir` resolves relative paths.
-Scenario parse_scenario(const std::string& text, const std::string& name,
-                        const std::string& base_dir, const std::vector<std::string>& sets = {});
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
+                        const std::vector<std::string>& sets = {});
 
 // The fully resolved scenario as TOML (every key, defaults included).
 std::string scenario_to_toml(const Scenario& s);

@@ -22,10 +22,14 @@ inline std::string where(const toml::node& n, const std::string& fallback) {
 // A value as a message shows it: strings quoted, tables and arrays named.
 inline std::string show(const toml::node& n) {
   std::ostringstream o;
-  if (n.is_string()) o << '"' << n.as_string()->get() << '"';
-  else if (n.is_table()) o << "(a table)";
-  else if (n.is_array()) o << "(an array)";
-  else n.visit([&](auto&& v) { o << v; });
+  if (n.is_string())
+    o << '"' << n.as_string()->get() << '"';
+  else if (n.is_table())
+    o << "(a table)";
+  else if (n.is_array())
+    o << "(an array)";
+  else
+    n.visit([&](auto&& v) { o << v; });
   return o.str();
 }
 

@@ -1,5 +1,5 @@
-#include "sim/core/files.hpp"
 #include "sim/io/export.hpp"
+#include "sim/core/files.hpp"
 
 #include <unistd.h>
 
@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/core/errors.hpp"
 #include "sim/io/h5io.hpp"
 #include "sim/io/h5util.hpp"
-#include "sim/core/errors.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,8 +23,10 @@ using h5::Handle;
 std::string num(double v) {
   if (std::isnan(v)) return "";
   char b[40];
-  if (v == std::floor(v) && std::abs(v) < 1e15) std::snprintf(b, sizeof b, "%.0f", v);
-  else std::snprintf(b, sizeof b, "%.10g", v);
+  if (v == std::floor(v) && std::abs(v) < 1e15)
+    std::snprintf(b, sizeof b, "%.0f", v);
+  else
+    std::snprintf(b, sizeof b, "%.10g", v);
   return b;
 }
 
@@ -154,8 +156,8 @@ void export_run(hid_t f, CsvSet& csv) {
     const double pk = fcols[2][i];  // a damaged file may hold any index: convert only one in range
     const bool named = pk >= 0 && pk < static_cast<double>(K);
     rv << num(fcols[0][i]) << ',' << num(fcols[1][i]) << ','
-       << (named ? quote(products[static_cast<std::size_t>(pk)]) : num(pk)) << ','
-       << num(fcols[3][i]) << ',' << num(fcols[4][i]) << '\n';
+       << (named ? quote(products[static_cast<std::size_t>(pk)]) : num(pk)) << ',' << num(fcols[3][i]) << ','
+       << num(fcols[4][i]) << '\n';
   }
 }
 
@@ -167,7 +169,8 @@ void export_compare(hid_t f, CsvSet& csv) {
   const std::size_t S = scen.size(), K1 = products.size(), J = kn.size();
   std::vector<hsize_t> dims;
   const auto runs = h5::read_doubles(f, "/kpis/runs", dims);
-  if (dims.size() != 4 || dims[0] != S || dims[2] != J || dims[3] != K1) throw h5::Error("/kpis/runs has an unexpected shape");
+  if (dims.size() != 4 || dims[0] != S || dims[2] != J || dims[3] != K1)
+    throw h5::Error("/kpis/runs has an unexpected shape");
   const std::size_t R = dims[1];
   auto& rr = csv.open("runs.csv");
   rr << "scenario,replicate,product";
@@ -192,7 +195,8 @@ void export_compare(hid_t f, CsvSet& csv) {
            << num(mean[i] - ci[i]) << ',' << num(mean[i] + ci[i]) << '\n';
       }
   const auto dm = h5::read_doubles(f, "/kpis/diff_mean", dims), dc = h5::read_doubles(f, "/kpis/diff_ci95", dims),
-             dr = h5::read_doubles(f, "/kpis/diff_relative", dims), dsig = h5::read_doubles(f, "/kpis/diff_significant", dims);
+             dr = h5::read_doubles(f, "/kpis/diff_relative", dims),
+             dsig = h5::read_doubles(f, "/kpis/diff_significant", dims);
   const std::size_t ndiff = S > 0 ? (S - 1) * J * K1 : 0;
   if (dm.size() != ndiff || dc.size() != ndiff || dr.size() != ndiff || dsig.size() != ndiff)
     throw h5::Error("/kpis/diff_* have an unexpected shape");
@@ -203,7 +207,8 @@ void export_compare(hid_t f, CsvSet& csv) {
       for (std::size_t j = 0; j < J; ++j) {
         const std::size_t i = ((s - 1) * J + j) * K1 + k;
         df << quote(scen[s]) << ',' << quote(scen[0]) << ',' << quote(products[k]) << ',' << kn[j] << ',' << num(dm[i])
-           << ',' << num(dm[i] - dc[i]) << ',' << num(dm[i] + dc[i]) << ',' << num(dr[i]) << ',' << num(dsig[i]) << '\n';
+           << ',' << num(dm[i] - dc[i]) << ',' << num(dm[i] + dc[i]) << ',' << num(dr[i]) << ',' << num(dsig[i])
+           << '\n';
       }
   auto& se = csv.open("series.csv");
   const auto sn = h5::members(f, "/series");
@@ -238,8 +243,8 @@ void export_compare(hid_t f, CsvSet& csv) {
       for (std::size_t k = 0; k + 1 < K1; ++k)
         for (std::size_t b = 0; b < 5; ++b) {
           const std::size_t i = (s * (K1 - 1) + k) * 5 + b;
-          st << quote(scen[s]) << ',' << quote(products[k]) << ',' << b + 1 << ',' << num(disp[i]) << ',' << num(expe[i])
-             << '\n';
+          st << quote(scen[s]) << ',' << quote(products[k]) << ',' << b + 1 << ',' << num(disp[i]) << ','
+             << num(expe[i]) << '\n';
         }
   }
 }
@@ -266,8 +271,10 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
   } cleanup{dir, created, true};
   CsvSet csv(dir, force);
   try {
-    if (fmt == "motsim-run-1") export_run(f, csv);
-    else export_compare(f, csv);
+    if (fmt == "motsim-run-1")
+      export_run(f, csv);
+    else
+      export_compare(f, csv);
   } catch (const h5::Error& e) {
     throw InputError(path + ": error: " + e.what() + " (not a complete motsim file?)");
   }

@@ -15,10 +15,10 @@
 #include <stdexcept>
 
 #include "motsim/version.hpp"
-#include "sim/engine/kpis.hpp"
-#include "sim/core/files.hpp"
-#include "sim/io/h5util.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/files.hpp"
+#include "sim/engine/kpis.hpp"
+#include "sim/io/h5util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,7 +26,6 @@ namespace motsim {
 using namespace h5;
 namespace {
 using H5Error = h5::Error;
-
 
 void write_timeseries(hid_t file, const Results& r) {
   Handle ts = group(file, "timeseries");
@@ -47,7 +46,8 @@ void write_timeseries(hid_t file, const Results& r) {
       const double ex = static_cast<double>(r.count(kExperiences, dd, kk));
       rem[i] = ex > 0 ? r.sum(kRememberedSum, dd, kk) / ex : NAN;
       expd[i] = ex > 0 ? r.sum(kExperiencedSum, dd, kk) / ex : NAN;
-      nps[i] = ex > 0 ? 100.0 * static_cast<double>(r.count(kPromoters, dd, kk) - r.count(kDetractors, dd, kk)) / ex : NAN;
+      nps[i] =
+          ex > 0 ? 100.0 * static_cast<double>(r.count(kPromoters, dd, kk) - r.count(kDetractors, dd, kk)) / ex : NAN;
     }
   dataset(ts, "revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, revenue.data(), "purchases x price");
   dataset(ts, "refunded_amount", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, refunded.data(), "refunds x price");
@@ -92,10 +92,12 @@ void write_agents(hid_t file, const World& w) {
   const hsize_t N = p.n, K = static_cast<hsize_t>(w.K);
   dataset(g, "segment", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.segment.data(), "segment index");
   dataset(g, "price_sensitivity", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, p.price_sens.data());
-  dataset(g, "phase", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.phase.data(), "0 idle, 1 need, 2 awaiting delivery, 3 using");
+  dataset(g, "phase", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.phase.data(),
+          "0 idle, 1 need, 2 awaiting delivery, 3 using");
   dataset(g, "owned", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.owned.data(), "product in use or last bought (-1 none)");
   dataset(g, "loyal", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.loyal.data(), "loyal brand (-1 none)");
-  dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(), "day of the last purchase (-1 none)");
+  dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(),
+          "day of the last purchase (-1 none)");
   std::vector<float> score(N);
   std::vector<std::int8_t> experienced(N);
   for (hsize_t i = 0; i < N; ++i) {
@@ -103,8 +105,10 @@ void write_agents(hid_t file, const World& w) {
     score[i] = e.product >= 0 ? e.score / 10.0f : NAN;
     experienced[i] = e.product;
   }
-  dataset(g, "remembered_satisfaction", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, score.data(), "of the last experience (NaN none)");
-  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, experienced.data(), "product of the last experience");
+  dataset(g, "remembered_satisfaction", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, score.data(),
+          "of the last experience (NaN none)");
+  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, experienced.data(),
+          "product of the last experience");
   std::vector<std::uint8_t> aware(N * K), lost(N * K), bought(N * K);
   for (hsize_t i = 0; i < N * K; ++i) {
     aware[i] = (p.pflags[i] & kAware) != 0;
@@ -137,7 +141,8 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
     Handle g = group(file, "kpis");
     const hsize_t K = static_cast<hsize_t>(r.K);
     for (std::size_t i = 0; i < k.names.size(); ++i)
-      dataset(g, k.names[i].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, k.values[i].data(), k.descriptions[i].c_str());
+      dataset(g, k.names[i].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, k.values[i].data(),
+              k.descriptions[i].c_str());
   }
   write_reviews(file, r);
   if (save_agents && agents && !agents->pop.segment.empty()) write_agents(file, *agents);
@@ -145,9 +150,7 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
 
 }  // namespace
 
-std::string temporary_path(const std::string& path) {
-  return path + ".tmp-" + std::to_string(::getpid());
-}
+std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
 
 // Temporary files of interrupted runs: TARGET.tmp-PID whose process is gone (killed with -9,
 // or the machine went down) are removed, with a message naming each one.
@@ -174,21 +177,26 @@ void remove_stale_temporaries(const std::string& path) {
 void check_output_path(const std::string& path, bool force) {
   std::error_code ec;
   if (path.empty()) throw InputError("error: empty output path");
-  if (fs::is_directory(path, ec)) throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
+  if (fs::is_directory(path, ec))
+    throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
   // --force replaces an earlier results file, never anything else: a device such as /dev/null,
   // a FIFO or a symbolic link at the target is refused (the rename would replace it).
   const auto st = fs::symlink_status(path, ec);
   if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
-    const char* kind = fs::is_symlink(st) ? "a symbolic link" : fs::is_fifo(st) ? "a FIFO" :
-                       fs::is_character_file(st) || fs::is_block_file(st) ? "a device" : "not a regular file";
+    const char* kind = fs::is_symlink(st)                                   ? "a symbolic link"
+                       : fs::is_fifo(st)                                    ? "a FIFO"
+                       : fs::is_character_file(st) || fs::is_block_file(st) ? "a device"
+                                                                            : "not a regular file";
     throw InputError(path + ": error: output path is " + std::string(kind) +
                      "; motsim writes results only to regular files (give another --out)");
   }
   if (path_exists(path) && !force)
-    throw InputError(path + ": error: results file already exists; use --force to overwrite it, or choose another name");
+    throw InputError(path +
+                     ": error: results file already exists; use --force to overwrite it, or choose another name");
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
-  if (!fs::is_directory(dir, ec)) throw InputError(path + ": error: output directory " + dir.string() + " does not exist");
+  if (!fs::is_directory(dir, ec))
+    throw InputError(path + ": error: output directory " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw InputError(path + ": error: cannot write to directory " + dir.string() + " (" + std::strerror(errno) + ")");
   remove_stale_temporaries(path);
@@ -196,8 +204,7 @@ void check_output_path(const std::string& path, bool force) {
   // (too long, a read-only or special file system) is reported now, not after the simulation.
   const std::string tmp = temporary_path(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (fd < 0)
-    throw InputError(path + ": error: cannot create a file there (" + std::strerror(errno) + ")");
+  if (fd < 0) throw InputError(path + ": error: cannot create a file there (" + std::strerror(errno) + ")");
   ::close(fd);
   ::unlink(tmp.c_str());
 }
@@ -238,7 +245,8 @@ std::string describe_results(const std::string& path) {
   Handle file = h5::open_for_reading(path);
   std::ostringstream o;
   const std::string fmt = read_attr_string(file, "format");
-  if (fmt.rfind("motsim-", 0) != 0) throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");
+  if (fmt.rfind("motsim-", 0) != 0)
+    throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");
   o << path << "\n  format " << fmt << ", motsim " << read_attr_string(file, "motsim_version") << ", created "
     << read_attr_string(file, "created") << "\n";
   if (fmt == "motsim-run-1")
@@ -281,7 +289,8 @@ std::string describe_results(const std::string& path) {
           const auto j = static_cast<std::size_t>(std::find(kn.begin(), kn.end(), k) - kn.begin());
           if (j >= J) throw h5::Error(std::string("no KPI ") + k);
           const std::size_t i = (sc * J + j) * K1 + (K1 - 1);
-          std::snprintf(line, sizeof line, "%24s", (std::to_string(std::llround(mean[i])) + " +- " + std::to_string(std::llround(ci[i]))).c_str());
+          std::snprintf(line, sizeof line, "%24s",
+                        (std::to_string(std::llround(mean[i])) + " +- " + std::to_string(std::llround(ci[i]))).c_str());
           o << line;
         }
         o << '\n';
@@ -300,7 +309,8 @@ std::string describe_results(const std::string& path) {
     for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
       std::vector<hsize_t> dims;
       auto v = h5::read_doubles(file, std::string("/kpis/") + ck.name, dims);
-      if (v.size() != r.products.size()) throw h5::Error(std::string("/kpis/") + ck.name + " does not match the product count");
+      if (v.size() != r.products.size())
+        throw h5::Error(std::string("/kpis/") + ck.name + " does not match the product count");
       k.names.push_back(ck.name);
       k.values.push_back(std::move(v));
     }

@@ -2,8 +2,8 @@
 // HDF5 results (layout in docs/hdf5-schema.md). Only h5io.cpp includes HDF5 headers.
 #include <string>
 
-#include "sim/engine/results.hpp"
 #include "models/world.hpp"
+#include "sim/engine/results.hpp"
 
 namespace motsim {
 

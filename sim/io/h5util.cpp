@@ -1,10 +1,10 @@
 #include "sim/io/h5util.hpp"
 
 #include "motsim/version.hpp"
-#include "sim/core/files.hpp"
-#include "sim/io/h5io.hpp"
-#include "sim/engine/memory.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/files.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/io/h5io.hpp"
 
 #include <unistd.h>
 
@@ -25,7 +25,9 @@ void check(herr_t e, const std::string& what, int) {
 }
 
 Handle group(hid_t parent, const char* name) {
-  return Handle(check(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create group ") + name), H5Gclose);
+  return Handle(
+      check(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create group ") + name),
+      H5Gclose);
 }
 
 Handle vlen_string_type() {
@@ -38,14 +40,17 @@ Handle vlen_string_type() {
 void attr_string(hid_t obj, const char* name, const std::string& value) {
   Handle t = vlen_string_type();
   Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle a(check(H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  Handle a(check(H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name),
+           H5Aclose);
   const char* p = value.c_str();
   check(H5Awrite(a, t, &p), std::string("write attribute ") + name, 0);
 }
 
 void attr_int(hid_t obj, const char* name, long long value) {
   Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle a(check(H5Acreate2(obj, name, H5T_STD_I64LE, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  Handle a(
+      check(H5Acreate2(obj, name, H5T_STD_I64LE, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name),
+      H5Aclose);
   check(H5Awrite(a, H5T_NATIVE_LLONG, &value), std::string("write attribute ") + name, 0);
 }
 
@@ -66,8 +71,11 @@ void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, co
   H5Pset_chunk(plist, rank, chunk.data());
   H5Pset_shuffle(plist);
   H5Pset_deflate(plist, 4);
-  Handle ds(check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, plist, H5P_DEFAULT), std::string("create dataset ") + name), H5Dclose);
-  if (total > 0) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), std::string("write dataset ") + name, 0);
+  Handle ds(check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                  std::string("create dataset ") + name),
+            H5Dclose);
+  if (total > 0)
+    check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), std::string("write dataset ") + name, 0);
   if (description) attr_string(ds, "description", description);
 }
 
@@ -77,7 +85,9 @@ void strings(hid_t parent, const char* name, const std::vector<std::string>& v) 
   Handle t = vlen_string_type();
   hsize_t n = v.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle ds(check(H5Dcreate2(parent, name, t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), std::string("create dataset ") + name), H5Dclose);
+  Handle ds(check(H5Dcreate2(parent, name, t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  std::string("create dataset ") + name),
+            H5Dclose);
   if (n) check(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), std::string("write dataset ") + name, 0);
 }
 
@@ -170,7 +180,8 @@ std::vector<std::string> members(hid_t file, const std::string& path) {
     const ssize_t n = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (n < 0 || n > 4096) throw Error("cannot list " + path);
     std::string name(static_cast<std::size_t>(n), '\0');
-    H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), static_cast<std::size_t>(n) + 1, H5P_DEFAULT);
+    H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), static_cast<std::size_t>(n) + 1,
+                       H5P_DEFAULT);
     out.push_back(name);
   }
   return out;
@@ -198,7 +209,8 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path) {
   return out;
 }
 
-std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims, hsize_t max_elements) {
+std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
+                                 hsize_t max_elements) {
   if (!exists(file, path)) throw Error("no dataset " + path);
   Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
   if (ds < 0) throw Error("cannot open " + path);

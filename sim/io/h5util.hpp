@@ -3,8 +3,8 @@
 // (runs, compares, sweeps). Include only from .cpp files: it pulls in hdf5.h.
 #include <hdf5.h>
 
-#include <stdexcept>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,7 +29,7 @@ struct Handle {
   operator hid_t() const { return id; }
 };
 
-hid_t check(hid_t id, const std::string& what);    // throws Error when id < 0
+hid_t check(hid_t id, const std::string& what);      // throws Error when id < 0
 void check(herr_t e, const std::string& what, int);  // throws Error when e < 0
 Handle group(hid_t parent, const char* name);
 Handle vlen_string_type();
@@ -64,6 +64,6 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path);
 // Any numeric dataset as doubles; `dims` receives its shape. At most `max_elements`.
 std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
                                  hsize_t max_elements = hsize_t(1) << 28);  // 2 GiB of doubles
-std::string read_attr_string(hid_t obj, const char* name);  // "" when absent
+std::string read_attr_string(hid_t obj, const char* name);                  // "" when absent
 
 }  // namespace motsim::h5

@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     for (std::uint32_t j = 1; j <= degree / 2; ++j) {
       std::uint32_t b = (i + j) % n;
       if (rng.uniform() < rewire) {
-        do b = static_cast<std::uint32_t>(rng.next() % n); while (b == i);
+        do b = static_cast<std::uint32_t>(rng.next() % n);
+        while (b == i);
       }
       edges.emplace_back(i, b);
     }

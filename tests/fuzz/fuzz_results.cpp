@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <string>
 
+#include "sim/experiment/sweep.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/io/export.hpp"
 #include "sim/io/h5io.hpp"
-#include "sim/input/scenario.hpp"
-#include "sim/experiment/sweep.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = "/tmp/motsim-fuzz-" + std::to_string(::getpid());

@@ -12,11 +12,14 @@ int main() {
   long shared = 0;  // written by every chunk without synchronisation: a race
   motsim::par::Arena arena(2);
   arena.execute([&] {
-    motsim::par::for_range<int>(0, 64, 1, [&](int lo, int hi) {
-      // Slow chunks, so that both threads take some.
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      for (int i = lo; i < hi; ++i) shared += i;
-    }, true);
+    motsim::par::for_range<int>(
+        0, 64, 1,
+        [&](int lo, int hi) {
+          // Slow chunks, so that both threads take some.
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          for (int i = lo; i < hi; ++i) shared += i;
+        },
+        true);
   });
   std::printf("%ld\n", shared);
   return 0;

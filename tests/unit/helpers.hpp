@@ -9,8 +9,8 @@ namespace motsim::test {
 
 // A scenario from TOML text with a small default population; `extra` is appended.
 inline Scenario scenario(const std::string& extra, long agents = 5000, long days = 60) {
-  std::string text = "[simulation]\nagents = " + std::to_string(agents) + "\ndays = " + std::to_string(days) +
-                     "\nseed = 7\n" + extra;
+  std::string text =
+      "[simulation]\nagents = " + std::to_string(agents) + "\ndays = " + std::to_string(days) + "\nseed = 7\n" + extra;
   return parse_scenario(text, "test.toml", ".");
 }
 

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <string>
 
-#include "sim/experiment/compare.hpp"
-#include "sim/engine/results.hpp"
 #include "helpers.hpp"
+#include "sim/engine/results.hpp"
+#include "sim/experiment/compare.hpp"
 
 using namespace motsim;
 
@@ -88,12 +88,14 @@ TEST_CASE("compare: KPI columns of one run with the all-products column and comm
     const auto& per = all.values[static_cast<std::size_t>(it - all.names.begin())];
     for (int k = 0; k < K; ++k) CHECK(v[j * (K + 1) + k] == per[k]);
     const double total = v[j * (K + 1) + K];
-    if (kl[j].additive) CHECK(total == doctest::Approx(per[0] + per[1]));
+    if (kl[j].additive)
+      CHECK(total == doctest::Approx(per[0] + per[1]));
     else if (name == "nps") {
       const double ex = static_cast<double>(run.total(kExperiences)), pro = static_cast<double>(run.total(kPromoters)),
                    det = static_cast<double>(run.total(kDetractors));
       CHECK(total == doctest::Approx(100.0 * (pro - det) / ex));
-    } else CHECK(std::isnan(total));
+    } else
+      CHECK(std::isnan(total));
   }
   // Units sold were counted and the shares of the two products add up to one.
   const auto col = [&](const char* name, int k) -> double {

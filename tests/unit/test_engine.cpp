@@ -38,7 +38,8 @@ daily_reach = 0.05
 end_day = 40
 [network]
 type = "complete"
-)", 30000, 90);
+)",
+                           30000, 90);
   const auto r1 = test::run(sc, 1), r2 = test::run(sc, 2), r4 = test::run(sc, 4);
   CHECK(r1.total(kPurchases) > 1000);
   CHECK(r1.r.reviews.size() > 50);
@@ -51,7 +52,8 @@ TEST_CASE("determinism: identical results for 1 and 3 threads (Watts-Strogatz)")
 [network]
 type = "watts_strogatz"
 degree = 6
-)", 20000, 60);
+)",
+                           20000, 60);
   check_identical(test::run(sc, 1).r, test::run(sc, 3).r);
 }
 
@@ -66,7 +68,8 @@ TEST_CASE("conservation: purchases become experiences, refunds never exceed purc
   auto sc = test::scenario(std::string(test::kTwoProducts) + R"(
 [behavior]
 experience_days = 5
-)", 20000, 120);
+)",
+                           20000, 120);
   Simulation s(sc, 2);
   s.run();
   const auto& r = s.results();
@@ -104,7 +107,8 @@ daily_reach = 0.01
 end_day = 30
 [behavior]
 wom_rate = 0.1
-)", 40000, 120);
+)",
+                             40000, 120);
     sc.network.type = net;
     for (bool repeat : {true, false}) {
       sc.behavior.repeat_purchase = repeat;
@@ -132,7 +136,8 @@ end_day = 20
 [behavior]
 wom_rate = 0.05
 wom_trigger = 0.3
-)", 30000, 150);
+)",
+                               30000, 150);
   for (bool repeat : {true, false}) {
     sparse.behavior.repeat_purchase = repeat;
     Simulation fast(sparse, 2), full(sparse, 2);
@@ -153,14 +158,15 @@ TEST_CASE("scheduling: the block scan finds exactly the due agents and the earli
     const auto len = static_cast<std::uint32_t>(r.below(200));
     const auto day = static_cast<std::int32_t>(r.below(40));
     std::vector<std::int32_t> days(len + 7);
-    for (auto& d : days)
-      d = r.bernoulli(0.2) ? specials[r.below(5)] : static_cast<std::int32_t>(r.below(80));
+    for (auto& d : days) d = r.bernoulli(0.2) ? specials[r.below(5)] : static_cast<std::int32_t>(r.below(80));
     const std::uint32_t begin = 7;
     std::vector<std::uint32_t> due, expect_due;
     std::int32_t expect_wake = kNever;
     for (std::uint32_t i = begin; i < len + 7; ++i) {
-      if (days[i] <= day) expect_due.push_back(i);
-      else expect_wake = std::min(expect_wake, days[i]);
+      if (days[i] <= day)
+        expect_due.push_back(i);
+      else
+        expect_wake = std::min(expect_wake, days[i]);
     }
     const std::int32_t wake = scan_due(days.data(), begin, len + 7, day, due);
     CHECK(wake == expect_wake);
@@ -181,8 +187,8 @@ TEST_CASE("scheduling: the day's events are ordered by agent exactly as a stable
       const auto len = r.below(40);
       for (std::uint64_t n = 0; n < len; ++n) {
         a = noise ? static_cast<std::uint32_t>(r.below(30)) : a + static_cast<std::uint32_t>(r.below(3));
-        ev.push_back({a, static_cast<std::uint8_t>(run % 2), static_cast<std::uint8_t>(run),
-                      static_cast<std::uint16_t>(n)});
+        ev.push_back(
+            {a, static_cast<std::uint8_t>(run % 2), static_cast<std::uint8_t>(run), static_cast<std::uint16_t>(n)});
       }
     }
     auto expect = ev;

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/experiment/sweep.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/io/export.hpp"
 #include "sim/io/h5io.hpp"
-#include "sim/input/scenario.hpp"
-#include "sim/experiment/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace motsim;

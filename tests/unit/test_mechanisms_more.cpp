@@ -125,8 +125,8 @@ TEST_CASE("loyalty: a remembered satisfaction at or above loyalty_threshold make
 
 TEST_CASE("loyalty: a loyal agent skips research with probability loyal_skip_research") {
   const int n = 20000;
-  auto sc = scenario(std::string(kResearchOne) + "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n",
-                     n, 1);
+  auto sc = scenario(
+      std::string(kResearchOne) + "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n", n, 1);
   // Returns how many agents researched; every agent is loyal to A (`loyal`), A maybe lost.
   const auto researchers = [&](double skip, std::int8_t loyal, bool lost) {
     auto s2 = sc;
@@ -191,7 +191,8 @@ need_interval_days = 20
 loyalty_weight = 0
 own_experience_precision = 0
 wom_rate = 0
-)", 20000, 200);
+)",
+                     20000, 200);
   for (auto& pr : sc.products) {
     pr.quality = pr.claim = 8.5;
     pr.initial_awareness = 1;
@@ -238,8 +239,8 @@ wom_rate = 0
 
 TEST_CASE("brand content: an incomplete page drops the product with incomplete_drop_prob") {
   const int n = 20000;
-  auto sc = scenario(std::string(kResearchOne) + "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n",
-                     n, 1);
+  auto sc = scenario(
+      std::string(kResearchOne) + "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n", n, 1);
   struct Out {
     std::int64_t researchers = 0, dropped = 0, considered = 0, learned = 0;
   };
@@ -286,9 +287,10 @@ TEST_CASE("brand content: an incomplete page drops the product with incomplete_d
 }
 
 TEST_CASE("brand content: a complete page updates the belief toward the claim and raises salience") {
-  auto sc = scenario(std::string(kResearchOne) +
-                         "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\ncontent_precision = 0.3\n",
-                     2000, 1);
+  auto sc =
+      scenario(std::string(kResearchOne) +
+                   "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\ncontent_precision = 0.3\n",
+               2000, 1);
   sc.products[0].info_completeness = 1;
   Simulation s(sc, 1);
   auto& w = world_of(s);
@@ -309,8 +311,9 @@ TEST_CASE("brand content: a complete page updates the belief toward the claim an
 }
 
 TEST_CASE("brand content: a dropped product comes back with the next need") {
-  auto sc = scenario(std::string(kResearchOne) + "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n"
-                                                 "incomplete_drop_prob = 1\n",
+  auto sc = scenario(std::string(kResearchOne) +
+                         "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n"
+                         "incomplete_drop_prob = 1\n",
                      500, 1);
   sc.products[0].info_completeness = 0;
   Simulation s(sc, 1);
@@ -373,7 +376,8 @@ content_precision = 0
 info_weight = 0
 incomplete_drop_prob = 0
 wom_rate = 0
-)", 20000, 120);
+)",
+                     20000, 120);
   for (auto& pr : sc.products) {
     pr.quality = pr.claim = 7;
     pr.initial_awareness = 1;
@@ -511,7 +515,8 @@ share_brand = 0
 share_neighbors = 1
 neighbor_precision = 0
 wom_rate = 0
-)", 20000, 150);
+)",
+                     20000, 150);
   sc.products[0].quality = 8;
   sc.products[1].quality = 2;
   for (auto& pr : sc.products) {

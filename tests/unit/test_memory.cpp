@@ -8,15 +8,17 @@ using namespace motsim;
 
 namespace {
 template <class T>
-std::uint64_t bytes(const std::vector<T>& v) { return v.capacity() * sizeof(T); }
+std::uint64_t bytes(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
 
 // Every per-agent and network array the world holds after a run.
 std::uint64_t held(const World& w) {
   const auto& p = w.pop;
   std::uint64_t b = bytes(p.segment) + bytes(p.price_sens) + bytes(p.phase) + bytes(p.next_day) +
-                    bytes(p.need_deadline) + bytes(p.flags) + bytes(p.owned) + bytes(p.loyal) +
-                    bytes(p.expectation) + bytes(p.purchase_day) + bytes(p.salience_day) + bytes(p.pflags) +
-                    bytes(p.salience) + bytes(p.belief) + bytes(p.precision) + bytes(p.shared);
+                    bytes(p.need_deadline) + bytes(p.flags) + bytes(p.owned) + bytes(p.loyal) + bytes(p.expectation) +
+                    bytes(p.purchase_day) + bytes(p.salience_day) + bytes(p.pflags) + bytes(p.salience) +
+                    bytes(p.belief) + bytes(p.precision) + bytes(p.shared);
   b += bytes(w.net.offsets) + bytes(w.net.neighbors);
   b += bytes(w.wom_pos) + bytes(w.wom_next) + bytes(w.block_wake);
   return b;

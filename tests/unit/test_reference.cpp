@@ -20,7 +20,9 @@ struct Fnv {
     for (std::size_t i = 0; i < n; ++i) h = (h ^ c[i]) * 1099511628211ull;
   }
   template <class T>
-  void vec(const std::vector<T>& v) { bytes(v.data(), v.size() * sizeof(T)); }
+  void vec(const std::vector<T>& v) {
+    bytes(v.data(), v.size() * sizeof(T));
+  }
 };
 
 std::uint64_t checksum(const Results& r) {
@@ -64,7 +66,8 @@ product = "C"
 daily_reach = 0.02
 end_day = 40
 segment = "y"
-)", 30000, 150);
+)",
+                           30000, 150);
   sc.network.type = network;
   sc.behavior.repeat_purchase = repeat;
   return sc;
@@ -100,8 +103,8 @@ TEST_CASE("reference runs: pinned checksums of the Bass limit") {
     std::vector<std::string> sets;
     std::uint64_t pinned;
   };
-  const std::vector<std::string> fast = {"simulation.agents=20000", "simulation.days=60",
-                                         "campaign.0.daily_reach=0.01", "behavior.wom_rate=0.3"};
+  const std::vector<std::string> fast = {"simulation.agents=20000", "simulation.days=60", "campaign.0.daily_reach=0.01",
+                                         "behavior.wom_rate=0.3"};
   const std::vector<std::string> ws = {"network.type=watts_strogatz", "network.degree=10", "network.rewire=0.1"};
   const std::vector<std::string> journey = {"behavior.experience=true", "segment.everyone.research_prob=1",
                                             "behavior.repeat_purchase=true", "segment.everyone.need_interval_days=30"};

@@ -54,8 +54,10 @@ TEST_CASE("rng: a skipped value keeps every later draw where it was, across bloc
   // Skip values 0, 4, 5 and 9 (value 4 begins the second Philox block): the others unchanged.
   Rng r(3, 1, 77, 9, 4);
   for (int n = 0; n < 12; ++n) {
-    if (n == 0 || n == 4 || n == 5 || n == 9) r.skip();
-    else CHECK(r.next_u64() == v[n]);
+    if (n == 0 || n == 4 || n == 5 || n == 9)
+      r.skip();
+    else
+      CHECK(r.next_u64() == v[n]);
   }
   // A whole block skipped is never computed, yet the next block's values are the same.
   Rng s(3, 1, 77, 9, 4);
@@ -73,11 +75,21 @@ TEST_CASE("rng: a draw whose outcome is certain still takes its place in the str
     Rng r(5, 0, 1, 2, 3);
     bool ok = true;
     switch (c) {
-      case 0: ok = !r.bernoulli(0.0); break;
-      case 1: ok = r.bernoulli(1.0); break;
-      case 2: ok = !r.bernoulli(-0.5); break;
-      case 3: ok = r.below(1) == 0; break;
-      case 4: ok = r.below(0) == 0; break;
+      case 0:
+        ok = !r.bernoulli(0.0);
+        break;
+      case 1:
+        ok = r.bernoulli(1.0);
+        break;
+      case 2:
+        ok = !r.bernoulli(-0.5);
+        break;
+      case 3:
+        ok = r.below(1) == 0;
+        break;
+      case 4:
+        ok = r.below(0) == 0;
+        break;
     }
     CHECK(ok);
     CHECK(r.next_u64() == second);

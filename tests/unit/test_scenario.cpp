@@ -74,8 +74,10 @@ TEST_CASE("scenario: a campaign naming an unknown product") {
   const auto e = error_of(kBase + "[[campaign]]\nproduct = \"Nvoa\"\n");
   CHECK(e.find("Nvoa") != std::string::npos);
   CHECK(e.find("did you mean \"Nova\"") != std::string::npos);
-  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nsegment = \"x\"\n").find("names no segment") != std::string::npos);
-  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nstart_day = 5\nend_day = 5\n").find("end_day") != std::string::npos);
+  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nsegment = \"x\"\n").find("names no segment") !=
+        std::string::npos);
+  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"Nova\"\nstart_day = 5\nend_day = 5\n").find("end_day") !=
+        std::string::npos);
 }
 
 TEST_CASE("scenario: days and agents must be positive") {
@@ -123,9 +125,9 @@ TEST_CASE("scenario: extends chains, cycles and missing parents") {
   write("leaf.toml", "extends = \"mid.toml\"\n[[campaign]]\nproduct = \"Orbit\"\n[behavior]\nwom_rate = 0.3\n");
   const auto s = load_scenario((dir / "leaf.toml").string());
   REQUIRE(s.products.size() == 2);
-  CHECK(s.products[1].price == 50);    // from base
-  CHECK(s.products[1].quality == 9);   // from mid
-  CHECK(s.campaigns.size() == 2);      // appended
+  CHECK(s.products[1].price == 50);   // from base
+  CHECK(s.products[1].quality == 9);  // from mid
+  CHECK(s.campaigns.size() == 2);     // appended
   CHECK(s.behavior.wom_rate == doctest::Approx(0.3));
   write("loop1.toml", "extends = \"loop2.toml\"\n");
   write("loop2.toml", "extends = \"loop1.toml\"\n");

@@ -42,7 +42,8 @@ daily_reach = 0.02
 segment = "b"
 [behavior]
 wom_rate = 0
-)", 40000, 40);
+)",
+                     40000, 40);
   Simulation s(sc, 2);
   s.run();
   const auto& r = s.results();
@@ -66,7 +67,8 @@ research_prob = 0  # no incomplete brand page can drop the product
 outside_utility = -1000
 experience = false
 wom_rate = 0
-)", 20000, 200);
+)",
+                     20000, 200);
   const auto r = run(sc);
   // Gaps between needs are 1 + Geometric(1/50): mean 50 days; the first need comes from day 0.
   const double expected = 20000.0 * 200 / 50.0;
@@ -97,7 +99,8 @@ name = "all"
 research_prob = 0
 [behavior]
 share_neighbors = 0
-)", 20000, 90);
+)",
+                     20000, 90);
   CHECK(run(sc).total(kResearchers) == 0);
   CHECK(run(sc).total(kSourcesRead) == 0);
   sc.segments[0].research_prob = 1;
@@ -109,7 +112,8 @@ share_neighbors = 0
 }
 
 TEST_CASE("zmot: the consideration set keeps the best-ranked aware, not lost products") {
-  auto sc = scenario(std::string(test::kTwoProducts) + "[[product]]\nname = \"C\"\n[behavior]\nconsideration_max = 2\n", 10, 1);
+  auto sc = scenario(std::string(test::kTwoProducts) + "[[product]]\nname = \"C\"\n[behavior]\nconsideration_max = 2\n",
+                     10, 1);
   Simulation s(sc, 1);
   auto& w = const_cast<World&>(s.world());
   const int K = w.K;
@@ -149,7 +153,8 @@ TEST_CASE("smot: incidents, customer service and recovery") {
   auto sc = scenario(std::string(kOne) + R"(
 [behavior]
 service_contact_prob = 1
-)", 20000, 120);
+)",
+                     20000, 120);
   sc.products[0].defect_prob = 1;
   sc.products[0].delivery_problem_prob = 0;
   sc.products[0].service_quality = 0;
@@ -190,8 +195,10 @@ TEST_CASE("smot: refunds only inside the window, churn marks the brand lost") {
 
 TEST_CASE("smot: the refund window runs from delivery, not from the order") {
   // Everyone is disappointed (threshold 9.5); the judgement comes experience_days after delivery.
-  auto sc = scenario(std::string(kOne) + "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
-                                         "experience_days = 14\n", 20000, 150);
+  auto sc = scenario(std::string(kOne) +
+                         "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
+                         "experience_days = 14\n",
+                     20000, 150);
   sc.products[0].quality = sc.products[0].claim = 5;
   sc.products[0].quality_sd = 0.5;
   sc.products[0].delivery_days = 10;  // a slow delivery must not eat into the legal window
@@ -204,8 +211,10 @@ TEST_CASE("smot: the refund window runs from delivery, not from the order") {
 }
 
 TEST_CASE("smot: without repeat purchases a refunded buyer does not buy again") {
-  auto sc = scenario(std::string(kOne) + "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
-                                         "repeat_purchase = false\n", 20000, 150);
+  auto sc = scenario(std::string(kOne) +
+                         "[behavior]\nrefund_threshold = 9.5\nchurn_threshold = 0\n"
+                         "repeat_purchase = false\n",
+                     20000, 150);
   sc.products[0].quality = sc.products[0].claim = 5;
   sc.products[0].quality_sd = 0.5;
   const auto r = run(sc);
@@ -228,7 +237,8 @@ daily_reach = 0.2
 trigger_prob = 0.01
 [behavior]
 ad_precision = 1
-)", 20000, 150);
+)",
+                     20000, 150);
   const auto honest = run(sc);
   sc.products[0].claim = 9.5;
   const auto hype = run(sc);

@@ -11,8 +11,8 @@ TEST_CASE("stats: Student-t quantiles and confidence intervals") {
   CHECK(t975(1) == doctest::Approx(12.706).epsilon(1e-4));
   CHECK(t975(4) == doctest::Approx(2.7764).epsilon(1e-4));
   CHECK(t975(30) == doctest::Approx(2.0423).epsilon(1e-4));
-  CHECK(t975(60) == doctest::Approx(2.0003).epsilon(1e-3));   // tables: 2.000
-  CHECK(t975(1000) == doctest::Approx(1.9623).epsilon(1e-3)); // tables: 1.962
+  CHECK(t975(60) == doctest::Approx(2.0003).epsilon(1e-3));    // tables: 2.000
+  CHECK(t975(1000) == doctest::Approx(1.9623).epsilon(1e-3));  // tables: 1.962
   const auto m = mean_ci({1, 2, 3, 4, 5});
   CHECK(m.mean == doctest::Approx(3));
   CHECK(m.half == doctest::Approx(2.7764 * std::sqrt(2.5) / std::sqrt(5.0)).epsilon(1e-3));

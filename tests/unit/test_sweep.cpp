@@ -8,8 +8,8 @@
 
 #include <unistd.h>
 
-#include "sim/input/scenario.hpp"
 #include "sim/experiment/sweep.hpp"
+#include "sim/input/scenario.hpp"
 
 using namespace motsim;
 namespace fs = std::filesystem;
@@ -95,7 +95,8 @@ TEST_CASE("sweep spec: both ends of a range are checked") {
 }
 
 TEST_CASE("sweep spec: malformed ranges") {
-  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.5, max = 0.1, steps = 2 }\n"), "min must be below max"));
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.5, max = 0.1, steps = 2 }\n"),
+            "min must be below max"));
   CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.1, max = 0.5, stpes = 2 }\n"),
             "did you mean 'steps'"));
   CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { max = 0.5, steps = 2 }\n"), "numeric 'min'"));

@@ -15,7 +15,8 @@ type = "ring"
 degree = 4
 [behavior]
 wom_rate = 0.05
-)", 20000, 1);
+)",
+                           20000, 1);
   Simulation s(sc, 1);
   auto& w = const_cast<World&>(s.world());
   std::vector<std::uint32_t> dirty;
@@ -48,7 +49,8 @@ wom_rate = 0.05
   // Nobody recommends any more: no further events once the pending days are redrawn.
   changes.clear();
   for (std::uint32_t i = 0; i < w.pop.n; ++i)
-    if (i % 4 < 2) changes.push_back({i, static_cast<std::int8_t>(i % 4), static_cast<std::int8_t>(i % 4), true, false});
+    if (i % 4 < 2)
+      changes.push_back({i, static_cast<std::int8_t>(i % 4), static_cast<std::int8_t>(i % 4), true, false});
   wom::apply_changes(w, changes, dirty);
   wom::redraw(w, dirty, days);
   for (std::uint32_t i = 0; i < w.pop.n; ++i) {
@@ -65,7 +67,8 @@ degree = 4
 [behavior]
 wom_rate = 0.2
 wom_threshold = 5
-)", 20000, 1);
+)",
+                           20000, 1);
   Simulation s(sc, 1);
   auto& w = const_cast<World&>(s.world());
   auto& p = w.pop;
@@ -118,7 +121,8 @@ degree = 4
 [behavior]
 wom_rate = 0.5
 repeat_purchase = false
-)", 4000, 1);
+)",
+                           4000, 1);
   Simulation s(sc, 1);
   auto& w = const_cast<World&>(s.world());
   std::vector<std::uint32_t> dirty;
@@ -175,7 +179,8 @@ end_day = 40
 [behavior]
 wom_rate = 0.2
 repeat_purchase = false
-)", 20000, 1);
+)",
+                           20000, 1);
   for (int days : {10, 25, 40}) {
     sc.simulation.days = days;
     Simulation s(sc, 2);

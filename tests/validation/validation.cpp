@@ -48,9 +48,9 @@ struct MeanCi {
 
 // Student-t 95% interval of the mean of n values (n <= 31 uses the exact quantile).
 MeanCi mean_ci(const std::vector<double>& v) {
-  static const double t975[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                2.201,  2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
-                                2.074,  2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  static const double t975[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
+                                2.074, 2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   const double n = static_cast<double>(v.size());
   const double m = std::accumulate(v.begin(), v.end(), 0.0) / n;
   double ss = 0;
@@ -183,7 +183,8 @@ TEST_CASE("Bass on networks: ring < Watts-Strogatz < complete, the 1-D ring foll
         // F(t) = 1 - exp(-(p + q) t + (q / p) (1 - exp(-p t)))   (Fibich & Gibori 2010).
         for (std::size_t d = 0; d < F.size(); ++d) {
           const double t = (d + 1) / 365.0;
-          worst_ring2 = std::max(worst_ring2, std::abs(F[d] - (1 - std::exp(-(p + q) * t + (q / p) * (1 - std::exp(-p * t))))));
+          worst_ring2 =
+              std::max(worst_ring2, std::abs(F[d] - (1 - std::exp(-(p + q) * t + (q / p) * (1 - std::exp(-p * t))))));
         }
     }
   // Ordering of the times to 25%, 50% and 75% adoption: ring (degree 4) slower than
@@ -210,7 +211,8 @@ TEST_CASE("Bass on networks: ring < Watts-Strogatz < complete, the 1-D ring foll
 
 TEST_CASE("Bass with coefficients per day: the simulation is the daily recurrence, not the closed form") {
   const double p = 0.03, q = 0.38;  // now per DAY
-  const auto sc = from_file("bass.toml", {"campaign.0.daily_reach=0.03", "behavior.wom_rate=0.38", "simulation.days=60"});
+  const auto sc =
+      from_file("bass.toml", {"campaign.0.daily_reach=0.03", "behavior.wom_rate=0.38", "simulation.days=60"});
   const auto F = adoption_curve(run(sc));
   // Daily recurrence: a non-adopter adopts with 1 - (1 - p)(1 - q F_yesterday).
   double f = 0, worst_recurrence = 0, worst_closed = 0;
@@ -244,7 +246,7 @@ TEST_CASE("Bass: the gap between the discrete recurrence and the closed form gro
                month = largest_gap(p, q, 1 / 12.0, 20), quarter = largest_gap(p, q, 0.25, 20),
                per_day = largest_gap(p, q, 1, 60);  // p and q per day, t in days
   INFO("gaps in points: day " << day << ", week " << week << ", month " << month << ", quarter " << quarter
-                               << ", per-day coefficients " << per_day);
+                              << ", per-day coefficients " << per_day);
   // The figures the doc quotes, to their printed precision.
   CHECK(day == doctest::Approx(0.023).epsilon(0.05));
   CHECK(week == doctest::Approx(0.16).epsilon(0.05));
@@ -301,12 +303,14 @@ TEST_CASE("J-shaped posted ratings, unimodal ratings of every buyer") {
   for (int rep = 0; rep < 3; ++rep) {
     const auto r = run(with_replicate(from_text(kMidProduct), rep));
     for (int d = 0; d < r.days_done; ++d)
-      for (int s = 0; s < 5; ++s) every[s] += static_cast<double>(r.experience_stars[(static_cast<std::size_t>(d) * r.K) * 5 + s]);
+      for (int s = 0; s < 5; ++s)
+        every[s] += static_cast<double>(r.experience_stars[(static_cast<std::size_t>(d) * r.K) * 5 + s]);
     for (const auto& rv : r.reviews)
       if (rv.product == 0) posted[rv.stars - 1] += 1;
     experiences += total(r, kExperiences, 0);
   }
-  const double ne = std::accumulate(every.begin(), every.end(), 0.0), np = std::accumulate(posted.begin(), posted.end(), 0.0);
+  const double ne = std::accumulate(every.begin(), every.end(), 0.0),
+               np = std::accumulate(posted.begin(), posted.end(), 0.0);
   Csv csv("jshape", "stars,every_buyer,posted");
   for (int s = 0; s < 5; ++s) {
     csv.row(s + 1, every[s] / ne, posted[s] / np);
@@ -334,7 +338,8 @@ TEST_CASE("J-shape is not one product's accident: honest products of quality 6.5
     std::array<double, 5> every{}, posted{};
     for (int rep = 0; rep < 3; ++rep) {
       const auto r = run(with_replicate(
-          from_text(kMidProduct, {std::string("product.Mid.quality=") + q, std::string("product.Mid.claim=") + q}), rep));
+          from_text(kMidProduct, {std::string("product.Mid.quality=") + q, std::string("product.Mid.claim=") + q}),
+          rep));
       for (int d = 0; d < r.days_done; ++d)
         for (int s = 0; s < 5; ++s)
           every[s] += static_cast<double>(r.experience_stars[(static_cast<std::size_t>(d) * r.K) * 5 + s]);
@@ -350,10 +355,10 @@ TEST_CASE("J-shape is not one product's accident: honest products of quality 6.5
     }
     // Binomial standard error of the 1-star minus 2-star share, for the message.
     const double se = std::sqrt((posted[0] + posted[1]) / np);
-    INFO("quality " << std::string(q) << ": every buyer " << every[0] << " " << every[1] << " " << every[2] << " " << every[3] << " "
-                    << every[4] << "; posted " << posted[0] << " " << posted[1] << " " << posted[2] << " " << posted[3]
-                    << " " << posted[4] << " (" << np << " reviews; 1-star minus 2-star " << posted[0] - posted[1]
-                    << ", se " << se << ")");
+    INFO("quality " << std::string(q) << ": every buyer " << every[0] << " " << every[1] << " " << every[2] << " "
+                    << every[3] << " " << every[4] << "; posted " << posted[0] << " " << posted[1] << " " << posted[2]
+                    << " " << posted[3] << " " << posted[4] << " (" << np << " reviews; 1-star minus 2-star "
+                    << posted[0] - posted[1] << ", se " << se << ")");
     CHECK(local_maxima(every) == 1);
     CHECK(std::max_element(posted.begin(), posted.end()) - posted.begin() == 4);
     CHECK(posted[0] - posted[1] > 3 * se);
@@ -374,7 +379,8 @@ review_volume_weight = 0
 review_precision = 0
 )";
   auto share_positive = [&](const char* prior, int rep) {
-    auto sc = from_text(text, {std::string("product.Mid.initial_ratings=") + prior, "product.Mid.quality=5", "product.Mid.claim=5"});
+    auto sc = from_text(
+        text, {std::string("product.Mid.initial_ratings=") + prior, "product.Mid.quality=5", "product.Mid.claim=5"});
     const auto r = run(with_replicate(sc, rep));
     double pos = 0, n = 0;
     for (const auto& rv : r.reviews)
@@ -403,8 +409,9 @@ review_precision = 0
     csv.row(rep, "none", none);
   }
   const auto u = mean_ci(up), dn = mean_ci(down), og = mean_ci(organic);
-  INFO("positive prior: " << 100 * u.mean << "% +- " << 100 * u.half << "%; negative prior: " << 100 * dn.mean << "% +- "
-                          << 100 * dn.half << "%; no prior (organic reviews only): " << 100 * og.mean << "%");
+  INFO("positive prior: " << 100 * u.mean << "% +- " << 100 * u.half << "%; negative prior: " << 100 * dn.mean
+                          << "% +- " << 100 * dn.half << "%; no prior (organic reviews only): " << 100 * og.mean
+                          << "%");
   // Muchnik et al.: +32% after a positive prior; negative priors were corrected (no net effect).
   // "Rough size": between half and one and a half times the published effect.
   CHECK(u.mean - u.half > 0.16);
@@ -435,7 +442,8 @@ need_interval_days = 120
   Csv csv("peak_end", "replicate,follow_up,remembered,experienced,repurchase");
   for (int rep = 0; rep < 4; ++rep) {
     const auto plain = run(with_replicate(from_text(text, {"simulation.days=730"}), rep));
-    const auto milder = run(with_replicate(from_text(text, {"simulation.days=730", "product.Mid.follow_up_value=7"}), rep));
+    const auto milder =
+        run(with_replicate(from_text(text, {"simulation.days=730", "product.Mid.follow_up_value=7"}), rep));
     auto experienced = [](const Results& r) {
       double s = 0;
       for (int d = 0; d < r.days_done; ++d) s += r.sum(kExperiencedSum, d, 0);
@@ -452,8 +460,8 @@ need_interval_days = 120
   for (std::size_t i = 0; i < d_remembered.size(); ++i) d_excess.push_back(d_remembered[i] - 2 * d_experienced[i]);
   const auto dx = mean_ci(d_excess);
   INFO("remembered +" << dr.mean << " +- " << dr.half << "; experienced (episode mean) +" << mean_ci(d_experienced).mean
-                      << "; remembered - 2 x experienced " << dx.mean << " +- " << dx.half << "; repurchase +" << dp.mean
-                      << " +- " << dp.half);
+                      << "; remembered - 2 x experienced " << dx.mean << " +- " << dx.half << "; repurchase +"
+                      << dp.mean << " +- " << dp.half);
   CHECK(dr.mean - dr.half > 0);
   CHECK(dp.mean - dp.half > 0);
   // The end weighs half of memory, one episode in six of the average: a memory that followed
@@ -513,7 +521,8 @@ outside_utility = -2
   }
   const auto dr = mean_ci(d_remembered), dp = mean_ci(d_repurchase), dd = mean_ci(d_discomfort);
   INFO("longer with milder end: total discomfort +" << dd.mean << " +- " << dd.half << ", remembered +" << dr.mean
-                                                     << " +- " << dr.half << ", repurchase +" << dp.mean << " +- " << dp.half);
+                                                    << " +- " << dr.half << ", repurchase +" << dp.mean << " +- "
+                                                    << dp.half);
   CHECK(dd.mean - dd.half > 0);  // more pain in total ...
   CHECK(dr.mean - dr.half > 0);  // ... remembered as better ...
   CHECK(dp.mean - dp.half > 0);  // ... and chosen again more often
@@ -574,11 +583,12 @@ need_interval_days = 120
 [behavior]
 service_contact_prob = 0.9
 )";
-  return run(with_replicate(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
-                                             "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
-                                             "product.Mid.service_quality=" + std::to_string(service),
-                                             "behavior.recovery_value=" + std::to_string(recovery_value)}),
-                            rep));
+  return run(
+      with_replicate(from_text(text, {"simulation.days=730", "product.Mid.defect_prob=" + std::to_string(defect),
+                                      "product.Mid.missing_accessory_prob=0", "product.Mid.delivery_problem_prob=0",
+                                      "product.Mid.service_quality=" + std::to_string(service),
+                                      "behavior.recovery_value=" + std::to_string(recovery_value)}),
+                     rep));
 }
 }  // namespace
 
@@ -597,7 +607,7 @@ TEST_CASE("Service recovery: resolving incidents raises satisfaction, repurchase
   }
   const auto s = mean_ci(d_sat), r = mean_ci(d_rep);
   INFO("satisfaction recovered - unresolved " << s.mean << " +- " << s.half << "; repurchase recovered - flawless "
-                                                << r.mean << " +- " << r.half);
+                                              << r.mean << " +- " << r.half);
   CHECK(s.mean - s.half > 0);
   CHECK(r.mean - r.half <= 0);  // not significantly above the no-incident baseline
 }
@@ -620,12 +630,13 @@ TEST_CASE("Service recovery, known gap: satisfaction and repurchase move togethe
     csv.row(values[i], sat[i], rep[i]);
     MESSAGE("recovery_value " << values[i] << ": satisfaction " << sat[i] << ", repeat purchases per buyer " << rep[i]);
   }
-  MESSAGE("no incident: satisfaction " << remembered_mean(flawless, 0) << ", repeat purchases " << repurchase(flawless, 0));
+  MESSAGE("no incident: satisfaction " << remembered_mean(flawless, 0) << ", repeat purchases "
+                                       << repurchase(flawless, 0));
   CHECK(sat[0] < sat[1]);
   CHECK(sat[1] < sat[2]);
   CHECK(rep[0] < rep[2]);
   CHECK(sat[2] > remembered_mean(flawless, 0));  // the paradox on satisfaction at 9...
-  CHECK(rep[2] > repurchase(flawless, 0));        // ...comes with repurchase above the baseline too
+  CHECK(rep[2] > repurchase(flawless, 0));       // ...comes with repurchase above the baseline too
 }
 
 // ---- 7. Reviews and sales (Spiegel 2017; You, Vadakkepatt & Joshi 2015) --------------------
@@ -652,9 +663,9 @@ claim = 7
 initial_awareness = 0.5
 )";
   auto units = [&](const char* a, const char* b, int rep) {
-    const auto r = run(with_replicate(from_text(text, {std::string("product.A.initial_ratings=") + a,
-                                                       std::string("product.B.initial_ratings=") + b}),
-                                      rep));
+    const auto r = run(with_replicate(
+        from_text(text, {std::string("product.A.initial_ratings=") + a, std::string("product.B.initial_ratings=") + b}),
+        rep));
     REQUIRE(total(r, kReviews, 0) == 0);
     return std::pair{total(r, kPurchases, 0), total(r, kPurchases, 1)};
   };
@@ -671,7 +682,8 @@ initial_awareness = 0.5
     csv.row(rep, "rating_elasticity", elasticity.back());
   }
   const auto rr = mean_ci(ratio), el = mean_ci(elasticity);
-  INFO("5 reviews vs none: x" << rr.mean << " +- " << rr.half << " (Spiegel: x3.7); elasticity " << el.mean << " +- " << el.half);
+  INFO("5 reviews vs none: x" << rr.mean << " +- " << rr.half << " (Spiegel: x3.7); elasticity " << el.mean << " +- "
+                              << el.half);
   CHECK(rr.mean > 2.0);  // "clearly more": at least twice
   CHECK(rr.mean < 5.5);  // and of the published order (x3.7)
   CHECK(el.mean > 0.2);
