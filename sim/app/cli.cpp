@@ -181,6 +181,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
     return kInterrupted;
   }
   const Kpis k = compute_kpis(r);
+  if (const auto& net = sim.world().net; net.self_loops + net.duplicate_edges > 0)
+    std::fprintf(stderr, "motsim: note: network.file: %llu self-loops dropped and %llu repeated edges merged\n",
+                 static_cast<unsigned long long>(net.self_loops), static_cast<unsigned long long>(net.duplicate_edges));
   RunInfo info{scenario_to_toml(sc), path, cmdline};
   write_results(out, force, r, k, info, &sim.world(), save_agents);
   if (!quiet) {

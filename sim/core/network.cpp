@@ -1,11 +1,16 @@
 #include "sim/core/network.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <string_view>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
 
@@ -85,26 +90,64 @@ Edges barabasi_albert_edges(std::uint32_t n, std::int64_t m64, std::uint64_t see
   return e;
 }
 
+// A line of an edge list for messages: at most 60 characters, control characters as '?'.
+std::string shown(const std::string& line) {
+  std::string out;
+  for (char c : line.substr(0, 60)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return line.size() > 60 ? out + "..." : out;
+}
+
+// A non-negative decimal integer filling the whole token, or -1.
+long long parse_id(std::string_view tok) {
+  unsigned long long v = 0;
+  const auto [end, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+  if (ec != std::errc() || end != tok.data() + tok.size() || v > static_cast<unsigned long long>(INT64_MAX)) return -1;
+  return static_cast<long long>(v);
+}
+
+// The whitespace-separated tokens of a line (space, tab, carriage return).
+std::vector<std::string_view> tokens(std::string_view s) {
+  std::vector<std::string_view> t;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) ++i;
+    const std::size_t j = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t' && s[i] != '\r') ++i;
+    if (i > j) t.push_back(s.substr(j, i - j));
+  }
+  return t;
+}
+
+// One line of an edge list: "A B" (agent ids), blank, or a comment after '#'. Anything else
+// is an error naming the file, the line, what it holds and what is allowed.
+bool parse_edge_line(const std::string& path, std::size_t lineno, const std::string& line, std::uint32_t n,
+                     std::pair<std::uint32_t, std::uint32_t>& edge) {
+  const std::string_view body = std::string_view(line).substr(0, line.find('#'));
+  const auto t = tokens(body);
+  if (t.empty()) return false;
+  const std::string at = path + ":" + std::to_string(lineno) + ": error: ";
+  const long long a = t.size() == 2 ? parse_id(t[0]) : -1, b = t.size() == 2 ? parse_id(t[1]) : -1;
+  if (a < 0 || b < 0)
+    throw InputError(at + "expected two agent ids (integers from 0 to " + std::to_string(n - 1) +
+                     ") separated by spaces, got '" + shown(line) + "'");
+  if (a >= n || b >= n)
+    throw InputError(at + "agent id out of range in '" + shown(line) + "'; ids must be in [0, " +
+                     std::to_string(n - 1) + "] for " + std::to_string(n) + " agents");
+  edge = {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)};
+  return true;
+}
+
 Edges file_edges(const std::string& path, std::uint32_t n) {
-  std::ifstream in(path);
+  require_regular_file(path, "network.file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": error: cannot read the network edge list");
   Edges e;
   std::string line;
   std::size_t lineno = 0;
+  std::pair<std::uint32_t, std::uint32_t> edge;
   while (std::getline(in, line)) {
     ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
-    std::istringstream ss(line);
-    long long a, b;
-    if (!(ss >> a)) continue;  // blank or comment line
-    std::string rest;
-    if (!(ss >> b) || (ss >> rest))
-      throw InputError(path + ":" + std::to_string(lineno) + ": error: expected two agent ids, got '" + line + "'");
-    if (a < 0 || b < 0 || a >= n || b >= n)
-      throw InputError(path + ":" + std::to_string(lineno) + ": error: agent id out of range in '" + line +
-                       "'; ids must be in [0, " + std::to_string(n - 1) + "] for " + std::to_string(n) + " agents");
-    e.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+    if (parse_edge_line(path, lineno, line, n, edge)) e.push_back(edge);
   }
   if (in.bad()) throw InputError(path + ":" + std::to_string(lineno) + ": error: read error in the network edge list");
   return e;
@@ -184,13 +227,22 @@ Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t see
     e = file_edges(p.file, n);
   else
     throw InputError("network.type: error: unknown network type '" + p.type + "'");
-  return csr_from_edges(n, e);
+  Network net = csr_from_edges(n, e);
+  if (p.type == "file") {  // the policy for an edge list: self-loops dropped, repeats merged, both counted
+    net.self_loops = static_cast<std::uint64_t>(std::count_if(e.begin(), e.end(), [](auto ab) { return ab.first == ab.second; }));
+    net.duplicate_edges = e.size() - net.self_loops - net.edges();
+  }
+  return net;
 }
 
 std::uint64_t expected_adjacency(const NetworkParams& p, std::uint64_t agents) {
   if (p.type == "none" || p.type == "complete") return 0;
   if (p.type == "barabasi_albert") return agents * static_cast<std::uint64_t>(p.attach) * 2;
-  if (p.type == "file") return 0;  // unknown before reading; the file size bounds it
+  if (p.type == "file") {  // a line "a b\n" takes at least 4 bytes: at most size / 4 edges, two entries each
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(p.file, ec);
+    return ec ? 0 : size / 2;
+  }
   return agents * static_cast<std::uint64_t>(p.degree);
 }
 

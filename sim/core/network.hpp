@@ -22,6 +22,8 @@ struct Network {
   std::uint32_t nodes = 0;
   std::vector<std::uint64_t> offsets;    // nodes + 1
   std::vector<std::uint32_t> neighbors;  // offsets[i] .. offsets[i+1]
+  // An edge-list file's lines that add no edge: self-loops (dropped) and repeated edges (merged).
+  std::uint64_t self_loops = 0, duplicate_edges = 0;
   std::uint64_t degree(std::uint32_t i) const { return offsets[i + 1] - offsets[i]; }
   std::uint64_t edges() const { return neighbors.size() / 2; }
 };

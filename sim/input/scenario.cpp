@@ -1,5 +1,6 @@
 #include "sim/input/scenario.hpp"
 #include "sim/core/files.hpp"
+#include "sim/core/input_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -218,14 +219,8 @@ class Converter {
   std::map<const toml::node*, std::string> origins_;
 };
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(path + ": error: is a directory, expected a scenario file (.toml)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": error: cannot read scenario file (" + std::strerror(errno) + ")");
-  std::ostringstream o;
-  o << in.rdbuf();
-  return o.str();
+std::string read_file(const std::string& path, const std::string& what = "scenario") {
+  return read_regular_file(path, what);
 }
 
 // Deep merge for `extends`: child keys override; [[product]] and [[segment]] entries are
@@ -315,19 +310,34 @@ void merge_into(toml::table& dst, const toml::table& src, bool top, Origins& ori
   }
 }
 
+// A relative path in a scenario (network.file) means relative to the file that wrote it, also
+// when another scenario extends that file: it is made relative to the working directory here,
+// before the merge. A path given with --set stays relative to the working directory.
+void resolve_paths(toml::table& t, const std::string& base_dir) {
+  auto* net = t.get_as<toml::table>("network");
+  auto* file = net ? net->get_as<std::string>("file") : nullptr;
+  if (!file || base_dir.empty()) return;
+  const fs::path p = file->get();
+  if (p.is_relative() && !p.empty()) *file = (fs::path(base_dir) / p).lexically_normal().string();
+}
+
 toml::table load_resolved(const std::string& text, const std::string& name, const std::string& base_dir,
                           std::vector<std::string>& chain, Origins& origins, std::vector<std::string>& notes) {
   toml::table t = parse_text(text, name);
+  resolve_paths(t, base_dir);
   if (auto* ext = t.get("extends")) {
     if (!ext->is_string())
       throw InputError(where(*ext, name) + ": error: 'extends' = " + show(*ext) +
                        " must be a string: the path of the parent scenario");
-    fs::path parent = fs::path(base_dir) / ext->as_string()->get();
+    const std::string& rel = ext->as_string()->get();
+    fs::path parent = fs::path(base_dir) / rel;
     std::error_code ec;
     fs::path canon = fs::weakly_canonical(parent, ec);
-    if (!path_exists(parent))
-      throw InputError(where(*ext, name) + ": error: 'extends' = \"" + ext->as_string()->get() +
-                       "\": parent scenario " + parent.string() + " does not exist");
+    const std::string at = where(*ext, name) + ": error: 'extends' = \"" + rel + "\": ";
+    if (rel.empty()) throw InputError(at + "an empty path; expected the path of the parent scenario file");
+    const std::string kind = special_file_kind(parent.string());
+    if (kind == "missing") throw InputError(at + "parent scenario " + parent.string() + " does not exist");
+    if (!kind.empty()) throw InputError(at + parent.string() + " is " + kind + "; expected a scenario file (.toml)");
     if (std::find(chain.begin(), chain.end(), canon.string()) != chain.end()) {
       std::string cyc;
       for (auto& c : chain) cyc += c + " -> ";
@@ -335,7 +345,7 @@ toml::table load_resolved(const std::string& text, const std::string& name, cons
     }
     if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
     chain.push_back(canon.string());
-    toml::table base = load_resolved(read_file(parent.string()), parent.string(), parent.parent_path().string(), chain,
+    toml::table base = load_resolved(read_file(parent.string(), where(*ext, name) + ": 'extends'"), parent.string(), parent.parent_path().string(), chain,
                                      origins, notes);
     t.erase("extends");
     merge_into(base, t, true, origins, notes);
@@ -511,14 +521,12 @@ void validate(Scenario& s, const Converter& c) {
     fail("network.attach", "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
   if (n.type == "file") {
     if (n.file.empty()) fail("network.type", "network.type = \"file\" needs network.file, the edge list path");
-    fs::path p = n.file;
-    if (p.is_relative() && !s.source_path.empty()) p = fs::path(s.source_path).parent_path() / p;
-    std::error_code ec;
-    if (fs::is_directory(p, ec))
-      fail("network.file",
-           "'network.file' = \"" + n.file + "\": " + p.string() + " is a directory; expected an edge list file");
-    std::ifstream in(p);
-    if (!in) fail("network.file", "'network.file' = \"" + n.file + "\": cannot read " + p.string());
+    const fs::path p = n.file;  // already relative to the working directory (resolve_paths)
+    const std::string kind = special_file_kind(p.string());
+    if (kind == "missing") fail("network.file", "'network.file' = \"" + n.file + "\": cannot read it: it does not exist");
+    if (!kind.empty())
+      fail("network.file", "'network.file' = \"" + n.file + "\": " + p.string() + " is " + kind +
+                               "; expected an edge list file (a regular file)");
     n.file = p.string();
   }
 }
