@@ -19,7 +19,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from motsim import paths  # noqa: E402  (the package beside this script, scripts/motsim/)
+
+ROOT = paths.repo_root()
 IMG = os.path.join(ROOT, "docs", "img")
 P, Q = 0.03, 0.38
 
@@ -171,7 +173,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", help="keep the CSV files in this directory")
     a = ap.parse_args()
-    exe = os.path.join(ROOT, os.environ.get("MOTSIM_BUILD_DIR", "build"), "tests", "validation", "motsim_validation")
+    exe = os.path.join(paths.build_dir(), "tests", "validation", "motsim_validation")
     if not os.access(exe, os.X_OK):
         sys.exit("validation_plots: build the project first (./scripts/build)")
     os.makedirs(IMG, exist_ok=True)

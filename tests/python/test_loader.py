@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""scripts/motsim_data.py: the sensitivity estimators on functions with known indices, and
-loading real files. Usage: test_loader.py MOTSIM SOURCE_DIR"""
+"""The motsim package (scripts/motsim/): the sensitivity estimators on functions with known
+indices, and loading real files. Usage: test_loader.py MOTSIM SOURCE_DIR"""
 import os
 import subprocess
 import sys
@@ -11,7 +11,7 @@ import pandas as pd
 
 motsim, src = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(src, "scripts"))
-import motsim_data as md  # noqa: E402
+import motsim as md  # noqa: E402
 
 failures = []
 

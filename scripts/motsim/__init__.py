@@ -1,0 +1,25 @@
+"""motsim's Python side: load results into pandas in one call each, compute sensitivity indices,
+and draw the HTML report.
+
+    import motsim as md
+    run = md.load_run("results/baseline.h5")        # dict of DataFrames
+    cmp = md.load_compare("results/compare_baseline.h5")
+    sw = md.load_sweep("results/price_wom.h5")       # one row per run: parameters and KPIs
+    md.morris_indices(sw, "units.all")               # from a Morris sweep
+    md.sobol_indices(sw, "units.all")                # from a Sobol (Saltelli) sweep
+
+Importable once `./scripts/install-python` has run (or with PYTHONPATH=<repository>/scripts).
+Modules: run, compare and sweep (one loader per file format), sensitivity (Morris, Sobol),
+report (scripts/report), hdf5 (string readers), paths (repository, build directory, binary).
+Needs Debian's python3-h5py, python3-pandas, python3-numpy, python3-scipy (summarise) and
+python3-matplotlib (report). Layouts: docs/hdf5-schema.md, docs/hdf5-compare.md, docs/sweeps.md.
+"""
+from .compare import load_compare
+from .hdf5 import strings, text
+from .paths import binary, build_dir, repo_root
+from .run import load_run
+from .sensitivity import morris_indices, sobol_indices
+from .sweep import load_sweep, load_sweep_series, summarise, sweep_spec
+
+__all__ = ["load_run", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
+           "sobol_indices", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]

@@ -1,0 +1,65 @@
+"""The loader of compare files (`motsim compare`, format motsim-compare-1; layout in docs/hdf5-compare.md)."""
+import h5py
+import pandas as pd
+
+from .hdf5 import check_format, strings
+
+
+def _runs(f, scen, prods, kn):
+    runs = f["kpis/runs"][()]
+    S, R, J, K1 = runs.shape
+    return pd.DataFrame([dict(scenario=scen[s], replicate=r, product=prods[k], **{kn[j]: runs[s, r, j, k] for j in range(J)})
+                         for s in range(S) for r in range(R) for k in range(K1)])
+
+
+def _summary(f, scen, prods, kn):
+    mean, ci = f["kpis/mean"][()], f["kpis/ci95"][()]
+    S, J, K1 = mean.shape
+    return pd.DataFrame([dict(scenario=scen[s], product=prods[k], kpi=kn[j], mean=mean[s, j, k], ci95=ci[s, j, k])
+                         for s in range(S) for j in range(J) for k in range(K1)])
+
+
+def _differences(f, scen, prods, kn):
+    dm, dc, dr, sig = (f["kpis/" + n][()] for n in ("diff_mean", "diff_ci95", "diff_relative", "diff_significant"))
+    V, J, K1 = dm.shape
+    return pd.DataFrame([dict(variant=scen[v + 1], base=scen[0], product=prods[k], kpi=kn[j], difference=dm[v, j, k],
+                              ci95=dc[v, j, k], relative=dr[v, j, k], significant=bool(sig[v, j, k]))
+                         for v in range(V) for j in range(J) for k in range(K1)])
+
+
+def _series(f, scen, prods):
+    ser = {}
+    D = 0
+    for name, ds in f["series"].items():
+        ser[name] = ds[()].reshape(-1)
+        D = ds.shape[1]
+    idx = pd.MultiIndex.from_product([scen, range(D), prods[:-1]], names=["scenario", "day", "product"])
+    return pd.DataFrame(ser, index=idx).reset_index()
+
+
+def _stars(f, scen, prods):
+    """scenario, product, stars, one column per kind; None when a /stars dataset has an unexpected shape."""
+    S, K = len(scen), len(prods) - 1
+    kinds = sorted(f["stars"].keys())
+    arr = {k: f["stars/" + k][()] for k in kinds}
+    if not all(a.shape == (S, K, 5) for a in arr.values()):
+        return None
+    return pd.DataFrame([dict(scenario=scen[s], product=prods[k], stars=n + 1, **{kd: arr[kd][s, k, n] for kd in kinds})
+                         for s in range(S) for k in range(K) for n in range(5)])
+
+
+def load_compare(path):
+    """A compare file as a dict: 'runs' (scenario, replicate, product, one column per KPI),
+    'summary' (scenario, product, kpi, mean, ci95), 'differences' (variant, product, kpi,
+    difference, ci95, relative, significant), 'series' (scenario, day, product, series...),
+    and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars."""
+    with h5py.File(path, "r") as f:
+        check_format(f, "motsim-compare-1", path)
+        scen, prods, kn = strings(f["scenarios/name"]), strings(f["products/name"]) + ["all"], strings(f["kpis/name"])
+        out = {"runs": _runs(f, scen, prods, kn), "summary": _summary(f, scen, prods, kn),
+               "differences": _differences(f, scen, prods, kn), "series": _series(f, scen, prods)}
+        if "stars" in f:  # star distributions (newer compare files)
+            stars = _stars(f, scen, prods)
+            if stars is not None:
+                out["stars"] = stars
+        return out
