@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,6 +72,35 @@ std::string read_regular_file(const std::string& path, const std::string& what, 
   ::close(fd);
   if (got < text.size()) refuse(path, what, std::string("could not be read to its end (") + std::strerror(err) + ")");
   return text;
+}
+
+}  // namespace motsim
+
+
+namespace motsim {
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+bool rename_no_replace(const std::string& from, const std::string& to) {
+#ifdef SYS_renameat2
+  constexpr unsigned kNoReplace = 1;  // RENAME_NOREPLACE (linux/fs.h)
+  if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), kNoReplace) == 0) return true;
+  if (errno == EEXIST) return false;
+  if (errno != EINVAL && errno != ENOSYS && errno != EPERM)
+    throw InputError(to + ": error: cannot move the finished results into place (" + std::strerror(errno) + ")");
+#endif
+  // The file system has no renameat2: a hard link fails with EEXIST exactly when `to` exists.
+  if (::link(from.c_str(), to.c_str()) == 0) {
+    ::unlink(from.c_str());
+    return true;
+  }
+  if (errno == EEXIST) return false;
+  throw InputError(to + ": error: cannot move the finished results into place (" + std::strerror(errno) + ")");
 }
 
 }  // namespace motsim

@@ -25,4 +25,15 @@ void require_regular_file(const std::string& path, const std::string& what);
 std::string read_regular_file(const std::string& path, const std::string& what,
                               std::uint64_t max_bytes = kMaxTextInput);
 
+
+// Whether two paths name the same file (same device and inode: through any spelling, symbolic
+// link or hard link). False when either does not exist.
+bool same_file(const std::string& a, const std::string& b);
+
+// Moves the finished temporary `from` to `to` without ever replacing an existing `to`:
+// renameat2(RENAME_NOREPLACE) where the file system allows it, else link(2) then unlink(2);
+// both are atomic, so of two runs finishing at once exactly one gets `to`. Returns false,
+// leaving `from` in place, when `to` exists. Throws InputError on other failures.
+bool rename_no_replace(const std::string& from, const std::string& to);
+
 }  // namespace motsim
