@@ -1,6 +1,6 @@
 #pragma once
 // Scenario files (TOML): loading, `extends` chains, --set overrides, validation and the
-// resolved text stored with results. Only the TOML readers (scenario.cpp, sweep.cpp, through
+// resolved text stored with results. Only the TOML readers (scenario.cpp, sweep_spec.cpp, through
 // sim/input/toml_util.hpp) include toml++.
 #include <memory>
 #include <stdexcept>
