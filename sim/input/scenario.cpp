@@ -549,24 +549,34 @@ void convert_array(Converter& c, const toml::node& node, const std::string& sect
   }
 }
 
-}  // namespace
+// The scenario text resolved (`extends` merged, the default segment added), before any --set.
+struct Resolved {
+  toml::table table;
+  Origins origins;
+  std::vector<std::string> notes;
+};
 
-Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
-                        const std::vector<std::string>& sets) {
+Resolved resolve(const std::string& text, const std::string& name, const std::string& base_dir) {
   std::vector<std::string> chain;
   {
     std::error_code ec;
     if (!name.empty()) chain.push_back(fs::weakly_canonical(name, ec).string());
   }
-  Origins origins;
-  std::vector<std::string> notes;
-  toml::table t = load_resolved(text, name, base_dir, chain, origins, notes);
-  if (!t.contains("segment")) {
+  Resolved r;
+  r.table = load_resolved(text, name, base_dir, chain, r.origins, r.notes);
+  if (!r.table.contains("segment")) {
     // One default segment, named so that --set segment.everyone.KEY=... can address it.
     toml::array segs;
     segs.push_back(toml::table{{"name", "everyone"}});
-    t.insert("segment", segs);
+    r.table.insert("segment", segs);
   }
+  return r;
+}
+
+// Applies the --set overrides to a resolved table, converts it through the field table and
+// validates the result.
+Scenario build(toml::table& t, Origins origins, std::vector<std::string> notes, const std::string& name,
+               const std::vector<std::string>& sets) {
   for (const auto& a : sets) apply_set(t, a, origins);
 
   Scenario s;
@@ -599,6 +609,51 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
   }
   validate(s, c);
   return s;
+}
+
+// The origins of `orig`'s nodes, for the same nodes of its copy `copy` (a copy has no source
+// positions of its own): a remembered origin, else the node's own position.
+void copy_origins(const toml::node& copy, const toml::node& orig, const Origins& from, Origins& to) {
+  if (const auto it = from.find(&orig); it != from.end())
+    to[&copy] = it->second;
+  else if (orig.source().begin.line != 0)
+    to[&copy] = where(orig, "");
+  if (copy.is_table() && orig.is_table()) {
+    for (auto&& [k, v] : *copy.as_table())
+      if (const auto* ov = orig.as_table()->get(k.str())) copy_origins(v, *ov, from, to);
+  } else if (copy.is_array() && orig.is_array()) {
+    const auto &ca = *copy.as_array(), &oa = *orig.as_array();
+    for (std::size_t j = 0; j < ca.size() && j < oa.size(); ++j) copy_origins(ca[j], oa[j], from, to);
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
+                        const std::vector<std::string>& sets) {
+  Resolved r = resolve(text, name, base_dir);
+  return build(r.table, std::move(r.origins), std::move(r.notes), name, sets);
+}
+
+struct ParsedScenario::Text {
+  std::string name;
+  Resolved resolved;
+};
+
+ParsedScenario::ParsedScenario(const std::string& path) {
+  auto t = std::make_shared<Text>();
+  t->name = path;
+  t->resolved = resolve(read_file(path), path, fs::path(path).parent_path().string());
+  text_ = std::move(t);
+}
+
+Scenario ParsedScenario::with(const std::vector<std::string>& sets) const {
+  if (!text_) throw std::logic_error("ParsedScenario::with on a scenario that was never read");
+  const Resolved& r = text_->resolved;
+  toml::table t = r.table;
+  Origins origins;
+  for (auto&& [k, v] : t) copy_origins(v, *r.table.get(k.str()), r.origins, origins);
+  return build(t, std::move(origins), r.notes, text_->name, sets);
 }
 
 void print_notes(const Scenario& s) {

@@ -1,7 +1,8 @@
 #pragma once
 // Scenario files (TOML): loading, `extends` chains, --set overrides, validation and the
-// resolved text stored with results. Only the TOML readers (scenario.cpp, sweep.cpp, through
+// resolved text stored with results. Only the TOML readers (scenario.cpp, sweep_spec.cpp, through
 // sim/input/toml_util.hpp) include toml++.
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +18,20 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 // Same, from text; `name` is used in messages, `base_dir` resolves relative paths.
 Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
                         const std::vector<std::string>& sets = {});
+
+// A scenario file read and resolved (`extends`) once, to which overrides are applied many times:
+// with(sets) gives what load_scenario(path, sets) gives (the same Scenario, the same messages)
+// without reading the files again. Copies share the text; with() may run on several threads.
+class ParsedScenario {
+ public:
+  ParsedScenario() = default;
+  explicit ParsedScenario(const std::string& path);  // InputError as load_scenario's
+  Scenario with(const std::vector<std::string>& sets = {}) const;
+
+ private:
+  struct Text;
+  std::shared_ptr<const Text> text_;
+};
 
 // The fully resolved scenario as TOML (every key, defaults included).
 std::string scenario_to_toml(const Scenario& s);

@@ -1,5 +1,5 @@
 #pragma once
-// toml++ helpers shared by the readers of TOML input (sim/input/scenario.cpp, sim/experiment/sweep.cpp): where a
+// toml++ helpers shared by the readers of TOML input (sim/input/scenario.cpp, sim/experiment/sweep_spec.cpp): where a
 // node is, how to show its value in a message, and parsing with a located syntax error.
 #include <toml++/toml.h>
 

@@ -1,0 +1,234 @@
+#include "sim/io/sweep_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <utility>
+
+#include "sim/core/errors.hpp"
+#include "sim/io/h5util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace motsim {
+
+std::string hash_text(std::uint64_t h) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(h));
+  return b;
+}
+
+namespace {
+
+using h5::Handle;
+
+// ---- writing ------------------------------------------------------------------------------
+
+// The held parameters as columns of /sweep/points: a number as itself, anything else as index 0
+// of /sweep/levels/<key>.
+struct HeldColumns {
+  std::vector<std::string> names;
+  std::vector<double> values;
+  std::vector<std::pair<std::string, std::string>> levels;  // key, value (not a number)
+};
+
+HeldColumns held_columns(const std::vector<std::string>& held) {
+  HeldColumns h;
+  for (const auto& kv : held) {
+    const auto eq = kv.find('=');
+    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    char* end = nullptr;
+    const double x = std::strtod(value.c_str(), &end);
+    h.names.push_back(key);
+    if (!value.empty() && end && *end == '\0' && std::isfinite(x)) {
+      h.values.push_back(x);
+    } else {
+      h.values.push_back(0);
+      h.levels.emplace_back(key, value);
+    }
+  }
+  return h;
+}
+
+void write_sweep_attributes(hid_t sw, const SweepLayout& l, bool complete, int task_index, int task_count) {
+  using namespace h5;
+  attr_string(sw, "spec", l.spec_text);
+  {
+    std::error_code ec;  // absolute, so that motsim merge finds the spec from any directory
+    const fs::path abs = fs::absolute(l.spec_path, ec);
+    attr_string(sw, "spec_path", ec ? l.spec_path : abs.lexically_normal().string());
+  }
+  attr_string(sw, "base_scenario", l.base_scenario);
+  attr_string(sw, "design", l.design);
+  attr_int(sw, "replicates", l.replicates);
+  attr_int(sw, "points", static_cast<long long>(l.points.size()));
+  attr_int(sw, "runs", static_cast<long long>(l.runs()));
+  attr_int(sw, "complete", complete ? 1 : 0);
+  attr_int(sw, "task_index", task_index);
+  attr_int(sw, "task_count", task_count);
+  attr_string(sw, "spec_hash", hash_text(l.spec_hash));
+}
+
+// /sweep/parameters, /sweep/held_parameters and /sweep/levels.
+void write_parameters(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
+  h5::strings(sw, "parameters", l.parameters);
+  h5::strings(sw, "held_parameters", held.names);
+  Handle lv = h5::group(sw, "levels");
+  for (const auto& list : l.lists) h5::strings(lv, list.key.c_str(), list.values);
+  for (const auto& [key, value] : held.levels) h5::strings(lv, key.c_str(), {value});
+}
+
+// /sweep/points and its columns: one row per run.
+void write_points(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
+  std::vector<std::string> cols = {"run", "point", "replicate", "seed", "replicate_key"};
+  cols.insert(cols.end(), l.parameters.begin(), l.parameters.end());
+  cols.insert(cols.end(), held.names.begin(), held.names.end());
+  for (const char* c : {"trajectory", "step", "changed", "block", "row"}) cols.push_back(c);
+  const std::size_t R = l.runs(), PC = cols.size();
+  const auto reps = static_cast<std::size_t>(l.replicates);
+  std::vector<double> pts(R * PC);
+  for (std::size_t run = 0; run < R; ++run) {
+    const auto& pt = l.points[run / reps];
+    double* row = &pts[run * PC];
+    std::size_t c = 0;
+    row[c++] = static_cast<double>(run);
+    row[c++] = static_cast<double>(run / reps);
+    row[c++] = static_cast<double>(run % reps);
+    row[c++] = static_cast<double>(l.seed);
+    row[c++] = static_cast<double>(l.replicate_keys[run]);
+    for (double v : pt.values) row[c++] = v;
+    for (double v : held.values) row[c++] = v;
+    for (double v : {pt.trajectory, pt.step, pt.changed, pt.block, pt.row}) row[c++] = v;
+  }
+  h5::strings(sw, "point_columns", cols);
+  h5::dataset(sw, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {R, PC}, pts.data(),
+              "one row per run: run, point, replicate, seed, replicate_key, each swept parameter, then each held "
+              "parameter (a value that is not a number: its index in /sweep/levels/<key>), and the design's "
+              "trajectory, step, changed (Morris) and block, row "
+              "(Sobol/Saltelli), -1 when not used");
+}
+
+// /sweep/kpis and /sweep/done: NaN rows and 0 for the runs the file does not hold.
+void write_kpis(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
+  const std::size_t R = l.runs(), KC = l.kpi_columns.size();
+  std::vector<double> kp(R * KC, NAN);
+  std::vector<std::uint8_t> mask(R, 0);
+  for (const auto& [run, v] : done) {
+    std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(KC),
+              kp.begin() + static_cast<std::ptrdiff_t>(run * KC));
+    mask[run] = 1;
+  }
+  h5::strings(sw, "kpi_columns", l.kpi_columns);
+  h5::dataset(sw, "kpis", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {R, KC}, kp.data(),
+              "one row per run, columns in /sweep/kpi_columns (KPI.product, KPI.all); NaN for runs not done");
+  h5::dataset(sw, "done", H5T_STD_U8LE, H5T_NATIVE_UINT8, {R}, mask.data(), "1 for runs this file holds");
+}
+
+// /sweep/timeseries/<metric>: [run, day, product], NaN for the runs the file does not hold.
+void write_series(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
+  if (l.keep_series.empty()) return;
+  Handle ts = h5::group(sw, "timeseries");
+  const std::size_t R = l.runs(), KC = l.kpi_columns.size(), K = l.products.size();
+  const std::size_t DK = static_cast<std::size_t>(l.days) * K;
+  for (std::size_t m = 0; m < l.keep_series.size(); ++m) {
+    std::vector<double> s(R * DK, NAN);
+    for (const auto& [run, v] : done)
+      std::copy(v.begin() + static_cast<std::ptrdiff_t>(KC + m * DK),
+                v.begin() + static_cast<std::ptrdiff_t>(KC + (m + 1) * DK),
+                s.begin() + static_cast<std::ptrdiff_t>(run * DK));
+    h5::dataset(ts, l.keep_series[m].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                {R, static_cast<hsize_t>(l.days), static_cast<hsize_t>(K)}, s.data(), "[run, day, product]");
+  }
+}
+
+}  // namespace
+
+void write_sweep_file(const std::string& path, bool force, const SweepLayout& layout, const SweepRuns& done,
+                      const std::string& command_line, int task_index, int task_count) {
+  h5::write_atomically(path, force, "motsim-sweep-1", command_line, [&](hid_t file) {
+    {
+      Handle g = h5::group(file, "products");
+      h5::strings(g, "name", layout.products);
+    }
+    Handle sw = h5::group(file, "sweep");
+    write_sweep_attributes(sw, layout, done.size() == layout.runs(), task_index, task_count);
+    const HeldColumns held = held_columns(layout.held);
+    write_parameters(sw, layout, held);
+    write_points(sw, layout, held);
+    write_kpis(sw, layout, done);
+    write_series(sw, layout, done);
+  });
+}
+
+// ---- reading and merging ------------------------------------------------------------------
+
+struct SweepFileReader::File {
+  Handle file;
+  std::optional<Handle> sweep;  // /sweep
+};
+
+namespace {
+
+// Runs a read of a slice; a malformed file becomes an InputError naming it.
+template <class F>
+auto reading(const std::string& path, F&& f) {
+  try {
+    return f();
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": error: " + e.what() + " (truncated or corrupt slice?)");
+  }
+}
+
+}  // namespace
+
+SweepFileReader::SweepFileReader(const std::string& path)
+    : file_(std::make_unique<File>(File{h5::open_for_reading(path), std::nullopt})), path_(path) {
+  if (h5::read_attr_string(file_->file, "format") != "motsim-sweep-1")
+    throw InputError(path + ": error: not a motsim sweep file");
+  spec_hash_ = reading(path_, [&] {
+    file_->sweep.emplace(H5Gopen2(file_->file, "/sweep", H5P_DEFAULT), H5Gclose);
+    if (*file_->sweep < 0) throw h5::Error("no /sweep");
+    return h5::read_attr_string(*file_->sweep, "spec_hash");
+  });
+}
+
+SweepFileReader::~SweepFileReader() = default;
+
+std::string SweepFileReader::spec_path() const {
+  return reading(path_, [&] { return h5::read_attr_string(*file_->sweep, "spec_path"); });
+}
+
+std::string SweepFileReader::spec_text() const {
+  return reading(path_, [&] { return h5::read_attr_string(*file_->sweep, "spec"); });
+}
+
+void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const {
+  reading(path_, [&] {
+    const hid_t f = file_->file;
+    std::vector<hsize_t> dims;
+    const auto kp = h5::read_doubles(f, "/sweep/kpis", dims);
+    const auto mask = h5::read_doubles(f, "/sweep/done", dims);
+    const std::size_t R = layout.runs(), KC = layout.kpi_columns.size();
+    const std::size_t DK = static_cast<std::size_t>(layout.days) * layout.products.size();
+    if (mask.size() != R || kp.size() != R * KC) throw h5::Error("/sweep/kpis does not match the spec");
+    std::vector<std::vector<double>> series;
+    for (const auto& m : layout.keep_series) {
+      series.push_back(h5::read_doubles(f, "/sweep/timeseries/" + m, dims));
+      if (series.back().size() != R * DK) throw h5::Error("/sweep/timeseries/" + m + " does not match the spec");
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      if (mask[r] == 0 || done.count(r)) continue;
+      std::vector<double> v(kp.begin() + static_cast<std::ptrdiff_t>(r * KC),
+                            kp.begin() + static_cast<std::ptrdiff_t>((r + 1) * KC));
+      for (const auto& sv : series)
+        v.insert(v.end(), sv.begin() + static_cast<std::ptrdiff_t>(r * DK),
+                 sv.begin() + static_cast<std::ptrdiff_t>((r + 1) * DK));
+      done[r] = std::move(v);
+    }
+  });
+}
+
+}  // namespace motsim

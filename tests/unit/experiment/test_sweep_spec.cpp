@@ -1,0 +1,194 @@
+// Sweep specs (sim/experiment/sweep_spec.cpp): every class of bad spec is refused before the
+// first run, with the spec's file:line:column, the key, the value and what is allowed; the base
+// scenario is read once and each value applied to it.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "experiment/sweep_test_files.hpp"
+#include "sim/experiment/sweep_spec.hpp"
+#include "sim/input/scenario.hpp"
+
+using namespace motsim;
+using motsim::test::has;
+using motsim::test::kBaseline;
+using motsim::test::sweep_dir;
+using motsim::test::write_spec;
+namespace fs = std::filesystem;
+
+namespace {
+std::string spec_error(const std::string& body) {
+  const std::string path = write_spec("s.toml", body);
+  try {
+    load_sweep_spec(path);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("sweep spec: scalars are held, lists and ranges are swept") {
+  const auto sp = load_sweep_spec(write_spec("ok.toml",
+                                             "replicates = 3\n[parameters]\n\"simulation.agents\" = 2000\n"
+                                             "\"product.Nova.price\" = [149, 199]\n"
+                                             "\"behavior.wom_rate\" = { min = 0.02, max = 0.2, steps = 3 }\n"));
+  CHECK(sp.design == "grid");
+  CHECK(sp.replicates == 3);
+  REQUIRE(sp.held.size() == 1);
+  CHECK(sp.held[0] == "simulation.agents=2000");
+  REQUIRE(sp.swept.size() == 2);
+  CHECK(sp.swept[0].values == std::vector<std::string>{"149", "199"});
+  CHECK(sp.swept[1].range);
+  CHECK(sp.swept[1].steps == 3);
+}
+
+TEST_CASE("sweep spec: parameters keep the order the spec lists them in") {
+  const auto sp = load_sweep_spec(write_spec("order.toml",
+                                             "[parameters]\n\"simulation.days\" = [5, 6]\n"
+                                             "\"behavior.wom_rate\" = [0.1, 0.2]\n\"product.Nova.price\" = [1, 2]\n"));
+  REQUIRE(sp.swept.size() == 3);
+  CHECK(sp.swept[0].key == "simulation.days");
+  CHECK(sp.swept[0].integer);
+  CHECK(sp.swept[1].key == "behavior.wom_rate");
+  CHECK_FALSE(sp.swept[1].integer);
+  CHECK(sp.swept[2].key == "product.Nova.price");
+}
+
+TEST_CASE("sweep spec: every key is read through the field table, defaults kept when absent") {
+  std::vector<std::string> keys;
+  for (const auto& f : sweep_spec_fields()) keys.push_back(f.key);
+  CHECK(keys == std::vector<std::string>{"base", "design", "replicates", "samples", "levels", "design_seed", "seed",
+                                         "common_random_numbers", "keep_series", "keep", "parameters"});
+  const auto d = load_sweep_spec(write_spec("defaults.toml", ""));
+  CHECK(d.replicates == 1);
+  CHECK(d.levels == 4);
+  CHECK(d.design_seed == 1);
+  CHECK(d.seed == -1);
+  CHECK(d.common_random_numbers);
+  const auto sp = load_sweep_spec(write_spec("all.toml",
+                                             "design = \"lhs\"\nreplicates = 2\nsamples = 5\nlevels = 6\n"
+                                             "design_seed = 9\nseed = 77\ncommon_random_numbers = false\n"
+                                             "[parameters]\n\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }\n"));
+  CHECK(sp.design == "lhs");
+  CHECK(sp.replicates == 2);
+  CHECK(sp.samples == 5);
+  CHECK(sp.levels == 6);
+  CHECK(sp.design_seed == 9);
+  CHECK(sp.seed == 77);
+  CHECK_FALSE(sp.common_random_numbers);
+}
+
+TEST_CASE("sweep spec: the base scenario is read once and gives what loading it again gives") {
+  const auto sp = load_sweep_spec(write_spec("once.toml", "[parameters]\n\"product.Nova.price\" = [149, 199]\n"));
+  const std::vector<std::string> sets = {"product.Nova.price=199", "simulation.agents=3000"};
+  CHECK(scenario_to_toml(sp.base_scenario.with(sets)) == scenario_to_toml(load_scenario(kBaseline, sets)));
+  CHECK(scenario_to_toml(sp.base_scenario.with()) == scenario_to_toml(load_scenario(kBaseline)));
+  // The same messages, including where a --set value is named.
+  auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::vector<std::string> bad = {"network.degree=30", "simulation.agents=20"};
+  const auto once = message([&] { sp.base_scenario.with(bad); });
+  CHECK(has(once, "--set network.degree=30"));
+  CHECK(once == message([&] { load_scenario(kBaseline, bad); }));
+}
+
+TEST_CASE("sweep spec: an unknown top-level key names its place and suggests the right one") {
+  const auto e = spec_error("desing = \"grid\"\n");
+  CHECK(has(e, "s.toml:2:1"));
+  CHECK(has(e, "unknown key 'desing'"));
+  CHECK(has(e, "did you mean 'design'"));
+}
+
+TEST_CASE("sweep spec: an unknown scenario key is refused with a suggestion") {
+  const auto e = spec_error("[parameters]\n\"behavior.wom_rte\" = [0.1, 0.2]\n");
+  CHECK(has(e, "s.toml:3:"));
+  CHECK(has(e, "behavior.wom_rte"));
+  CHECK(has(e, "wom_rate"));
+}
+
+TEST_CASE("sweep spec: every value of a list is checked, not only the first") {
+  const auto e = spec_error("[parameters]\n\"behavior.wom_rate\" = [0.1, 7]\n");
+  CHECK(has(e, "s.toml:3:29"));  // the 7
+  CHECK(has(e, "= 7"));
+  CHECK(has(e, "out of range"));
+  CHECK(has(e, "[0, 1]"));
+}
+
+TEST_CASE("sweep spec: both ends of a range are checked") {
+  const auto e = spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.1, max = 3, steps = 2 }\n");
+  CHECK(has(e, "s.toml:3:42"));  // max = 3
+  CHECK(has(e, "out of range"));
+  // An integer key's end as the runs see it: rounded.
+  CHECK(has(spec_error("[parameters]\n\"simulation.agents\" = { min = 0.4, max = 100, steps = 2 }\n"),
+            "'simulation.agents' = 0 is out of range"));
+}
+
+TEST_CASE("sweep spec: malformed ranges") {
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.5, max = 0.1, steps = 2 }\n"),
+            "min must be below max"));
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.1, max = 0.5, stpes = 2 }\n"),
+            "did you mean 'steps'"));
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { max = 0.5, steps = 2 }\n"), "numeric 'min'"));
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0, max = 0.5, log = true }\n"),
+            "log range needs min > 0"));
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = []\n"), "empty list"));
+}
+
+TEST_CASE("sweep spec: each design's requirements") {
+  const std::string range = "[parameters]\n\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }\n";
+  CHECK(has(spec_error(range), "a grid needs 'steps'"));
+  CHECK(has(spec_error("design = \"lhs\"\n" + range), "needs 'samples'"));
+  CHECK(has(spec_error("design = \"morris\"\nsamples = 4\nlevels = 5\n" + range), "must be even"));
+  CHECK(has(spec_error("design = \"sobol\"\nsamples = 4\n[parameters]\n\"product.Nova.price\" = [149, 199]\n"),
+            "ranges { min, max }"));
+  CHECK(has(spec_error("design = \"latin\"\n"), "expected one of"));
+  CHECK(has(spec_error("replicates = 0\n"), "out of range"));
+  CHECK(has(spec_error("replicates = 1.5\n"), "'replicates' = 1.5 must be an integer in [1, 100000]"));
+  CHECK(has(spec_error("common_random_numbers = 1\n"), "must be true or false"));
+  CHECK(has(spec_error("keep_series = [\"purchase\"]\n"), "did you mean \"purchases\""));
+}
+
+TEST_CASE("sweep spec: what to keep") {
+  const auto sp = load_sweep_spec(write_spec("keep.toml", "keep = [\"kpis\", \"purchases\", \"aware\"]\n"));
+  CHECK(sp.keep_series == std::vector<std::string>{"purchases", "aware"});
+  CHECK(has(spec_error("keep_series = [\"purchases\", \"purchases\"]\n"), "twice"));
+  CHECK(has(spec_error("keep = [\"aware\"]\nkeep_series = [\"aware\"]\n"), "not both"));
+  // Both given: refused before either is read, at the alias.
+  CHECK(has(spec_error("keep_series = [\"bogus\"]\nkeep = [\"aware\"]\n"), "s.toml:3:8: error: give"));
+  CHECK(has(spec_error("keep = [\"awareness\"]\n"), "allowed: "));
+}
+
+TEST_CASE("sweep spec: a base scenario that does not exist") {
+  const fs::path p = sweep_dir() / "nobase.toml";
+  std::ofstream(p) << "base = \"no_such_scenario.toml\"\n";
+  try {
+    load_sweep_spec(p.string());
+    FAIL("accepted a missing base scenario");
+  } catch (const InputError& e) {
+    CHECK(has(e.what(), "nobase.toml:1:8"));
+    CHECK(has(e.what(), "no such scenario"));
+  }
+}
+
+TEST_CASE("sweep spec: a base scenario that cannot be read is reported at the first value it must accept") {
+  const fs::path base = sweep_dir() / "broken_base.toml";
+  std::ofstream(base) << "[simulation]\nagents = = 3\n";
+  const fs::path with = sweep_dir() / "broken_with.toml";
+  std::ofstream(with) << "base = \"broken_base.toml\"\n[parameters]\n\"simulation.days\" = [5, 6]\n";
+  CHECK_THROWS_WITH_AS(load_sweep_spec(with.string()),
+                       doctest::Contains("broken_with.toml:3:22: error: parameter 'simulation.days' = 5: TOML syntax"),
+                       InputError);
+  const fs::path without = sweep_dir() / "broken_without.toml";
+  std::ofstream(without) << "base = \"broken_base.toml\"\n";
+  CHECK_THROWS_WITH_AS(load_sweep_spec(without.string()),
+                       doctest::Contains("broken_base.toml:2:10: error: TOML syntax"), InputError);
+}
