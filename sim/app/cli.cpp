@@ -24,8 +24,10 @@
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/io/describe.hpp"
 #include "sim/io/export.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/run_file.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -182,7 +184,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   }
   const Kpis k = compute_kpis(r);
   RunInfo info{scenario_to_toml(sc), path, cmdline};
-  write_results(out, force, r, k, info, &sim.world(), save_agents);
+  write_run_file(out, force, r, k, info, &sim.world(), save_agents);
   if (!quiet) {
     std::printf("\n%s\n", format_kpi_table(r, k).c_str());
     std::printf("wrote %s (%zu reviews); setup %.3fs (network %.3fs), run %.3fs on %d threads\n", out.c_str(),

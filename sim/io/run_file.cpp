@@ -1,26 +1,11 @@
-#include "sim/io/h5io.hpp"
+#include "sim/io/run_file.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
-#include <filesystem>
 #include <sstream>
-#include <stdexcept>
 
-#include "motsim/version.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/core/files.hpp"
 #include "sim/engine/kpis.hpp"
 #include "sim/io/h5util.hpp"
-
-namespace fs = std::filesystem;
 
 namespace motsim {
 using namespace h5;
@@ -150,173 +135,116 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
 
 }  // namespace
 
-std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
-
-// Temporary files of interrupted runs: TARGET.tmp-PID whose process is gone (killed with -9,
-// or the machine went down) are removed, with a message naming each one.
-void remove_stale_temporaries(const std::string& path) {
-  std::error_code ec;
-  const fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  const std::string prefix = target.filename().string() + ".tmp-";
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
-    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;  // still running
-    std::error_code rm;
-    if (fs::remove(e.path(), rm))
-      std::fprintf(stderr, "motsim: removed %s, the unfinished temporary file of an interrupted run (process %ld)\n",
-                   e.path().string().c_str(), pid);
-  }
-}
-
-void check_output_path(const std::string& path, bool force) {
-  std::error_code ec;
-  if (path.empty()) throw InputError("error: empty output path");
-  if (fs::is_directory(path, ec))
-    throw InputError(path + ": error: output path is a directory; give a file name such as results/run.h5");
-  // --force replaces an earlier results file, never anything else: a device such as /dev/null,
-  // a FIFO or a symbolic link at the target is refused (the rename would replace it).
-  const auto st = fs::symlink_status(path, ec);
-  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
-    const char* kind = fs::is_symlink(st)                                   ? "a symbolic link"
-                       : fs::is_fifo(st)                                    ? "a FIFO"
-                       : fs::is_character_file(st) || fs::is_block_file(st) ? "a device"
-                                                                            : "not a regular file";
-    throw InputError(path + ": error: output path is " + std::string(kind) +
-                     "; motsim writes results only to regular files (give another --out)");
-  }
-  if (path_exists(path) && !force)
-    throw InputError(path +
-                     ": error: results file already exists; use --force to overwrite it, or choose another name");
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  if (!fs::is_directory(dir, ec))
-    throw InputError(path + ": error: output directory " + dir.string() + " does not exist");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw InputError(path + ": error: cannot write to directory " + dir.string() + " (" + std::strerror(errno) + ")");
-  remove_stale_temporaries(path);
-  // Create the temporary file once before any work, so that a name the file system refuses
-  // (too long, a read-only or special file system) is reported now, not after the simulation.
-  const std::string tmp = temporary_path(path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (fd < 0) throw InputError(path + ": error: cannot create a file there (" + std::strerror(errno) + ")");
-  ::close(fd);
-  ::unlink(tmp.c_str());
-}
-
-void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
-                   const World* world, bool save_agents) {
+void write_run_file(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
+                    const World* world, bool save_agents) {
   h5::write_atomically(path, force, "motsim-run-1", info.command_line,
                        [&](hid_t file) { write_run(file, r, k, info, world, save_agents); });
 }
 
-std::string write_failure(const std::string& path, const std::string& what) {
-  std::error_code ec;
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  const auto space = fs::space(dir, ec);
-  std::string msg = "cannot write " + path + " (" + what + ")";
-  if (!ec && space.capacity > 0 && space.available < (64u << 20))
-    msg += ": the disk is full (" + std::to_string(space.available / 1024) + " KiB free in " + dir.string() + ")";
-  return msg + "; the temporary file was removed and nothing was written to " + path +
-         (path_exists(path) ? " (its earlier content is untouched)" : "");
+namespace {
+
+// /timeseries: the day axis, then every other dataset by name, [D, K] or [D, K, 5].
+void read_timeseries(hid_t f, RunFile& out) {
+  const std::size_t K = out.products.size();
+  std::vector<hsize_t> dims;
+  out.day = read_doubles(f, "/timeseries/day", dims);
+  const std::size_t D = out.day.size();
+  for (const auto& m : members(f, "/timeseries")) {
+    if (m == "day") continue;
+    RunSeries s{m, 0, read_doubles(f, "/timeseries/" + m, dims)};
+    if (dims.size() == 3 && dims[0] == D && dims[1] == K && dims[2] == 5)
+      s.bins = 5;
+    else if (!(dims.size() == 2 && dims[0] == D && dims[1] == K))
+      throw H5Error("/timeseries/" + m + " has an unexpected shape");
+    out.timeseries.push_back(std::move(s));
+  }
 }
 
-namespace {
-long long read_attr_int(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return -1;
-  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  Handle sp(H5Aget_space(a), H5Sclose);
-  if (H5Sget_simple_extent_npoints(sp) != 1) return -1;  // an array would overrun `v`
-  Handle t(H5Aget_type(a), H5Tclose);
-  if (H5Aget_storage_size(a) < H5Tget_size(t)) return -1;  // a damaged message: HDF5 would read past it
-  long long v = -1;
-  if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
-  return v;
+// /kpis: every dataset, one value per product.
+void read_all_kpis(hid_t f, RunFile& out) {
+  std::vector<hsize_t> dims;
+  for (const auto& n : members(f, "/kpis")) {
+    out.kpi_names.push_back(n);
+    out.kpi_values.push_back(read_doubles(f, "/kpis/" + n, dims));
+    if (out.kpi_values.back().size() != out.products.size())
+      throw H5Error("/kpis/" + n + " does not match the products");
+  }
 }
+
+// /reviews, read column by column from the compound table.
+void read_reviews(hid_t f, ReviewColumns& out) {
+  if (!h5::exists(f, "/reviews")) throw H5Error("no dataset /reviews");
+  Handle ds(H5Dopen2(f, "/reviews", H5P_DEFAULT), H5Dclose);
+  Handle sp(H5Dget_space(ds), H5Sclose);
+  hsize_t n = 0;
+  if (H5Sget_simple_extent_ndims(sp) != 1) throw H5Error("/reviews is not a table");
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  const std::pair<const char*, std::vector<double>*> fields[] = {{"day", &out.day},
+                                                                 {"agent", &out.agent},
+                                                                 {"product", &out.product},
+                                                                 {"stars", &out.stars},
+                                                                 {"answered", &out.answered}};
+  for (const auto& [field, column] : fields) {
+    Handle mt(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose);
+    H5Tinsert(mt, field, 0, H5T_NATIVE_DOUBLE);
+    std::vector<double> c(n);
+    if (n && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data()) < 0)
+      throw H5Error(std::string("cannot read /reviews field ") + field);
+    *column = std::move(c);
+  }
+}
+
 }  // namespace
 
-std::string describe_results(const std::string& path) {
-  Handle file = h5::open_for_reading(path);
-  std::ostringstream o;
-  const std::string fmt = read_attr_string(file, "format");
-  if (fmt.rfind("motsim-", 0) != 0)
-    throw InputError(path + ": error: not a motsim results file (no 'format' attribute)");
-  o << path << "\n  format " << fmt << ", motsim " << read_attr_string(file, "motsim_version") << ", created "
-    << read_attr_string(file, "created") << "\n";
-  if (fmt == "motsim-run-1")
-    o << "  scenario " << read_attr_string(file, "scenario_path") << ", seed " << read_attr_int(file, "seed")
-      << ", replicate " << read_attr_int(file, "replicate") << ", " << read_attr_int(file, "agents") << " agents, "
-      << read_attr_int(file, "days") << " days\n";
-  else if (fmt == "motsim-sweep-1") {
-    // A sweep has no single seed: its plan is in /sweep's attributes.
-    Handle sw(h5::exists(file, "/sweep") ? H5Gopen2(file, "/sweep", H5P_DEFAULT) : -1, H5Gclose);
-    if (sw < 0) throw InputError(path + ": error: no /sweep group (truncated or corrupt sweep file?)");
-    o << "  sweep, design " << read_attr_string(sw, "design") << ": " << read_attr_int(sw, "points") << " points x "
-      << read_attr_int(sw, "replicates") << " replicates = " << read_attr_int(sw, "runs") << " runs"
-      << (read_attr_int(sw, "complete") == 1 ? "" : " (partial: a slice or an interrupted sweep)") << "\n";
-  } else
-    o << "  seed " << read_attr_int(file, "seed") << ", " << read_attr_int(file, "days") << " days\n";
-  if (fmt == "motsim-compare-1") {
-    try {
-      const auto scen = h5::read_strings(file, "/scenarios/name");
-      const auto kn = h5::read_strings(file, "/kpis/name");
-      auto products = h5::read_strings(file, "/products/name");
-      std::vector<hsize_t> dims;
-      const auto mean = h5::read_doubles(file, "/kpis/mean", dims);
-      const auto ci = h5::read_doubles(file, "/kpis/ci95", dims);
-      const std::size_t S = scen.size(), J = kn.size(), K1 = products.size() + 1;
-      if (mean.size() != S * J * K1 || ci.size() != mean.size()) throw h5::Error("/kpis/mean has an unexpected shape");
-      o << "  compare of " << S << " scenarios x " << read_attr_int(file, "replicates")
-        << " replicates; all products, mean +- 95% CI:\n\n";
-      char line[256];
-      std::snprintf(line, sizeof line, "  %-24s", "scenario");
-      o << line;
-      for (const char* k : {"units", "net_revenue", "refunds", "lost_customers"}) {
-        std::snprintf(line, sizeof line, "%24s", k);
-        o << line;
-      }
-      o << '\n';
-      for (std::size_t sc = 0; sc < S; ++sc) {
-        std::snprintf(line, sizeof line, "  %-24s", scen[sc].c_str());
-        o << line;
-        for (const char* k : {"units", "net_revenue", "refunds", "lost_customers"}) {
-          const auto j = static_cast<std::size_t>(std::find(kn.begin(), kn.end(), k) - kn.begin());
-          if (j >= J) throw h5::Error(std::string("no KPI ") + k);
-          const std::size_t i = (sc * J + j) * K1 + (K1 - 1);
-          std::snprintf(line, sizeof line, "%24s",
-                        (std::to_string(std::llround(mean[i])) + " +- " + std::to_string(std::llround(ci[i]))).c_str());
-          o << line;
-        }
-        o << '\n';
-      }
-    } catch (const h5::Error& e) {
-      throw InputError(path + ": error: " + e.what() + " (truncated or corrupt compare file?)");
-    }
-    return o.str();
+RunFile read_run_file(const std::string& path) {
+  Handle f = h5::open_for_reading(path);
+  RunFile out;
+  out.products = read_strings(f, "/products/name");
+  read_timeseries(f, out);
+  read_all_kpis(f, out);
+  read_reviews(f, out.reviews);
+  return out;
+}
+
+RunFile read_run_summary(const std::string& path) {
+  Handle f = h5::open_for_reading(path);
+  RunFile out;
+  out.format = read_attr_string(f, "format");
+  out.motsim_version = read_attr_string(f, "motsim_version");
+  out.created = read_attr_string(f, "created");
+  out.scenario_path = read_attr_string(f, "scenario_path");
+  out.seed = read_attr_int(f, "seed");
+  out.replicate = read_attr_int(f, "replicate");
+  out.agents = read_attr_int(f, "agents");
+  out.days = read_attr_int(f, "days");
+  out.products = read_strings(f, "/products/name");
+  std::vector<hsize_t> dims;
+  for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
+    auto v = read_doubles(f, std::string("/kpis/") + ck.name, dims);
+    if (v.size() != out.products.size())
+      throw H5Error(std::string("/kpis/") + ck.name + " does not match the product count");
+    out.kpi_names.push_back(ck.name);
+    out.kpi_values.push_back(std::move(v));
   }
-  if (fmt != "motsim-run-1") return o.str();
-  Results r;
-  Kpis k;
+  return out;
+}
+
+std::string describe_run_file(const std::string& path) {
+  RunFile f;
   try {
-    r.products = h5::read_strings(file, "/products/name");
-    r.K = static_cast<int>(r.products.size());
-    for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
-      std::vector<hsize_t> dims;
-      auto v = h5::read_doubles(file, std::string("/kpis/") + ck.name, dims);
-      if (v.size() != r.products.size())
-        throw h5::Error(std::string("/kpis/") + ck.name + " does not match the product count");
-      k.names.push_back(ck.name);
-      k.values.push_back(std::move(v));
-    }
-  } catch (const h5::Error& e) {
+    f = read_run_summary(path);
+  } catch (const H5Error& e) {
     throw InputError(path + ": error: " + e.what() + " (truncated or corrupt results file?)");
   }
+  std::ostringstream o;
+  o << describe_head(path, f.format, f.motsim_version, f.created) << "  scenario " << f.scenario_path << ", seed "
+    << f.seed << ", replicate " << f.replicate << ", " << f.agents << " agents, " << f.days << " days\n";
+  Results r;
+  r.products = f.products;
+  r.K = static_cast<int>(r.products.size());
+  Kpis k;
+  k.names = f.kpi_names;
+  k.values = f.kpi_values;
   o << '\n' << format_kpi_table(r, k);
   return o.str();
 }

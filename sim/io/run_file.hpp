@@ -1,6 +1,8 @@
 #pragma once
-// HDF5 results (layout in docs/hdf5-schema.md). Only h5io.cpp includes HDF5 headers.
+// The run file (format motsim-run-1, layout in docs/hdf5-schema.md): its writer, its readers
+// and its description for `motsim info`. Only the sim/io .cpp files include HDF5 headers.
 #include <string>
+#include <vector>
 
 #include "models/world.hpp"
 #include "sim/engine/results.hpp"
@@ -13,27 +15,48 @@ struct RunInfo {
   std::string command_line;
 };
 
-// Refuses (InputError) an existing target without `force`, a missing directory or one we
-// cannot write to; removes (and names) temporary files left by killed runs. Called before the
-// run starts.
-void check_output_path(const std::string& path, bool force);
-
 // Writes the results atomically: to a temporary file beside the target, renamed into place
 // only when complete. On failure the temporary file is removed and the target untouched.
 // `world` gives the seed; with `save_agents`, /agents holds the final state of every agent.
-void write_results(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
-                   const World* world, bool save_agents);
+void write_run_file(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
+                    const World* world, bool save_agents);
 
-// A human-readable summary of a results file (for `motsim info`). Throws InputError when the
-// file is missing, not HDF5, or not a motsim results file.
-std::string describe_results(const std::string& path);
+// One dataset of /timeseries as read: [D, K] values, or [D, K, 5] (bins = 5) for the star
+// histograms.
+struct RunSeries {
+  std::string name;
+  std::size_t bins = 0;  // 0 for a [D, K] series
+  std::vector<double> values;
+};
 
-// The message for a failed write of `path` (names a full disk when that is the cause).
-std::string write_failure(const std::string& path, const std::string& what);
+// The /reviews table by column, as numbers (a damaged file may hold any value).
+struct ReviewColumns {
+  std::vector<double> day, agent, product, stars, answered;
+};
 
-// Temporary-file name used while writing `path`.
-std::string temporary_path(const std::string& path);
-// Removes PATH.tmp-PID files whose process is gone (a run killed with -9), naming each one.
-void remove_stale_temporaries(const std::string& path);
+// A run file as read back. Each reader fills the parts it names.
+struct RunFile {
+  // Root attributes ("" or -1 when absent).
+  std::string format, motsim_version, created, scenario_path;
+  long long seed = -1, replicate = -1, agents = -1, days = -1;
+  std::vector<std::string> products;
+  std::vector<double> day;             // /timeseries/day
+  std::vector<RunSeries> timeseries;   // every other /timeseries dataset, by name
+  std::vector<std::string> kpi_names;  // /kpis datasets, each [K]
+  std::vector<std::vector<double>> kpi_values;
+  ReviewColumns reviews;
+};
+
+// Every dataset a CSV export holds: products, /timeseries, every KPI and /reviews (not the
+// attributes or /agents). Throws InputError when the file cannot be opened, h5::Error
+// (sim/io/h5util.hpp) naming the part that is missing or has an unexpected shape.
+RunFile read_run_file(const std::string& path);
+// What `motsim info` shows: the root attributes, the products and the compared KPIs
+// (compare_kpis()). Throws as read_run_file.
+RunFile read_run_summary(const std::string& path);
+
+// A human-readable summary of a run file (for `motsim info`): provenance, scenario, seed and
+// the compared KPIs per product. Throws InputError when it cannot be read.
+std::string describe_run_file(const std::string& path);
 
 }  // namespace motsim
