@@ -84,7 +84,7 @@ TEST_CASE("export: a compare file as runs, summary, differences, series and star
   CHECK(stars[1] == "base,Nova,1,1,7");
 }
 
-TEST_CASE("export: no stars.csv without /stars; existing files kept without force") {
+TEST_CASE("export: no stars.csv without /stars, and existing files kept without force") {
   const std::string h5 = test::scratch("export-nostars.h5");
   write_compare_file(h5, true, "test", test::small_compare(false));
   const std::string dir = test::scratch("nostars-csv");

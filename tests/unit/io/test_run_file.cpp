@@ -77,7 +77,7 @@ TEST_CASE("run file: the summary holds the attributes and the compared KPIs, and
   CHECK(describe_results(path) == d);                     // the dispatcher picks the run file
 }
 
-TEST_CASE("run file: with --save-agents it holds /agents; never replaced without force") {
+TEST_CASE("run file: with --save-agents it holds /agents, and it is never replaced without force") {
   Results r;
   const std::string path = test::write_small_run("agents.h5", r, true);
   h5::Handle f = h5::open_for_reading(path);
