@@ -24,8 +24,10 @@
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/io/describe.hpp"
 #include "sim/io/export.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/run_file.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -185,7 +187,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
     std::fprintf(stderr, "motsim: note: network.file: %llu self-loops dropped and %llu repeated edges merged\n",
                  static_cast<unsigned long long>(net.self_loops), static_cast<unsigned long long>(net.duplicate_edges));
   RunInfo info{scenario_to_toml(sc), path, cmdline};
-  write_results(out, force, r, k, info, &sim.world(), save_agents);
+  write_run_file(out, force, r, k, info, &sim.world(), save_agents);
   if (!quiet) {
     std::printf("\n%s\n", format_kpi_table(r, k).c_str());
     std::printf("wrote %s (%zu reviews); setup %.3fs (network %.3fs), run %.3fs on %d threads\n", out.c_str(),
@@ -391,12 +393,6 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
   }
 }
 
-// libhdf5 itself can crash, or loop for ever, on some damaged files (found by fuzzing; see
-// docs/reliability.md). The commands that read results files given by the user (info, export,
-// merge) therefore run in a child process watched by this one: a crash or a hang there
-// becomes a clear error naming the files and exit 2, never a crash of motsim. The time
-// allowed is generous (2 minutes plus 1 second per 10 MB read); MOTSIM_READ_TIMEOUT (seconds)
-// overrides it.
 // What a reading command's arguments name: the files it reads, and where it writes (merge's
 // OUT, export's --csv DIR; Boost accepts an abbreviated option such as --cs, so any prefix of
 // --csv of three characters or more counts).
@@ -432,6 +428,105 @@ ReaderArgs reader_args(const std::string& cmd, const std::vector<std::string>& a
   return r;
 }
 
+// The time a reading child is allowed: 2 minutes plus 1 second per 10 MB read, or
+// MOTSIM_READ_TIMEOUT (seconds).
+double read_time_limit(const ReaderArgs& ra) {
+  double limit = 120.0 + ra.input_bytes / 10e6;
+  if (const char* t = std::getenv("MOTSIM_READ_TIMEOUT")) limit = std::max(0.1, std::atof(t));
+  return limit;
+}
+
+// Forks a child that runs the command and never outlives this process; returns its pid, or -1
+// when it cannot fork. The child never returns.
+pid_t start_reader(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::signal(SIGCHLD, SIG_DFL);  // an inherited "ignore" would make waitpid fail
+  const pid_t parent = ::getpid();
+  const pid_t child = ::fork();
+  if (child != 0) return child;
+  // Never outlive the watcher (killed with -9, or its terminal gone): no orphan left looping.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(kFailure);
+  const int rc = run_command(cmd, args, cmdline);
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  ::_exit(rc);
+}
+
+// How the child ended, as the watcher saw it.
+struct ChildEnd {
+  int status = 0;
+  bool wait_failed = false;
+  bool forwarded = false;  // an interruption was passed on to it
+  bool timed_out = false;  // it was killed: past the time allowed, or deaf to the interruption
+};
+
+// Waits for the child, passing an interruption on and killing it past `limit` seconds or 5 s
+// after an interruption it did not obey (stuck inside the library).
+ChildEnd watch(pid_t child, double limit) {
+  install_interrupt_handlers();     // forwarded to the child, which stops cleanly
+  std::signal(SIGHUP, [](int) {});  // a hang-up ends the watcher only after the child
+  const auto t0 = std::chrono::steady_clock::now();
+  auto forwarded_at = t0;
+  ChildEnd e;
+  for (;;) {
+    const pid_t r = ::waitpid(child, &e.status, WNOHANG);
+    if (r == child) return e;
+    if (r < 0 && errno != EINTR) {
+      e.wait_failed = true;
+      return e;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (stop_requested() && !e.forwarded) {
+      // SIGTERM whatever was received: a child started in the background ignores SIGINT.
+      ::kill(child, SIGTERM);
+      e.forwarded = true;
+      forwarded_at = now;
+    }
+    if (!e.timed_out && (std::chrono::duration<double>(now - t0).count() > limit ||
+                         (e.forwarded && now - forwarded_at > std::chrono::seconds(5)))) {
+      ::kill(child, SIGKILL);
+      e.timed_out = true;
+    }
+    ::usleep(10000);
+  }
+}
+
+// After a killed or crashed child: its temporary files, and the export directories it made.
+void clean_after_child(const ReaderArgs& ra, const fs::path& out_dir_created) {
+  if (!ra.out_dir.empty()) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(ra.out_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      const auto tmp = name.rfind(".tmp-");
+      if (tmp != std::string::npos) remove_stale_temporaries((fs::path(ra.out_dir) / name.substr(0, tmp)).string());
+    }
+    remove_empty_directories(ra.out_dir, out_dir_created);
+  }
+  if (!ra.merge_out.empty()) remove_stale_temporaries(ra.merge_out);
+}
+
+// The message and exit code for a child that hung or crashed: the input is damaged.
+int report_damaged(const ReaderArgs& ra, const ChildEnd& e, double limit) {
+  std::string files;
+  for (const auto& f : ra.inputs) files += (files.empty() ? "" : ", ") + f;
+  if (files.empty()) files = "the input file";
+  const std::string which = ra.inputs.size() > 1 ? ": one of them is damaged" : ": the file is damaged";
+  if (e.timed_out) {
+    std::cerr << "motsim: " << files << ": error: reading did not finish within " << limit
+              << " s (the HDF5 library loops on some damaged files)" << which
+              << ". Nothing was written. If the input is just very large, set MOTSIM_READ_TIMEOUT (seconds)\n";
+    return kBadInput;
+  }
+  const int sig = WTERMSIG(e.status);
+  std::cerr << "motsim: " << files << ": error: the HDF5 library crashed reading it (signal " << sig << ", "
+            << strsignal(sig) << ")" << which << ". Nothing was written\n";
+  return kBadInput;
+}
+
 // libhdf5 itself can crash, or loop for ever, on some damaged files (found by fuzzing; see
 // docs/reliability.md). The commands that read results files given by the user (info, export,
 // merge) therefore run in a child process watched by this one: a crash or a hang there
@@ -440,90 +535,22 @@ ReaderArgs reader_args(const std::string& cmd, const std::vector<std::string>& a
 // overrides it.
 int run_supervised(const std::string& cmd, const std::vector<std::string>& args, const std::string& cmdline) {
   const ReaderArgs ra = reader_args(cmd, args);
-  const auto& inputs = ra.inputs;
-  const std::string &out_dir = ra.out_dir, &merge_out = ra.merge_out;
-  double limit = 120.0 + ra.input_bytes / 10e6;
-  if (const char* t = std::getenv("MOTSIM_READ_TIMEOUT")) limit = std::max(0.1, std::atof(t));
-  const fs::path out_dir_created = out_dir.empty() ? fs::path() : first_missing_directory(out_dir);
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
-  std::signal(SIGCHLD, SIG_DFL);  // an inherited "ignore" would make waitpid fail
-  const pid_t parent = ::getpid();
-  const pid_t child = ::fork();
+  const double limit = read_time_limit(ra);
+  const fs::path out_dir_created = ra.out_dir.empty() ? fs::path() : first_missing_directory(ra.out_dir);
+  const pid_t child = start_reader(cmd, args, cmdline);
   if (child < 0) return run_command(cmd, args, cmdline);  // cannot fork: run unwatched
-  if (child == 0) {
-    // Never outlive the watcher (killed with -9, or its terminal gone): no orphan left looping.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(kFailure);
-    const int rc = run_command(cmd, args, cmdline);
-    std::cout.flush();
-    std::cerr.flush();
-    std::fflush(nullptr);
-    ::_exit(rc);
-  }
-  install_interrupt_handlers();     // forwarded to the child, which stops cleanly
-  std::signal(SIGHUP, [](int) {});  // a hang-up ends the watcher only after the child
-  const auto t0 = std::chrono::steady_clock::now();
-  bool forwarded = false, timed_out = false;
-  auto forwarded_at = t0;
-  int status = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(child, &status, WNOHANG);
-    if (r == child) break;
-    if (r < 0 && errno != EINTR) return kFailure;
-    const auto now = std::chrono::steady_clock::now();
-    if (stop_requested() && !forwarded) {
-      // SIGTERM whatever was received: a child started in the background ignores SIGINT.
-      ::kill(child, SIGTERM);
-      forwarded = true;
-      forwarded_at = now;
-    }
-    // Past the time allowed, or 5 s after an interruption it did not obey (stuck inside the
-    // library): end it.
-    if (!timed_out && (std::chrono::duration<double>(now - t0).count() > limit ||
-                       (forwarded && now - forwarded_at > std::chrono::seconds(5)))) {
-      ::kill(child, SIGKILL);
-      timed_out = true;
-    }
-    ::usleep(10000);
-  }
-  const bool signalled = WIFSIGNALED(status);
-  const int sig = signalled ? WTERMSIG(status) : 0;
+  const ChildEnd e = watch(child, limit);
+  if (e.wait_failed) return kFailure;
+  const bool signalled = WIFSIGNALED(e.status);
   // A closed output (motsim info FILE | head) is not a damaged file: end as the shell expects.
-  if (sig == SIGPIPE) return 128 + SIGPIPE;
-  if (timed_out || signalled) {  // the child's temporary files, and the export directories it made
-    if (!out_dir.empty()) {
-      std::error_code ec;
-      for (const auto& e : fs::directory_iterator(out_dir, ec)) {
-        const std::string name = e.path().filename().string();
-        const auto tmp = name.rfind(".tmp-");
-        if (tmp != std::string::npos) remove_stale_temporaries((fs::path(out_dir) / name.substr(0, tmp)).string());
-      }
-      remove_empty_directories(out_dir, out_dir_created);
-    }
-    if (!merge_out.empty()) remove_stale_temporaries(merge_out);
-  }
-  if (forwarded && (timed_out || signalled || (WIFEXITED(status) && WEXITSTATUS(status) == kExitInterrupted))) {
-    if (signalled || timed_out) std::cerr << "motsim: interrupted; nothing was written\n";
+  if (signalled && WTERMSIG(e.status) == SIGPIPE) return 128 + SIGPIPE;
+  if (e.timed_out || signalled) clean_after_child(ra, out_dir_created);
+  if (e.forwarded && (e.timed_out || signalled || (WIFEXITED(e.status) && WEXITSTATUS(e.status) == kExitInterrupted))) {
+    if (signalled || e.timed_out) std::cerr << "motsim: interrupted; nothing was written\n";
     return kExitInterrupted;
   }
-  std::string files;
-  for (const auto& f : inputs) files += (files.empty() ? "" : ", ") + f;
-  if (files.empty()) files = "the input file";
-  const std::string which = inputs.size() > 1 ? ": one of them is damaged" : ": the file is damaged";
-  if (timed_out) {
-    std::cerr << "motsim: " << files << ": error: reading did not finish within " << limit
-              << " s (the HDF5 library loops on some damaged files)" << which
-              << ". Nothing was written. If the input is just very large, set MOTSIM_READ_TIMEOUT (seconds)\n";
-    return kBadInput;
-  }
-  if (signalled) {
-    std::cerr << "motsim: " << files << ": error: the HDF5 library crashed reading it (signal " << sig << ", "
-              << strsignal(sig) << ")" << which << ". Nothing was written\n";
-    return kBadInput;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : kFailure;
+  if (e.timed_out || signalled) return report_damaged(ra, e, limit);
+  return WIFEXITED(e.status) ? WEXITSTATUS(e.status) : kFailure;
 }
 
 }  // namespace

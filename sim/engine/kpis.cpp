@@ -24,6 +24,12 @@ const std::vector<CompareKpi>& compare_kpis() {
   return k;
 }
 
+const std::vector<std::string>& compare_series() {
+  static const std::vector<std::string> s = {"purchases", "aware",       "researchers", "considered", "satisfied",
+                                             "reviews",   "experiences", "refunds",     "rating_mean"};
+  return s;
+}
+
 // [kpi][product + 1]: the compared KPIs per product, the last column all products together.
 std::vector<std::vector<double>> kpi_rows(const Results& r) {
   const Kpis all = compute_kpis(r);
@@ -57,6 +63,40 @@ std::vector<std::vector<double>> kpi_rows(const Results& r) {
 std::vector<double> kpi_values(const Results& r) {
   std::vector<double> v;
   for (const auto& row : kpi_rows(r)) v.insert(v.end(), row.begin(), row.end());
+  return v;
+}
+
+std::vector<std::string> kpi_columns(const std::vector<std::string>& products) {
+  std::vector<std::string> c;
+  for (const auto& k : compare_kpis()) {
+    for (const auto& p : products) c.push_back(std::string(k.name) + "." + p);
+    c.push_back(std::string(k.name) + ".all");
+  }
+  return c;
+}
+
+KeptRun keep_run(const Results& r, const std::vector<std::string>& series) {
+  const std::size_t K5 = static_cast<std::size_t>(r.K) * 5;
+  KeptRun o;
+  o.kpis = kpi_rows(r);
+  o.displayed_stars.assign(K5, 0.0);
+  o.experience_stars.assign(K5, 0.0);
+  if (r.days_done > 0 && r.rating_hist.size() >= static_cast<std::size_t>(r.days_done) * K5)
+    for (std::size_t i = 0; i < K5; ++i)
+      o.displayed_stars[i] = static_cast<double>(r.rating_hist[static_cast<std::size_t>(r.days_done - 1) * K5 + i]);
+  for (std::size_t i = 0; i < r.experience_stars.size() && i < static_cast<std::size_t>(r.days_done) * K5; ++i)
+    o.experience_stars[i % K5] += static_cast<double>(r.experience_stars[i]);
+  for (const auto& name : series) o.series.push_back(daily_series(r, name));
+  return o;
+}
+
+std::vector<double> kept_values(const Results& r, const std::vector<std::string>& series, int days) {
+  std::vector<double> v = kpi_values(r);
+  for (const auto& name : series) {
+    const auto s = daily_series(r, name);  // [days_done * K]
+    v.insert(v.end(), s.begin(), s.end());
+    v.resize(v.size() + (static_cast<std::size_t>(days) * r.K - s.size()), NAN);
+  }
   return v;
 }
 

@@ -137,66 +137,78 @@ class Converter {
 
   void set_field(const FieldDesc& f, const toml::node& v, void* obj, const std::string& full) {
     void* p = f.ptr(obj);
-    auto bad_type = [&]() {
-      fail(&v, "'" + full + "' = " + show(v) + " is " + type_name(v) + "; expected " + allowed_text(f) + " (" + f.doc +
-                   ")");
-    };
-    auto number = [&](const toml::node& n, bool integral) -> double {
-      double x;
-      if (n.is_integer())
-        x = static_cast<double>(n.as_integer()->get());
-      else if (n.is_floating_point())
-        x = n.as_floating_point()->get();
-      else if (&n != &v)  // an element of an array
-        fail(&n, "'" + full + "' holds " + show(n) + ", " + type_name(n) + "; expected " + allowed_text(f) + " (" +
-                     f.doc + ")");
-      else
-        bad_type();
-      if (!std::isfinite(x)) fail(&n, "'" + full + "' = " + show(n) + " is not finite; expected " + allowed_text(f));
-      if (integral && x != std::floor(x))
-        fail(&n, "'" + full + "' = " + show(n) + " is not a whole number; expected " + allowed_text(f));
-      if (x < f.min || x > f.max)
-        fail(&n, "'" + full + "' = " + show(n) + " is out of range; expected " + allowed_text(f) + " (" + f.doc + ")");
-      return x;
-    };
     switch (f.kind) {
       case FieldKind::Int:
-        *static_cast<std::int64_t*>(p) = static_cast<std::int64_t>(number(v, true));
+        *static_cast<std::int64_t*>(p) = static_cast<std::int64_t>(number(f, v, v, true, full));
         break;
       case FieldKind::Real:
-        *static_cast<double*>(p) = number(v, false);
+        *static_cast<double*>(p) = number(f, v, v, false, full);
         break;
       case FieldKind::Bool:
-        if (!v.is_boolean()) bad_type();
+        if (!v.is_boolean()) bad_type(f, v, full);
         *static_cast<bool*>(p) = v.as_boolean()->get();
         break;
-      case FieldKind::Str: {
-        if (!v.is_string()) bad_type();
-        std::string s = v.as_string()->get();
-        if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
-          std::string hint = did_you_mean(s, f.choices);
-          fail(&v, "'" + full + "' = \"" + s + "\" is not allowed" +
-                       (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; expected " + allowed_text(f));
-        }
-        *static_cast<std::string*>(p) = s;
+      case FieldKind::Str:
+        *static_cast<std::string*>(p) = choice(f, v, full);
         break;
-      }
       case FieldKind::Real4:
-      case FieldKind::Int5: {
-        const std::size_t n = f.kind == FieldKind::Real4 ? 4 : 5;
-        if (!v.is_array()) bad_type();
-        if (v.as_array()->size() != n)
-          fail(&v, "'" + full + "' has " + std::to_string(v.as_array()->size()) + " values; expected " +
-                       allowed_text(f) + " (" + f.doc + ")");
-        const auto& a = *v.as_array();
-        for (std::size_t i = 0; i < n; ++i) {
-          if (f.kind == FieldKind::Real4)
-            (*static_cast<std::array<double, 4>*>(p))[i] = number(a[i], false);
-          else
-            (*static_cast<std::array<std::int64_t, 5>*>(p))[i] = static_cast<std::int64_t>(number(a[i], true));
-        }
+      case FieldKind::Int5:
+        set_array(f, v, p, full);
         break;
-      }
+    }
+  }
+
+  [[noreturn]] void bad_type(const FieldDesc& f, const toml::node& v, const std::string& full) const {
+    fail(&v,
+         "'" + full + "' = " + show(v) + " is " + type_name(v) + "; expected " + allowed_text(f) + " (" + f.doc + ")");
+  }
+
+  // A number within the field's range: `n` is the value `v` itself or one element of it.
+  double number(const FieldDesc& f, const toml::node& n, const toml::node& v, bool integral,
+                const std::string& full) const {
+    double x;
+    if (n.is_integer())
+      x = static_cast<double>(n.as_integer()->get());
+    else if (n.is_floating_point())
+      x = n.as_floating_point()->get();
+    else if (&n != &v)  // an element of an array
+      fail(&n, "'" + full + "' holds " + show(n) + ", " + type_name(n) + "; expected " + allowed_text(f) + " (" +
+                   f.doc + ")");
+    else
+      bad_type(f, v, full);
+    if (!std::isfinite(x)) fail(&n, "'" + full + "' = " + show(n) + " is not finite; expected " + allowed_text(f));
+    if (integral && x != std::floor(x))
+      fail(&n, "'" + full + "' = " + show(n) + " is not a whole number; expected " + allowed_text(f));
+    if (x < f.min || x > f.max)
+      fail(&n, "'" + full + "' = " + show(n) + " is out of range; expected " + allowed_text(f) + " (" + f.doc + ")");
+    return x;
+  }
+
+  // A string, one of the field's choices when it has any.
+  std::string choice(const FieldDesc& f, const toml::node& v, const std::string& full) const {
+    if (!v.is_string()) bad_type(f, v, full);
+    std::string s = v.as_string()->get();
+    if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
+      std::string hint = did_you_mean(s, f.choices);
+      fail(&v, "'" + full + "' = \"" + s + "\" is not allowed" +
+                   (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; expected " + allowed_text(f));
+    }
+    return s;
+  }
+
+  // An array of 4 numbers (Real4) or 5 integers (Int5).
+  void set_array(const FieldDesc& f, const toml::node& v, void* p, const std::string& full) const {
+    const std::size_t n = f.kind == FieldKind::Real4 ? 4 : 5;
+    if (!v.is_array()) bad_type(f, v, full);
+    if (v.as_array()->size() != n)
+      fail(&v, "'" + full + "' has " + std::to_string(v.as_array()->size()) + " values; expected " + allowed_text(f) +
+                   " (" + f.doc + ")");
+    const auto& a = *v.as_array();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (f.kind == FieldKind::Real4)
+        (*static_cast<std::array<double, 4>*>(p))[i] = number(f, a[i], v, false, full);
+      else
+        (*static_cast<std::array<std::int64_t, 5>*>(p))[i] = static_cast<std::int64_t>(number(f, a[i], v, true, full));
     }
   }
 
@@ -345,8 +357,8 @@ toml::table load_resolved(const std::string& text, const std::string& name, cons
     }
     if (chain.size() > 32) throw InputError(where(*ext, name) + ": error: 'extends' chain deeper than 32");
     chain.push_back(canon.string());
-    toml::table base = load_resolved(read_file(parent.string(), where(*ext, name) + ": 'extends'"), parent.string(), parent.parent_path().string(), chain,
-                                     origins, notes);
+    toml::table base = load_resolved(read_file(parent.string(), where(*ext, name) + ": 'extends'"), parent.string(),
+                                     parent.parent_path().string(), chain, origins, notes);
     t.erase("extends");
     merge_into(base, t, true, origins, notes);
     base.erase("replace_campaigns");
@@ -368,6 +380,58 @@ std::vector<std::string> section_names() {
   return v;
 }
 
+// The value of a --set: TOML syntax if it parses (numbers, booleans, arrays, quoted strings),
+// else a bare string.
+toml::table set_value(const std::string& value) {
+  toml::table vt;
+  try {
+    vt = toml::parse("v = " + value);
+  } catch (const toml::parse_error&) {
+    vt = toml::table{};
+    vt.insert("v", value);
+  }
+  return vt;
+}
+
+// The entry NAME (or INDEX, for campaigns) of an array section such as product.NAME.KEY.
+toml::table* set_entry(toml::table& t, const std::vector<std::string>& parts, const std::string& ctx) {
+  auto* arr = t[parts[0]].as_array();
+  toml::table* target = nullptr;
+  std::vector<std::string> names;
+  if (arr) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      auto* e = (*arr)[i].as_table();
+      if (!e) continue;
+      std::string nm =
+          parts[0] == "campaign"
+              ? std::to_string(i)
+              : (e->get("name") && e->get("name")->is_string() ? e->get("name")->as_string()->get() : std::string());
+      names.push_back(nm);
+      if (nm == parts[1]) target = e;
+    }
+  }
+  if (!target) {
+    std::string hint = did_you_mean(parts[1], names);
+    throw InputError(ctx + "no " + parts[0] + " '" + parts[1] + "'" +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; the scenario has: " + (names.empty() ? std::string("none") : Converter::join(names)));
+  }
+  return target;
+}
+
+// The table a --set writes into (its section, or an entry of it), and the key.
+std::pair<toml::table*, std::string> set_target(toml::table& t, const SectionDesc& sec,
+                                                const std::vector<std::string>& parts, const std::string& ctx) {
+  if (!sec.is_array) {
+    if (parts.size() != 2) throw InputError(ctx + "expected " + parts[0] + ".KEY");
+    if (!t[parts[0]].is_table()) t.insert_or_assign(parts[0], toml::table{});
+    return {t[parts[0]].as_table(), parts[1]};
+  }
+  if (parts.size() != 3)
+    throw InputError(ctx + "expected " + parts[0] + (parts[0] == "campaign" ? ".INDEX.KEY" : ".NAME.KEY"));
+  return {set_entry(t, parts, ctx), parts[2]};
+}
+
 void apply_set(toml::table& t, const std::string& assignment, Origins& origins) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -385,46 +449,8 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
                      (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                      "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior");
   }
-  // Value: TOML syntax if it parses (numbers, booleans, arrays, quoted strings), else a bare string.
-  toml::table vt;
-  try {
-    vt = toml::parse("v = " + value);
-  } catch (const toml::parse_error&) {
-    vt = toml::table{};
-    vt.insert("v", value);
-  }
-  toml::table* target = nullptr;
-  std::string field;
-  if (!sec->is_array) {
-    if (parts.size() != 2) throw InputError(ctx + "expected " + parts[0] + ".KEY");
-    if (!t[parts[0]].is_table()) t.insert_or_assign(parts[0], toml::table{});
-    target = t[parts[0]].as_table();
-    field = parts[1];
-  } else {
-    if (parts.size() != 3)
-      throw InputError(ctx + "expected " + parts[0] + (parts[0] == "campaign" ? ".INDEX.KEY" : ".NAME.KEY"));
-    auto* arr = t[parts[0]].as_array();
-    std::vector<std::string> names;
-    if (arr) {
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        auto* e = (*arr)[i].as_table();
-        if (!e) continue;
-        std::string nm =
-            parts[0] == "campaign"
-                ? std::to_string(i)
-                : (e->get("name") && e->get("name")->is_string() ? e->get("name")->as_string()->get() : std::string());
-        names.push_back(nm);
-        if (nm == parts[1]) target = e;
-      }
-    }
-    if (!target) {
-      std::string hint = did_you_mean(parts[1], names);
-      throw InputError(ctx + "no " + parts[0] + " '" + parts[1] + "'" +
-                       (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                       "; the scenario has: " + (names.empty() ? std::string("none") : Converter::join(names)));
-    }
-    field = parts[2];
-  }
+  toml::table vt = set_value(value);
+  const auto [target, field] = set_target(t, *sec, parts, ctx);
   auto keys = keys_of(*sec->fields);
   if (std::find(keys.begin(), keys.end(), field) == keys.end()) {
     std::string hint = did_you_mean(field, keys);
@@ -436,28 +462,33 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   mark(*target->get(field), "--set " + assignment, origins);  // its messages name the --set
 }
 
-void validate(Scenario& s, const Converter& c) {
-  auto fail = [&](const std::string& key, const std::string& msg) { throw InputError(c.loc(key) + ": error: " + msg); };
-  if (s.products.empty()) fail("product", "the scenario defines no [[product]]; at least one is required");
-  if (s.products.size() > 64) fail("product", "at most 64 products are supported");
-  if (s.segments.size() > 255) fail("segment", "at most 255 segments are supported");
+[[noreturn]] void fail_at(const Converter& c, const std::string& key, const std::string& msg) {
+  throw InputError(c.loc(key) + ": error: " + msg);
+}
+
+// Names address products and segments (--set product.NAME.KEY): unique, and without a dot.
+void check_name(const Converter& c, std::set<std::string>& names, const std::string& kind, const std::string& name) {
+  const std::string key = kind + "." + name + ".name";
+  if (!names.insert(name).second) fail_at(c, key, kind + " name '" + name + "' is used twice; names must be unique");
+  if (name.find('.') != std::string::npos)
+    fail_at(c, key,
+            kind + " name '" + name + "' contains a '.'; names may not, because --set " + kind +
+                ".NAME.KEY uses dots to separate them");
+}
+
+void check_products_and_segments(const Scenario& s, const Converter& c) {
+  if (s.products.empty()) fail_at(c, "product", "the scenario defines no [[product]]; at least one is required");
+  if (s.products.size() > 64) fail_at(c, "product", "at most 64 products are supported");
+  if (s.segments.size() > 255) fail_at(c, "segment", "at most 255 segments are supported");
   std::set<std::string> names;
-  // Names address products and segments (--set product.NAME.KEY): unique, and without a dot.
-  auto check_name = [&](const std::string& kind, const std::string& name) {
-    const std::string key = kind + "." + name + ".name";
-    if (!names.insert(name).second) fail(key, kind + " name '" + name + "' is used twice; names must be unique");
-    if (name.find('.') != std::string::npos)
-      fail(key, kind + " name '" + name + "' contains a '.'; names may not, because --set " + kind +
-                    ".NAME.KEY uses dots to separate them");
-  };
   for (std::size_t i = 0; i < s.products.size(); ++i) {
-    if (s.products[i].name.empty()) fail("product", "product #" + std::to_string(i) + " has an empty name");
-    check_name("product", s.products[i].name);
+    if (s.products[i].name.empty()) fail_at(c, "product", "product #" + std::to_string(i) + " has an empty name");
+    check_name(c, names, "product", s.products[i].name);
   }
   names.clear();
   double total = 0;
   for (const auto& g : s.segments) {
-    check_name("segment", g.name);
+    check_name(c, names, "segment", g.name);
     total += g.share;
   }
   if (std::abs(total - 1.0) > 1e-6) {
@@ -465,70 +496,95 @@ void validate(Scenario& s, const Converter& c) {
     o << "segment shares sum to " << total << "; they must sum to 1 (";
     for (auto& g : s.segments) o << g.name << '=' << g.share << ' ';
     o << ')';
-    fail("segment." + s.segments.back().name + ".share", o.str());
+    fail_at(c, "segment." + s.segments.back().name + ".share", o.str());
   }
-  for (std::size_t i = 0; i < s.campaigns.size(); ++i) {
-    auto& cp = s.campaigns[i];
-    const std::string base = "campaign." + std::to_string(i);
-    cp.product_index = -1;
-    std::vector<std::string> pn;
-    for (std::size_t k = 0; k < s.products.size(); ++k) {
-      pn.push_back(s.products[k].name);
-      if (s.products[k].name == cp.product) cp.product_index = static_cast<int>(k);
-    }
-    if (cp.product_index < 0) {
-      std::string hint = did_you_mean(cp.product, pn);
-      fail(base + ".product", "'campaign." + std::to_string(i) + ".product' = \"" + cp.product + "\" names no product" +
-                                  (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
-                                  "; products: " + Converter::join(pn));
-    }
-    cp.segment_index = -1;
-    if (!cp.segment.empty()) {
-      std::vector<std::string> sn;
-      for (std::size_t g = 0; g < s.segments.size(); ++g) {
-        sn.push_back(s.segments[g].name);
-        if (s.segments[g].name == cp.segment) cp.segment_index = static_cast<int>(g);
-      }
-      if (cp.segment_index < 0)
-        fail(base + ".segment", "'campaign." + std::to_string(i) + ".segment' = \"" + cp.segment +
-                                    "\" names no segment; segments: " + Converter::join(sn));
-    }
-    if (cp.end_day <= cp.start_day)
-      fail(base + ".end_day", "'campaign." + std::to_string(i) + ".end_day' = " + std::to_string(cp.end_day) +
-                                  " must be greater than start_day = " + std::to_string(cp.start_day));
+}
+
+// Campaign i: its product and segment resolved to indices, its days in order.
+void check_campaign(Scenario& s, std::size_t i, const Converter& c) {
+  auto& cp = s.campaigns[i];
+  const std::string base = "campaign." + std::to_string(i);
+  cp.product_index = -1;
+  std::vector<std::string> pn;
+  for (std::size_t k = 0; k < s.products.size(); ++k) {
+    pn.push_back(s.products[k].name);
+    if (s.products[k].name == cp.product) cp.product_index = static_cast<int>(k);
   }
+  if (cp.product_index < 0) {
+    std::string hint = did_you_mean(cp.product, pn);
+    fail_at(c, base + ".product",
+            "'campaign." + std::to_string(i) + ".product' = \"" + cp.product + "\" names no product" +
+                (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; products: " + Converter::join(pn));
+  }
+  cp.segment_index = -1;
+  if (!cp.segment.empty()) {
+    std::vector<std::string> sn;
+    for (std::size_t g = 0; g < s.segments.size(); ++g) {
+      sn.push_back(s.segments[g].name);
+      if (s.segments[g].name == cp.segment) cp.segment_index = static_cast<int>(g);
+    }
+    if (cp.segment_index < 0)
+      fail_at(c, base + ".segment",
+              "'campaign." + std::to_string(i) + ".segment' = \"" + cp.segment +
+                  "\" names no segment; segments: " + Converter::join(sn));
+  }
+  if (cp.end_day <= cp.start_day)
+    fail_at(c, base + ".end_day",
+            "'campaign." + std::to_string(i) + ".end_day' = " + std::to_string(cp.end_day) +
+                " must be greater than start_day = " + std::to_string(cp.start_day));
+}
+
+void check_behavior(const Scenario& s, const Converter& c) {
   auto& b = s.behavior;
   for (int i = 0; i < 3; ++i)
     if (!(b.star_cuts[i] < b.star_cuts[i + 1]))
-      fail("behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
+      fail_at(c, "behavior.star_cuts", "'behavior.star_cuts' must be strictly increasing");
   if (b.detractor_threshold > b.promoter_threshold) {
     std::ostringstream o;
     o << "'behavior.detractor_threshold' = " << b.detractor_threshold
       << " must be at most 'behavior.promoter_threshold' = " << b.promoter_threshold
       << " (a customer cannot both promote and detract)";
-    fail("behavior.detractor_threshold", o.str());
+    fail_at(c, "behavior.detractor_threshold", o.str());
   }
   if (b.share_reviews + b.share_brand + b.share_neighbors <= 0)
-    fail("behavior.share_reviews", "the source shares (share_reviews, share_brand, share_neighbors) are all 0");
+    fail_at(c, "behavior.share_reviews", "the source shares (share_reviews, share_brand, share_neighbors) are all 0");
+}
+
+// network.type = "file": the edge list exists and is readable; its path made absolute.
+void check_network_file(Scenario& s, const Converter& c) {
+  auto& n = s.network;
+  if (n.file.empty()) fail_at(c, "network.type", "network.type = \"file\" needs network.file, the edge list path");
+  // Already relative to the working directory: resolve_paths made it so, for the file that wrote it.
+  const std::string kind = special_file_kind(n.file);
+  if (kind == "missing")
+    fail_at(c, "network.file", "'network.file' = \"" + n.file + "\": cannot read it: it does not exist");
+  if (!kind.empty())
+    fail_at(c, "network.file",
+            "'network.file' = \"" + n.file + "\": " + n.file + " is " + kind +
+                "; expected an edge list file (a regular file)");
+}
+
+void check_network(Scenario& s, const Converter& c) {
   auto& n = s.network;
   const auto agents = s.simulation.agents;
   if ((n.type == "watts_strogatz" || n.type == "ring") && n.degree % 2 != 0)
-    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
+    fail_at(c, "network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
   if ((n.type == "watts_strogatz" || n.type == "ring" || n.type == "erdos_renyi") && n.degree >= agents)
-    fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" +
-                               std::to_string(agents) + ")");
+    fail_at(c, "network.degree",
+            "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" +
+                std::to_string(agents) + ")");
   if (n.type == "barabasi_albert" && n.attach >= agents)
-    fail("network.attach", "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
-  if (n.type == "file") {
-    if (n.file.empty()) fail("network.type", "network.type = \"file\" needs network.file, the edge list path");
-    const fs::path p = n.file;  // already relative to the working directory (resolve_paths)
-    const std::string kind = special_file_kind(p.string());
-    if (kind == "missing") fail("network.file", "'network.file' = \"" + n.file + "\": cannot read it: it does not exist");
-    if (!kind.empty())
-      fail("network.file", "'network.file' = \"" + n.file + "\": " + p.string() + " is " + kind +
-                               "; expected an edge list file (a regular file)");
-    n.file = p.string();
-  }
+    fail_at(c, "network.attach",
+            "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
+  if (n.type == "file") check_network_file(s, c);
+}
+
+// The rules across fields, checked once the scenario is converted.
+void validate(Scenario& s, const Converter& c) {
+  check_products_and_segments(s, c);
+  for (std::size_t i = 0; i < s.campaigns.size(); ++i) check_campaign(s, i, c);
+  check_behavior(s, c);
+  check_network(s, c);
 }
 
 template <class T>

@@ -10,15 +10,20 @@
 #include <sstream>
 
 #include "sim/core/errors.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/compare_file.hpp"
 #include "sim/io/h5util.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/run_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace motsim {
 namespace {
 
-using h5::Handle;
+std::string format_of(const std::string& path) {
+  h5::Handle f = h5::open_for_reading(path);
+  return h5::read_attr_string(f, "format");
+}
 
 std::string num(double v) {
   if (std::isnan(v)) return "";
@@ -80,32 +85,24 @@ class CsvSet {
   std::vector<std::unique_ptr<std::ofstream>> streams_;
 };
 
-void export_run(hid_t f, CsvSet& csv) {
-  const auto products = h5::read_strings(f, "/products/name");
-  const std::size_t K = products.size();
-  std::vector<hsize_t> dims;
-  const auto day = h5::read_doubles(f, "/timeseries/day", dims);
-  const std::size_t D = day.size();
-  // timeseries.csv: one row per day and product, one column per [D, K] series, plus the star
-  // histograms as stars_1..stars_5 and experience_stars_1..5.
+// timeseries.csv: one row per day and product, one column per [D, K] series, plus the star
+// histograms as stars_1..stars_5 and experience_stars_1..5.
+void write_timeseries_csv(const RunFile& f, CsvSet& csv) {
+  const std::size_t D = f.day.size(), K = f.products.size();
   std::vector<std::string> names;
   std::vector<std::vector<double>> cols;
-  for (const auto& m : h5::members(f, "/timeseries")) {
-    if (m == "day") continue;
-    auto v = h5::read_doubles(f, "/timeseries/" + m, dims);
-    if (dims.size() == 2 && dims[0] == D && dims[1] == K) {
-      names.push_back(m);
-      cols.push_back(std::move(v));
-    } else if (dims.size() == 3 && dims[0] == D && dims[1] == K && dims[2] == 5) {
-      const std::string prefix = m == "rating_histogram" ? "stars" : m;
-      for (int s = 0; s < 5; ++s) {
-        names.push_back(prefix + "_" + std::to_string(s + 1));
-        std::vector<double> c(D * K);
-        for (std::size_t i = 0; i < D * K; ++i) c[i] = v[i * 5 + s];
-        cols.push_back(std::move(c));
-      }
-    } else {
-      throw h5::Error("/timeseries/" + m + " has an unexpected shape");
+  for (const auto& s : f.timeseries) {
+    if (s.bins == 0) {
+      names.push_back(s.name);
+      cols.push_back(s.values);
+      continue;
+    }
+    const std::string prefix = s.name == "rating_histogram" ? "stars" : s.name;
+    for (std::size_t b = 0; b < s.bins; ++b) {
+      names.push_back(prefix + "_" + std::to_string(b + 1));
+      std::vector<double> c(D * K);
+      for (std::size_t i = 0; i < D * K; ++i) c[i] = s.values[i * s.bins + b];
+      cols.push_back(std::move(c));
     }
   }
   auto& ts = csv.open("timeseries.csv");
@@ -114,146 +111,146 @@ void export_run(hid_t f, CsvSet& csv) {
   ts << '\n';
   for (std::size_t d = 0; d < D; ++d)
     for (std::size_t k = 0; k < K; ++k) {
-      ts << num(day[d]) << ',' << quote(products[k]);
+      ts << num(f.day[d]) << ',' << quote(f.products[k]);
       for (auto& c : cols) ts << ',' << num(c[d * K + k]);
       ts << '\n';
     }
+}
+
+// kpis.csv: one row per product, one column per KPI.
+void write_kpis_csv(const RunFile& f, CsvSet& csv) {
   auto& kp = csv.open("kpis.csv");
-  const auto kn = h5::members(f, "/kpis");
   kp << "product";
-  std::vector<std::vector<double>> kv;
-  for (auto& n : kn) {
-    kp << ',' << n;
-    kv.push_back(h5::read_doubles(f, "/kpis/" + n, dims));
-    if (kv.back().size() != K) throw h5::Error("/kpis/" + n + " does not match the products");
-  }
+  for (auto& n : f.kpi_names) kp << ',' << n;
   kp << '\n';
-  for (std::size_t k = 0; k < K; ++k) {
-    kp << quote(products[k]);
-    for (auto& v : kv) kp << ',' << num(v[k]);
+  for (std::size_t k = 0; k < f.products.size(); ++k) {
+    kp << quote(f.products[k]);
+    for (auto& v : f.kpi_values) kp << ',' << num(v[k]);
     kp << '\n';
-  }
-  // reviews.csv, read column by column from the compound table.
-  auto& rv = csv.open("reviews.csv");
-  rv << "day,agent,product,stars,answered\n";
-  if (!h5::exists(f, "/reviews")) throw h5::Error("no dataset /reviews");
-  Handle ds(H5Dopen2(f, "/reviews", H5P_DEFAULT), H5Dclose);
-  Handle sp(H5Dget_space(ds), H5Sclose);
-  hsize_t n = 0;
-  if (H5Sget_simple_extent_ndims(sp) != 1) throw h5::Error("/reviews is not a table");
-  H5Sget_simple_extent_dims(sp, &n, nullptr);
-  const char* fields[] = {"day", "agent", "product", "stars", "answered"};
-  std::vector<std::vector<double>> fcols;
-  for (const char* field : fields) {
-    Handle mt(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose);
-    H5Tinsert(mt, field, 0, H5T_NATIVE_DOUBLE);
-    std::vector<double> c(n);
-    if (n && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data()) < 0)
-      throw h5::Error(std::string("cannot read /reviews field ") + field);
-    fcols.push_back(std::move(c));
-  }
-  for (hsize_t i = 0; i < n; ++i) {
-    const double pk = fcols[2][i];  // a damaged file may hold any index: convert only one in range
-    const bool named = pk >= 0 && pk < static_cast<double>(K);
-    rv << num(fcols[0][i]) << ',' << num(fcols[1][i]) << ','
-       << (named ? quote(products[static_cast<std::size_t>(pk)]) : num(pk)) << ',' << num(fcols[3][i]) << ','
-       << num(fcols[4][i]) << '\n';
   }
 }
 
-void export_compare(hid_t f, CsvSet& csv) {
-  const auto scen = h5::read_strings(f, "/scenarios/name");
-  auto products = h5::read_strings(f, "/products/name");
-  products.push_back("all products");
-  const auto kn = h5::read_strings(f, "/kpis/name");
-  const std::size_t S = scen.size(), K1 = products.size(), J = kn.size();
-  std::vector<hsize_t> dims;
-  const auto runs = h5::read_doubles(f, "/kpis/runs", dims);
-  if (dims.size() != 4 || dims[0] != S || dims[2] != J || dims[3] != K1)
-    throw h5::Error("/kpis/runs has an unexpected shape");
-  const std::size_t R = dims[1];
+// reviews.csv: one row per review, the product by name.
+void write_reviews_csv(const RunFile& f, CsvSet& csv) {
+  const ReviewColumns& r = f.reviews;
+  auto& rv = csv.open("reviews.csv");
+  rv << "day,agent,product,stars,answered\n";
+  for (std::size_t i = 0; i < r.day.size(); ++i) {
+    const double pk = r.product[i];  // a damaged file may hold any index: convert only one in range
+    const bool named = pk >= 0 && pk < static_cast<double>(f.products.size());
+    rv << num(r.day[i]) << ',' << num(r.agent[i]) << ','
+       << (named ? quote(f.products[static_cast<std::size_t>(pk)]) : num(pk)) << ',' << num(r.stars[i]) << ','
+       << num(r.answered[i]) << '\n';
+  }
+}
+
+void export_run(const std::string& path, CsvSet& csv) {
+  const RunFile f = read_run_file(path);
+  write_timeseries_csv(f, csv);
+  write_kpis_csv(f, csv);
+  write_reviews_csv(f, csv);
+}
+
+// The product columns of a compare file's KPIs: the products, then all products together.
+std::vector<std::string> kpi_columns_of(const CompareFile& c) {
+  std::vector<std::string> p = c.products;
+  p.push_back("all products");
+  return p;
+}
+
+// runs.csv: one row per scenario, replicate and product, one column per KPI.
+void write_runs_csv(const CompareFile& c, CsvSet& csv) {
+  const auto products = kpi_columns_of(c);
+  const std::size_t S = c.scenario_names.size(), R = c.runs_per_scenario, J = c.kpi_names.size(), K1 = products.size();
   auto& rr = csv.open("runs.csv");
   rr << "scenario,replicate,product";
-  for (auto& k : kn) rr << ',' << k;
+  for (auto& k : c.kpi_names) rr << ',' << k;
   rr << '\n';
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t k = 0; k < K1; ++k) {
-        rr << quote(scen[s]) << ',' << r << ',' << quote(products[k]);
-        for (std::size_t j = 0; j < J; ++j) rr << ',' << num(runs[((s * R + r) * J + j) * K1 + k]);
+        rr << quote(c.scenario_names[s]) << ',' << r << ',' << quote(products[k]);
+        for (std::size_t j = 0; j < J; ++j) rr << ',' << num(c.runs[((s * R + r) * J + j) * K1 + k]);
         rr << '\n';
       }
-  const auto mean = h5::read_doubles(f, "/kpis/mean", dims), ci = h5::read_doubles(f, "/kpis/ci95", dims);
-  if (mean.size() != S * J * K1 || ci.size() != mean.size()) throw h5::Error("/kpis/mean has an unexpected shape");
+}
+
+// summary.csv: mean and 95% interval per scenario, product and KPI.
+void write_summary_csv(const CompareFile& c, CsvSet& csv) {
+  const auto products = kpi_columns_of(c);
+  const std::size_t S = c.scenario_names.size(), J = c.kpi_names.size(), K1 = products.size();
   auto& sm = csv.open("summary.csv");
   sm << "scenario,product,kpi,mean,ci95_low,ci95_high\n";
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K1; ++k)
       for (std::size_t j = 0; j < J; ++j) {
         const std::size_t i = (s * J + j) * K1 + k;
-        sm << quote(scen[s]) << ',' << quote(products[k]) << ',' << kn[j] << ',' << num(mean[i]) << ','
-           << num(mean[i] - ci[i]) << ',' << num(mean[i] + ci[i]) << '\n';
+        sm << quote(c.scenario_names[s]) << ',' << quote(products[k]) << ',' << c.kpi_names[j] << ',' << num(c.mean[i])
+           << ',' << num(c.mean[i] - c.ci95[i]) << ',' << num(c.mean[i] + c.ci95[i]) << '\n';
       }
-  const auto dm = h5::read_doubles(f, "/kpis/diff_mean", dims), dc = h5::read_doubles(f, "/kpis/diff_ci95", dims),
-             dr = h5::read_doubles(f, "/kpis/diff_relative", dims),
-             dsig = h5::read_doubles(f, "/kpis/diff_significant", dims);
-  const std::size_t ndiff = S > 0 ? (S - 1) * J * K1 : 0;
-  if (dm.size() != ndiff || dc.size() != ndiff || dr.size() != ndiff || dsig.size() != ndiff)
-    throw h5::Error("/kpis/diff_* have an unexpected shape");
+}
+
+// differences.csv: each variant's paired difference from the base.
+void write_differences_csv(const CompareFile& c, CsvSet& csv) {
+  const auto products = kpi_columns_of(c);
+  const auto& scen = c.scenario_names;
+  const std::size_t S = scen.size(), J = c.kpi_names.size(), K1 = products.size();
   auto& df = csv.open("differences.csv");
   df << "variant,base,product,kpi,difference,ci95_low,ci95_high,relative,significant\n";
   for (std::size_t s = 1; s < S; ++s)
     for (std::size_t k = 0; k < K1; ++k)
       for (std::size_t j = 0; j < J; ++j) {
         const std::size_t i = ((s - 1) * J + j) * K1 + k;
-        df << quote(scen[s]) << ',' << quote(scen[0]) << ',' << quote(products[k]) << ',' << kn[j] << ',' << num(dm[i])
-           << ',' << num(dm[i] - dc[i]) << ',' << num(dm[i] + dc[i]) << ',' << num(dr[i]) << ',' << num(dsig[i])
-           << '\n';
+        const double dm = c.diff_mean[i], dc = c.diff_ci95[i];
+        df << quote(scen[s]) << ',' << quote(scen[0]) << ',' << quote(products[k]) << ',' << c.kpi_names[j] << ','
+           << num(dm) << ',' << num(dm - dc) << ',' << num(dm + dc) << ',' << num(c.diff_relative[i]) << ','
+           << num(c.diff_significant[i]) << '\n';
       }
+}
+
+// series.csv: one row per scenario, day and product, one column per series.
+void write_series_csv(const CompareFile& c, CsvSet& csv) {
+  const std::size_t S = c.scenario_names.size(), D = c.series_days, K = c.products.size();
   auto& se = csv.open("series.csv");
-  const auto sn = h5::members(f, "/series");
-  std::vector<std::vector<double>> sv;
-  std::size_t D = 0;
-  for (auto& n : sn) {
-    sv.push_back(h5::read_doubles(f, "/series/" + n, dims));
-    if (dims.size() != 3 || dims[0] != S || dims[2] != K1 - 1 || (sv.size() > 1 && dims[1] != D))
-      throw h5::Error("/series/" + n + " has an unexpected shape");
-    D = dims[1];
-  }
   se << "scenario,day,product";
-  for (auto& n : sn) se << ',' << n;
+  for (auto& n : c.series_names) se << ',' << n;
   se << '\n';
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t d = 0; d < D; ++d)
-      for (std::size_t k = 0; k + 1 < K1; ++k) {
-        se << quote(scen[s]) << ',' << d << ',' << quote(products[k]);
-        for (auto& v : sv) se << ',' << num(v[(s * D + d) * (K1 - 1) + k]);
+      for (std::size_t k = 0; k < K; ++k) {
+        se << quote(c.scenario_names[s]) << ',' << d << ',' << quote(c.products[k]);
+        for (auto& v : c.series) se << ',' << num(v[(s * D + d) * K + k]);
         se << '\n';
       }
-  // Star histograms (files written before /stars existed have none).
-  if (h5::exists(f, "/stars")) {
-    const auto disp = h5::read_doubles(f, "/stars/displayed", dims);
-    if (dims.size() != 3 || dims[0] != S || dims[1] != K1 - 1 || dims[2] != 5)
-      throw h5::Error("/stars/displayed has an unexpected shape");
-    const auto expe = h5::read_doubles(f, "/stars/experience", dims);
-    if (expe.size() != disp.size()) throw h5::Error("/stars/experience has an unexpected shape");
-    auto& st = csv.open("stars.csv");
-    st << "scenario,product,stars,displayed_reviews,experiences\n";
-    for (std::size_t s = 0; s < S; ++s)
-      for (std::size_t k = 0; k + 1 < K1; ++k)
-        for (std::size_t b = 0; b < 5; ++b) {
-          const std::size_t i = (s * (K1 - 1) + k) * 5 + b;
-          st << quote(scen[s]) << ',' << quote(products[k]) << ',' << b + 1 << ',' << num(disp[i]) << ','
-             << num(expe[i]) << '\n';
-        }
-  }
+}
+
+// stars.csv: the star histograms per scenario and product.
+void write_stars_csv(const CompareFile& c, CsvSet& csv) {
+  const std::size_t S = c.scenario_names.size(), K = c.products.size();
+  auto& st = csv.open("stars.csv");
+  st << "scenario,product,stars,displayed_reviews,experiences\n";
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t b = 0; b < 5; ++b) {
+        const std::size_t i = (s * K + k) * 5 + b;
+        st << quote(c.scenario_names[s]) << ',' << quote(c.products[k]) << ',' << b + 1 << ','
+           << num(c.displayed_stars[i]) << ',' << num(c.experience_stars[i]) << '\n';
+      }
+}
+
+void export_compare(const std::string& path, CsvSet& csv) {
+  const CompareFile c = read_compare_file(path);
+  write_runs_csv(c, csv);
+  write_summary_csv(c, csv);
+  write_differences_csv(c, csv);
+  write_series_csv(c, csv);
+  if (c.has_stars) write_stars_csv(c, csv);  // files written before /stars existed have none
 }
 
 }  // namespace
 
 std::vector<std::string> export_csv(const std::string& path, const std::string& dir, bool force) {
-  Handle f = h5::open_for_reading(path);
-  const std::string fmt = h5::read_attr_string(f, "format");
+  const std::string fmt = format_of(path);
   if (fmt != "motsim-run-1" && fmt != "motsim-compare-1")
     throw InputError(path + ": error: not a motsim run or compare file (format '" + fmt + "')");
   std::error_code ec;
@@ -272,9 +269,9 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
   CsvSet csv(dir, force);
   try {
     if (fmt == "motsim-run-1")
-      export_run(f, csv);
+      export_run(path, csv);
     else
-      export_compare(f, csv);
+      export_compare(path, csv);
   } catch (const h5::Error& e) {
     throw InputError(path + ": error: " + e.what() + " (not a complete motsim file?)");
   }

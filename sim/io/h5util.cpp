@@ -4,7 +4,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/core/files.hpp"
 #include "sim/engine/memory.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/output.hpp"
 
 #include <unistd.h>
 
@@ -265,6 +265,23 @@ std::string read_attr_string(hid_t obj, const char* name) {
   std::string out(s);
   H5free_memory(s);
   return out;
+}
+
+long long read_attr_int(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return -1;
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Handle sp(H5Aget_space(a), H5Sclose);
+  if (H5Sget_simple_extent_npoints(sp) != 1) return -1;  // an array would overrun `v`
+  Handle t(H5Aget_type(a), H5Tclose);
+  if (H5Aget_storage_size(a) < H5Tget_size(t)) return -1;  // a damaged message: HDF5 would read past it
+  long long v = -1;
+  if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
+  return v;
+}
+
+std::string describe_head(const std::string& path, const std::string& format, const std::string& motsim_version,
+                          const std::string& created) {
+  return path + "\n  format " + format + ", motsim " + motsim_version + ", created " + created + "\n";
 }
 
 }  // namespace motsim::h5

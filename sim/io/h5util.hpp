@@ -65,5 +65,10 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path);
 std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
                                  hsize_t max_elements = hsize_t(1) << 28);  // 2 GiB of doubles
 std::string read_attr_string(hid_t obj, const char* name);                  // "" when absent
+long long read_attr_int(hid_t obj, const char* name);                       // -1 when absent or not one integer
+
+// The first lines `motsim info` prints of any motsim file: its path, format, version and date.
+std::string describe_head(const std::string& path, const std::string& format, const std::string& motsim_version,
+                          const std::string& created);
 
 }  // namespace motsim::h5

@@ -45,13 +45,13 @@ case_kill9_compare_and_sweep_keep_earlier_files() {
 case_stale_temporary_named_and_removed() {
   # What kill -9 during writing leaves: TARGET.tmp-PID of a dead process.
   echo "half written" > "$T/r.h5.tmp-999999"
-  sleep 0.1 & local live=$!
+  sleep 600 & local live=$!  # alive for the whole run, however busy the machine; killed below
   echo "being written" > "$T/r.h5.tmp-$live"
   expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet
   expect_msg "removed $T/r.h5.tmp-999999"
   [ ! -e "$T/r.h5.tmp-999999" ] || fail "stale temporary file kept"
-  [ -e "$T/r.h5.tmp-$live" ] || fail "the temporary file of a live process was removed"
-  wait $live
+  [ -e "$T/r.h5.tmp-$live" ] || { kill $live; fail "the temporary file of a live process was removed"; }
+  kill $live; wait $live 2>/dev/null
 }
 case_export_stale_temporary_removed() {
   expect_exit 0 "$M" run "$BASE" --agents 2000 --days 5 --out "$T/r.h5" --quiet

@@ -9,8 +9,8 @@
 
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/io/describe.hpp"
 #include "sim/io/export.hpp"
-#include "sim/io/h5io.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = "/tmp/motsim-fuzz-" + std::to_string(::getpid());

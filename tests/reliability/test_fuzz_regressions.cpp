@@ -2,14 +2,15 @@
 // with an InputError, or accepted: never a crash or another exception.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/io/describe.hpp"
 #include "sim/io/export.hpp"
-#include "sim/io/h5io.hpp"
 
 namespace fs = std::filesystem;
 using namespace motsim;

@@ -1,26 +1,20 @@
 // Statistics of `motsim compare` (sim/experiment/compare.cpp, sim/experiment/stats.cpp): paired differences under
-// common random numbers, significance, and the KPI columns of one run.
+// common random numbers and significance; a whole comparison written and read back. (The KPI columns of one run:
+// tests/unit/engine/test_kpis.cpp.)
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <string>
 
 #include "helpers.hpp"
-#include "sim/engine/results.hpp"
+#include "scratch.hpp"
+#include "sim/core/files.hpp"
+#include "sim/engine/kpis.hpp"
 #include "sim/experiment/compare.hpp"
+#include "sim/io/compare_file.hpp"
 
 using namespace motsim;
-
-namespace {
-// Equal element by element, NaN equal to NaN.
-bool same(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
-  return true;
-}
-}  // namespace
 
 TEST_CASE("compare: paired difference of identical samples is exactly zero and not significant") {
   const std::vector<double> b = {1013, 987, 1050, 1002, 995};
@@ -72,42 +66,72 @@ TEST_CASE("compare: pairs with a NaN are skipped and one pair is never significa
   CHECK_THROWS(paired_difference({1, 2}, {1}));
 }
 
-TEST_CASE("compare: KPI columns of one run with the all-products column and common random numbers") {
-  Scenario sc = test::scenario(test::kTwoProducts, 3000, 40);
-  const auto run = test::run(sc);
-  const auto v = kpi_values(run.r);
-  const auto& kl = compare_kpis();
-  const int K = run.r.K;
-  REQUIRE(K == 2);
-  REQUIRE(v.size() == kl.size() * (K + 1));
-  const Kpis all = compute_kpis(run.r);
-  for (std::size_t j = 0; j < kl.size(); ++j) {
-    const std::string name = kl[j].name;
-    const auto it = std::find(all.names.begin(), all.names.end(), name);
-    REQUIRE_MESSAGE(it != all.names.end(), name);
-    const auto& per = all.values[static_cast<std::size_t>(it - all.names.begin())];
-    for (int k = 0; k < K; ++k) CHECK(v[j * (K + 1) + k] == per[k]);
-    const double total = v[j * (K + 1) + K];
-    if (kl[j].additive)
-      CHECK(total == doctest::Approx(per[0] + per[1]));
-    else if (name == "nps") {
-      const double ex = static_cast<double>(run.total(kExperiences)), pro = static_cast<double>(run.total(kPromoters)),
-                   det = static_cast<double>(run.total(kDetractors));
-      CHECK(total == doctest::Approx(100.0 * (pro - det) / ex));
-    } else
-      CHECK(std::isnan(total));
-  }
-  // Units sold were counted and the shares of the two products add up to one.
-  const auto col = [&](const char* name, int k) -> double {
-    for (std::size_t j = 0; j < kl.size(); ++j)
-      if (std::string(kl[j].name) == name) return v[j * (K + 1) + k];
-    return NAN;
+namespace {
+// A base scenario file and a variant of it (B's price cut) in the scratch directory.
+std::vector<std::string> scenario_files(const std::string& variant_extra = "[[product]]\nname = \"B\"\nprice = 60\n") {
+  const std::string base = test::scratch("cmp_base.toml"), variant = test::scratch("cmp_variant.toml");
+  std::ofstream(base) << "[simulation]\nagents = 1500\ndays = 30\nseed = 7\n" << test::kTwoProducts;
+  std::ofstream(variant) << "extends = \"cmp_base.toml\"\n" << variant_extra;
+  return {base, variant};
+}
+
+CompareOptions quiet_options(std::vector<std::string> scenarios, const std::string& out) {
+  CompareOptions o;
+  o.scenarios = std::move(scenarios);
+  o.replicates = 3;
+  o.threads = 2;
+  o.out = test::scratch(out);
+  o.force = true;
+  o.quiet = true;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("compare: a whole comparison, written and read back") {
+  const auto files = scenario_files();
+  const CompareOptions o = quiet_options(files, "cmp.h5");
+  REQUIRE(run_compare(o, "motsim compare") == 0);
+  const CompareFile c = read_compare_file(o.out);
+  const std::size_t J = compare_kpis().size();
+  CHECK(c.scenario_names == std::vector<std::string>{"cmp_base", "cmp_variant"});
+  CHECK(c.products == std::vector<std::string>{"A", "B"});
+  CHECK(c.runs_per_scenario == 3);
+  CHECK(c.runs.size() == 2 * 3 * J * 3);
+  CHECK(c.series_days == 30);
+  CHECK(c.series_names.size() == compare_series().size());  // sorted by name in the file
+  // The base's mean is the mean of its replicates; the difference is the paired one.
+  const auto run = [&](std::size_t s, std::size_t r, std::size_t j, std::size_t k) {
+    return c.runs[((s * 3 + r) * J + j) * 3 + k];
   };
-  CHECK(col("units", K) > 0);
-  CHECK(col("market_share", 0) + col("market_share", 1) == doctest::Approx(1));
-  // The same random key gives the same KPIs (what makes compare's differences exact);
-  // another replicate gives other ones.
-  CHECK(same(kpi_values(test::run(sc).r), v));
-  sc.simulation.replicate += 1;
-  CHECK_FALSE(same(kpi_values(test::run(sc).r), v));
+  std::vector<double> b, v;
+  for (std::size_t r = 0; r < 3; ++r) {
+    b.push_back(run(0, r, 0, 2));  // units, all products
+    v.push_back(run(1, r, 0, 2));
+  }
+  CHECK(c.mean[2] == doctest::Approx(mean_ci(b).mean));
+  CHECK(c.diff_mean[2] == doctest::Approx(paired_difference(b, v).diff.mean));
+  CHECK(c.diff_significant[2] == (paired_difference(b, v).significant ? 1 : 0));
+}
+
+TEST_CASE("compare: a scenario against an identical copy differs by exactly nothing") {
+  const auto files = scenario_files("");
+  const CompareOptions o = quiet_options(files, "cmp_same.h5");
+  REQUIRE(run_compare(o, "motsim compare") == 0);
+  const CompareFile c = read_compare_file(o.out);
+  for (std::size_t i = 0; i < c.diff_mean.size(); ++i) {
+    CHECK((c.diff_mean[i] == 0 || std::isnan(c.diff_mean[i])));
+    CHECK(c.diff_significant[i] == 0);
+  }
+}
+
+TEST_CASE("compare: refusals before any run") {
+  const auto files = scenario_files("[simulation]\ndays = 20\n");
+  CHECK_THROWS_WITH_AS(run_compare(quiet_options({files[0]}, "x.h5"), ""),
+                       doctest::Contains("give a base scenario and at least one variant"), InputError);
+  CompareOptions one = quiet_options(files, "x.h5");
+  one.replicates = 1;
+  CHECK_THROWS_WITH_AS(run_compare(one, ""), doctest::Contains("--replicates 1 is out of range"), InputError);
+  CHECK_THROWS_WITH_AS(run_compare(quiet_options(files, "x.h5"), ""),
+                       doctest::Contains("simulation.days = 20 differs from the base's 30"), InputError);
+  CHECK_FALSE(path_exists(test::scratch("x.h5")));
 }

@@ -1,0 +1,223 @@
+#include "sim/io/compare_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "sim/core/errors.hpp"
+#include "sim/io/h5util.hpp"
+
+namespace motsim {
+using namespace h5;
+namespace {
+
+void write_scenarios(hid_t file, const CompareFile& c) {
+  Handle g = group(file, "scenarios");
+  strings(g, "name", c.scenario_names);
+  strings(g, "path", c.scenario_paths);
+  strings(g, "scenario", c.scenario_tomls);
+  dataset(g, "agents", H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(c.scenario_agents.size())},
+          c.scenario_agents.data());
+}
+
+void write_kpis(hid_t file, const CompareFile& c) {
+  Handle g = group(file, "kpis");
+  strings(g, "name", c.kpi_names);
+  strings(g, "description", c.kpi_descriptions);
+  const hsize_t hs = c.scenario_names.size(), hr = c.runs_per_scenario, hj = c.kpi_names.size(),
+                hk = c.products.size() + 1;
+  dataset(g, "runs", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hr, hj, hk}, c.runs.data(),
+          "KPI of every run [scenario, replicate, kpi, product]; the last product column is all products");
+  dataset(g, "mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, c.mean.data(), "mean over replicates");
+  dataset(g, "ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs, hj, hk}, c.ci95.data(),
+          "half-width of the 95% Student-t confidence interval of the mean");
+  dataset(g, "diff_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, c.diff_mean.data(),
+          "variant minus base, mean of the paired differences [variant, kpi, product]");
+  dataset(g, "diff_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, c.diff_ci95.data(),
+          "half-width of the 95% confidence interval of the paired difference");
+  dataset(g, "diff_relative", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, c.diff_relative.data(),
+          "diff_mean / base mean (NaN when the base mean is 0)");
+  std::vector<std::uint8_t> sig(c.diff_significant.size());
+  for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = c.diff_significant[i] != 0;
+  dataset(g, "diff_significant", H5T_STD_U8LE, H5T_NATIVE_UINT8, {hs - 1, hj, hk}, sig.data(),
+          "1 when the paired 95% interval excludes 0");
+}
+
+void write_series(hid_t file, const CompareFile& c) {
+  Handle g = group(file, "series");
+  const std::vector<hsize_t> dims = {c.scenario_names.size(), c.series_days, c.products.size()};
+  for (std::size_t m = 0; m < c.series_names.size(); ++m)
+    dataset(g, c.series_names[m].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, c.series[m].data(),
+            "daily series, mean over replicates [scenario, day, product]");
+}
+
+void write_stars(hid_t file, const CompareFile& c) {
+  Handle g = group(file, "stars");
+  const std::vector<hsize_t> dims = {c.scenario_names.size(), c.products.size(), 5};
+  dataset(g, "displayed", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, c.displayed_stars.data(),
+          "reviews displayed at the end by stars 1..5, mean over replicates [scenario, product, star]");
+  dataset(g, "experience", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, c.experience_stars.data(),
+          "experiences of the run by the stars their remembered satisfaction maps to, mean over replicates "
+          "[scenario, product, star]");
+}
+
+}  // namespace
+
+void write_compare_file(const std::string& path, bool force, const std::string& command_line, const CompareFile& c) {
+  write_atomically(path, force, "motsim-compare-1", command_line, [&](hid_t file) {
+    attr_int(file, "replicates", c.replicates);
+    attr_int(file, "seed", c.seed);
+    attr_int(file, "first_replicate", c.first_replicate);
+    attr_int(file, "days", c.days);
+    write_scenarios(file, c);
+    {
+      Handle g = group(file, "products");
+      strings(g, "name", c.products);
+    }
+    write_kpis(file, c);
+    write_series(file, c);
+    if (c.has_stars) write_stars(file, c);
+  });
+}
+
+namespace {
+
+// /kpis/runs: [S, R, J, K + 1]; R is taken from the file.
+void read_runs(hid_t f, CompareFile& c) {
+  const std::size_t S = c.scenario_names.size(), K1 = c.products.size() + 1, J = c.kpi_names.size();
+  std::vector<hsize_t> dims;
+  c.runs = read_doubles(f, "/kpis/runs", dims);
+  if (dims.size() != 4 || dims[0] != S || dims[2] != J || dims[3] != K1)
+    throw Error("/kpis/runs has an unexpected shape");
+  c.runs_per_scenario = dims[1];
+}
+
+void read_summary(hid_t f, CompareFile& c) {
+  const std::size_t S = c.scenario_names.size(), K1 = c.products.size() + 1, J = c.kpi_names.size();
+  std::vector<hsize_t> dims;
+  c.mean = read_doubles(f, "/kpis/mean", dims);
+  c.ci95 = read_doubles(f, "/kpis/ci95", dims);
+  if (c.mean.size() != S * J * K1 || c.ci95.size() != c.mean.size()) throw Error("/kpis/mean has an unexpected shape");
+}
+
+void read_differences(hid_t f, CompareFile& c) {
+  const std::size_t S = c.scenario_names.size(), K1 = c.products.size() + 1, J = c.kpi_names.size();
+  std::vector<hsize_t> dims;
+  c.diff_mean = read_doubles(f, "/kpis/diff_mean", dims);
+  c.diff_ci95 = read_doubles(f, "/kpis/diff_ci95", dims);
+  c.diff_relative = read_doubles(f, "/kpis/diff_relative", dims);
+  c.diff_significant = read_doubles(f, "/kpis/diff_significant", dims);
+  const std::size_t n = S > 0 ? (S - 1) * J * K1 : 0;
+  if (c.diff_mean.size() != n || c.diff_ci95.size() != n || c.diff_relative.size() != n ||
+      c.diff_significant.size() != n)
+    throw Error("/kpis/diff_* have an unexpected shape");
+}
+
+// /series: [S, D, K] each, the same D for all.
+void read_series(hid_t f, CompareFile& c) {
+  const std::size_t S = c.scenario_names.size(), K = c.products.size();
+  std::vector<hsize_t> dims;
+  c.series_names = members(f, "/series");
+  for (const auto& n : c.series_names) {
+    c.series.push_back(read_doubles(f, "/series/" + n, dims));
+    if (dims.size() != 3 || dims[0] != S || dims[2] != K || (c.series.size() > 1 && dims[1] != c.series_days))
+      throw Error("/series/" + n + " has an unexpected shape");
+    c.series_days = dims[1];
+  }
+}
+
+void read_stars(hid_t f, CompareFile& c) {
+  c.has_stars = exists(f, "/stars");
+  if (!c.has_stars) return;
+  std::vector<hsize_t> dims;
+  c.displayed_stars = read_doubles(f, "/stars/displayed", dims);
+  if (dims.size() != 3 || dims[0] != c.scenario_names.size() || dims[1] != c.products.size() || dims[2] != 5)
+    throw Error("/stars/displayed has an unexpected shape");
+  c.experience_stars = read_doubles(f, "/stars/experience", dims);
+  if (c.experience_stars.size() != c.displayed_stars.size()) throw Error("/stars/experience has an unexpected shape");
+}
+
+}  // namespace
+
+CompareFile read_compare_file(const std::string& path) {
+  Handle f = open_for_reading(path);
+  CompareFile c;
+  c.scenario_names = read_strings(f, "/scenarios/name");
+  c.products = read_strings(f, "/products/name");
+  c.kpi_names = read_strings(f, "/kpis/name");
+  read_runs(f, c);
+  read_summary(f, c);
+  read_differences(f, c);
+  read_series(f, c);
+  read_stars(f, c);
+  return c;
+}
+
+CompareFile read_compare_summary(const std::string& path) {
+  Handle f = open_for_reading(path);
+  CompareFile c;
+  c.format = read_attr_string(f, "format");
+  c.motsim_version = read_attr_string(f, "motsim_version");
+  c.created = read_attr_string(f, "created");
+  c.seed = read_attr_int(f, "seed");
+  c.days = read_attr_int(f, "days");
+  c.scenario_names = read_strings(f, "/scenarios/name");
+  c.kpi_names = read_strings(f, "/kpis/name");
+  c.products = read_strings(f, "/products/name");
+  read_summary(f, c);
+  c.replicates = read_attr_int(f, "replicates");
+  return c;
+}
+
+namespace {
+
+// Per scenario, the mean +- 95% CI of the main KPIs over all products.
+std::string kpi_summary_table(const CompareFile& c) {
+  const char* kpis[] = {"units", "net_revenue", "refunds", "lost_customers"};
+  const std::size_t J = c.kpi_names.size(), K1 = c.products.size() + 1;
+  std::ostringstream o;
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-24s", "scenario");
+  o << line;
+  for (const char* k : kpis) {
+    std::snprintf(line, sizeof line, "%24s", k);
+    o << line;
+  }
+  o << '\n';
+  for (std::size_t sc = 0; sc < c.scenario_names.size(); ++sc) {
+    std::snprintf(line, sizeof line, "  %-24s", c.scenario_names[sc].c_str());
+    o << line;
+    for (const char* k : kpis) {
+      const auto j =
+          static_cast<std::size_t>(std::find(c.kpi_names.begin(), c.kpi_names.end(), k) - c.kpi_names.begin());
+      if (j >= J) throw Error(std::string("no KPI ") + k);
+      const std::size_t i = (sc * J + j) * K1 + (K1 - 1);
+      std::snprintf(
+          line, sizeof line, "%24s",
+          (std::to_string(std::llround(c.mean[i])) + " +- " + std::to_string(std::llround(c.ci95[i]))).c_str());
+      o << line;
+    }
+    o << '\n';
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string describe_compare_file(const std::string& path) {
+  try {
+    const CompareFile c = read_compare_summary(path);
+    std::ostringstream o;
+    o << describe_head(path, c.format, c.motsim_version, c.created) << "  seed " << c.seed << ", " << c.days
+      << " days\n"
+      << "  compare of " << c.scenario_names.size() << " scenarios x " << c.replicates
+      << " replicates; all products, mean +- 95% CI:\n\n"
+      << kpi_summary_table(c);
+    return o.str();
+  } catch (const Error& e) {
+    throw InputError(path + ": error: " + e.what() + " (truncated or corrupt compare file?)");
+  }
+}
+
+}  // namespace motsim

@@ -1,0 +1,48 @@
+#pragma once
+// The compare file (format motsim-compare-1, layout in docs/hdf5-compare.md): its writer, its
+// readers and its description for `motsim info`. Plain data in and out; HDF5 stays in the .cpp.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace motsim {
+
+// S scenarios (the base first), R replicates, J KPIs, K products (K + 1 columns: the last is all
+// products together), D days. Arrays are flat, row-major, in the file's axis order.
+struct CompareFile {
+  // Root attributes (besides the provenance every file has; -1 or "" when absent on reading).
+  std::string format, motsim_version, created;
+  long long replicates = 0, seed = 0, first_replicate = 0, days = 0;
+  std::vector<std::string> scenario_names, scenario_paths, scenario_tomls;  // [S]
+  std::vector<std::int64_t> scenario_agents;                                // [S]
+  std::vector<std::string> products;                                        // [K]
+  std::vector<std::string> kpi_names, kpi_descriptions;                     // [J]
+  std::size_t runs_per_scenario = 0;  // R: the second axis of `runs` (the replicates attribute when written)
+  std::vector<double> runs;           // [S, R, J, K + 1]
+  std::vector<double> mean, ci95;     // [S, J, K + 1]
+  std::vector<double> diff_mean, diff_ci95, diff_relative, diff_significant;  // [S - 1, J, K + 1]
+  std::size_t series_days = 0;              // D: the second axis of every series (the days attribute when written)
+  std::vector<std::string> series_names;    // /series datasets, by name
+  std::vector<std::vector<double>> series;  // [metric][S, D, K]
+  bool has_stars = false;                   // /stars (files written before it existed have none)
+  std::vector<double> displayed_stars, experience_stars;  // [S, K, 5]
+};
+
+// Writes the file atomically (beside the target, renamed when complete; see
+// h5::write_atomically). The series are written in the order given.
+void write_compare_file(const std::string& path, bool force, const std::string& command_line, const CompareFile& c);
+
+// Every dataset a CSV export holds: the scenario, product and KPI names, /kpis/runs, the
+// summaries, the differences, /series and /stars (not the attributes or the scenario texts).
+// Throws InputError when the file cannot be opened, h5::Error (sim/io/h5util.hpp) naming the
+// part that is missing or has an unexpected shape.
+CompareFile read_compare_file(const std::string& path);
+// What `motsim info` shows: the attributes, the names, /kpis/mean and /kpis/ci95. Throws as
+// read_compare_file.
+CompareFile read_compare_summary(const std::string& path);
+
+// A human-readable summary (for `motsim info`): provenance, and per scenario the mean and 95%
+// interval of the main KPIs over all products. Throws InputError when it cannot be read.
+std::string describe_compare_file(const std::string& path);
+
+}  // namespace motsim

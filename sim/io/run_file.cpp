@@ -1,0 +1,252 @@
+#include "sim/io/run_file.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "sim/core/errors.hpp"
+#include "sim/engine/kpis.hpp"
+#include "sim/io/h5util.hpp"
+
+namespace motsim {
+using namespace h5;
+namespace {
+using H5Error = h5::Error;
+
+void write_timeseries(hid_t file, const Results& r) {
+  Handle ts = group(file, "timeseries");
+  const hsize_t D = static_cast<hsize_t>(r.days_done), K = static_cast<hsize_t>(r.K);
+  std::vector<std::int32_t> day(D);
+  for (hsize_t d = 0; d < D; ++d) day[d] = static_cast<std::int32_t>(d);
+  dataset(ts, "day", H5T_STD_I32LE, H5T_NATIVE_INT32, {D}, day.data(), "day index (0 = first simulated day)");
+  const std::size_t stride = static_cast<std::size_t>(r.days) * r.K;  // a metric's block in counts
+  for (int c = 0; c < kNumCounts; ++c)
+    dataset(ts, kCountNames[c], H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.counts.data() + c * stride);
+  std::vector<double> revenue(D * K), refunded(D * K), rem(D * K), expd(D * K), nps(D * K);
+  for (hsize_t d = 0; d < D; ++d)
+    for (hsize_t k = 0; k < K; ++k) {
+      const std::size_t i = d * K + k;
+      const int dd = static_cast<int>(d), kk = static_cast<int>(k);
+      revenue[i] = static_cast<double>(r.count(kPurchases, dd, kk)) * r.prices[k];
+      refunded[i] = static_cast<double>(r.count(kRefunds, dd, kk)) * r.prices[k];
+      const double ex = static_cast<double>(r.count(kExperiences, dd, kk));
+      rem[i] = ex > 0 ? r.sum(kRememberedSum, dd, kk) / ex : NAN;
+      expd[i] = ex > 0 ? r.sum(kExperiencedSum, dd, kk) / ex : NAN;
+      nps[i] =
+          ex > 0 ? 100.0 * static_cast<double>(r.count(kPromoters, dd, kk) - r.count(kDetractors, dd, kk)) / ex : NAN;
+    }
+  dataset(ts, "revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, revenue.data(), "purchases x price");
+  dataset(ts, "refunded_amount", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, refunded.data(), "refunds x price");
+  dataset(ts, "remembered_satisfaction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, rem.data(),
+          "mean peak-end remembered satisfaction of experiences completed that day (NaN: none)");
+  dataset(ts, "experienced_satisfaction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, expd.data(),
+          "mean of the experiencing self (episode mean) (NaN: none)");
+  dataset(ts, "nps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, nps.data(),
+          "net promoter score of experiences completed that day (NaN: none)");
+  dataset(ts, "aware", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.aware.data(), "agents aware at the end of the day");
+  dataset(ts, "adopters", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.adopters.data(), "distinct buyers so far");
+  dataset(ts, "rating_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, r.rating_mean.data(),
+          "displayed mean rating at the end of the day (0: no review yet)");
+  dataset(ts, "rating_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K}, r.rating_count.data(), "reviews displayed");
+  dataset(ts, "rating_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.rating_hist.data(),
+          "displayed reviews by stars (1..5) at the end of the day");
+  dataset(ts, "experience_stars", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.experience_stars.data(),
+          "experiences completed that day by the stars their remembered satisfaction maps to (1..5), "
+          "before self-selection and herding: the ratings every buyer would give");
+}
+
+void write_reviews(hid_t file, const Results& r) {
+  Handle mem(H5Tcreate(H5T_COMPOUND, sizeof(ReviewRecord)), H5Tclose);
+  H5Tinsert(mem, "day", HOFFSET(ReviewRecord, day), H5T_NATIVE_INT32);
+  H5Tinsert(mem, "agent", HOFFSET(ReviewRecord, agent), H5T_NATIVE_UINT32);
+  H5Tinsert(mem, "product", HOFFSET(ReviewRecord, product), H5T_NATIVE_INT16);
+  H5Tinsert(mem, "stars", HOFFSET(ReviewRecord, stars), H5T_NATIVE_INT8);
+  H5Tinsert(mem, "answered", HOFFSET(ReviewRecord, answered), H5T_NATIVE_INT8);
+  Handle disk(H5Tcreate(H5T_COMPOUND, 12), H5Tclose);
+  H5Tinsert(disk, "day", 0, H5T_STD_I32LE);
+  H5Tinsert(disk, "agent", 4, H5T_STD_U32LE);
+  H5Tinsert(disk, "product", 8, H5T_STD_I16LE);
+  H5Tinsert(disk, "stars", 10, H5T_STD_I8LE);
+  H5Tinsert(disk, "answered", 11, H5T_STD_I8LE);
+  dataset(file, "reviews", disk, mem, {static_cast<hsize_t>(r.reviews.size())}, r.reviews.data(),
+          "every review posted: day, agent, product index, stars 1-5, answered by the brand (0/1)");
+}
+
+void write_agents(hid_t file, const World& w) {
+  Handle g = group(file, "agents");
+  const auto& p = w.pop;
+  const hsize_t N = p.n, K = static_cast<hsize_t>(w.K);
+  dataset(g, "segment", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.segment.data(), "segment index");
+  dataset(g, "price_sensitivity", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, p.price_sens.data());
+  dataset(g, "phase", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.phase.data(),
+          "0 idle, 1 need, 2 awaiting delivery, 3 using");
+  dataset(g, "owned", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.owned.data(), "product in use or last bought (-1 none)");
+  dataset(g, "loyal", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.loyal.data(), "loyal brand (-1 none)");
+  dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(),
+          "day of the last purchase (-1 none)");
+  std::vector<float> score(N);
+  std::vector<std::int8_t> experienced(N);
+  for (hsize_t i = 0; i < N; ++i) {
+    const auto& e = p.shared[i];
+    score[i] = e.product >= 0 ? e.score / 10.0f : NAN;
+    experienced[i] = e.product;
+  }
+  dataset(g, "remembered_satisfaction", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, score.data(),
+          "of the last experience (NaN none)");
+  dataset(g, "experienced_product", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, experienced.data(),
+          "product of the last experience");
+  std::vector<std::uint8_t> aware(N * K), lost(N * K), bought(N * K);
+  for (hsize_t i = 0; i < N * K; ++i) {
+    aware[i] = (p.pflags[i] & kAware) != 0;
+    lost[i] = (p.pflags[i] & kLost) != 0;
+    bought[i] = (p.pflags[i] & kBought) != 0;
+  }
+  dataset(g, "aware", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, aware.data());
+  dataset(g, "lost", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, lost.data(), "brand lost forever");
+  dataset(g, "bought", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, bought.data());
+  dataset(g, "belief", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.belief.data(), "believed quality (0-10)");
+  dataset(g, "salience", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.salience.data(), "salience at its last update");
+}
+
+void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,
+               bool save_agents) {
+  attr_string(file, "scenario", info.scenario_toml);
+  attr_string(file, "scenario_path", info.scenario_path);
+  attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
+  attr_int(file, "replicate", agents ? static_cast<long long>(agents->replicate) : 0);
+  attr_int(file, "agents", r.agents);
+  attr_int(file, "days", r.days_done);
+  {
+    Handle g = group(file, "products");
+    strings(g, "name", r.products);
+    const hsize_t K = static_cast<hsize_t>(r.K);
+    dataset(g, "price", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, r.prices.data());
+  }
+  write_timeseries(file, r);
+  {
+    Handle g = group(file, "kpis");
+    const hsize_t K = static_cast<hsize_t>(r.K);
+    for (std::size_t i = 0; i < k.names.size(); ++i)
+      dataset(g, k.names[i].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {K}, k.values[i].data(),
+              k.descriptions[i].c_str());
+  }
+  write_reviews(file, r);
+  if (save_agents && agents && !agents->pop.segment.empty()) write_agents(file, *agents);
+}
+
+}  // namespace
+
+void write_run_file(const std::string& path, bool force, const Results& r, const Kpis& k, const RunInfo& info,
+                    const World* world, bool save_agents) {
+  h5::write_atomically(path, force, "motsim-run-1", info.command_line,
+                       [&](hid_t file) { write_run(file, r, k, info, world, save_agents); });
+}
+
+namespace {
+
+// /timeseries: the day axis, then every other dataset by name, [D, K] or [D, K, 5].
+void read_timeseries(hid_t f, RunFile& out) {
+  const std::size_t K = out.products.size();
+  std::vector<hsize_t> dims;
+  out.day = read_doubles(f, "/timeseries/day", dims);
+  const std::size_t D = out.day.size();
+  for (const auto& m : members(f, "/timeseries")) {
+    if (m == "day") continue;
+    RunSeries s{m, 0, read_doubles(f, "/timeseries/" + m, dims)};
+    if (dims.size() == 3 && dims[0] == D && dims[1] == K && dims[2] == 5)
+      s.bins = 5;
+    else if (!(dims.size() == 2 && dims[0] == D && dims[1] == K))
+      throw H5Error("/timeseries/" + m + " has an unexpected shape");
+    out.timeseries.push_back(std::move(s));
+  }
+}
+
+// /kpis: every dataset, one value per product.
+void read_all_kpis(hid_t f, RunFile& out) {
+  std::vector<hsize_t> dims;
+  for (const auto& n : members(f, "/kpis")) {
+    out.kpi_names.push_back(n);
+    out.kpi_values.push_back(read_doubles(f, "/kpis/" + n, dims));
+    if (out.kpi_values.back().size() != out.products.size())
+      throw H5Error("/kpis/" + n + " does not match the products");
+  }
+}
+
+// /reviews, read column by column from the compound table.
+void read_reviews(hid_t f, ReviewColumns& out) {
+  if (!h5::exists(f, "/reviews")) throw H5Error("no dataset /reviews");
+  Handle ds(H5Dopen2(f, "/reviews", H5P_DEFAULT), H5Dclose);
+  Handle sp(H5Dget_space(ds), H5Sclose);
+  hsize_t n = 0;
+  if (H5Sget_simple_extent_ndims(sp) != 1) throw H5Error("/reviews is not a table");
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  const std::pair<const char*, std::vector<double>*> fields[] = {{"day", &out.day},
+                                                                 {"agent", &out.agent},
+                                                                 {"product", &out.product},
+                                                                 {"stars", &out.stars},
+                                                                 {"answered", &out.answered}};
+  for (const auto& [field, column] : fields) {
+    Handle mt(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose);
+    H5Tinsert(mt, field, 0, H5T_NATIVE_DOUBLE);
+    std::vector<double> c(n);
+    if (n && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data()) < 0)
+      throw H5Error(std::string("cannot read /reviews field ") + field);
+    *column = std::move(c);
+  }
+}
+
+}  // namespace
+
+RunFile read_run_file(const std::string& path) {
+  Handle f = h5::open_for_reading(path);
+  RunFile out;
+  out.products = read_strings(f, "/products/name");
+  read_timeseries(f, out);
+  read_all_kpis(f, out);
+  read_reviews(f, out.reviews);
+  return out;
+}
+
+RunFile read_run_summary(const std::string& path) {
+  Handle f = h5::open_for_reading(path);
+  RunFile out;
+  out.format = read_attr_string(f, "format");
+  out.motsim_version = read_attr_string(f, "motsim_version");
+  out.created = read_attr_string(f, "created");
+  out.scenario_path = read_attr_string(f, "scenario_path");
+  out.seed = read_attr_int(f, "seed");
+  out.replicate = read_attr_int(f, "replicate");
+  out.agents = read_attr_int(f, "agents");
+  out.days = read_attr_int(f, "days");
+  out.products = read_strings(f, "/products/name");
+  std::vector<hsize_t> dims;
+  for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
+    auto v = read_doubles(f, std::string("/kpis/") + ck.name, dims);
+    if (v.size() != out.products.size())
+      throw H5Error(std::string("/kpis/") + ck.name + " does not match the product count");
+    out.kpi_names.push_back(ck.name);
+    out.kpi_values.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string describe_run_file(const std::string& path) {
+  RunFile f;
+  try {
+    f = read_run_summary(path);
+  } catch (const H5Error& e) {
+    throw InputError(path + ": error: " + e.what() + " (truncated or corrupt results file?)");
+  }
+  std::ostringstream o;
+  o << describe_head(path, f.format, f.motsim_version, f.created) << "  scenario " << f.scenario_path << ", seed "
+    << f.seed << ", replicate " << f.replicate << ", " << f.agents << " agents, " << f.days << " days\n";
+  Results r;
+  r.products = f.products;
+  r.K = static_cast<int>(r.products.size());
+  Kpis k;
+  k.names = f.kpi_names;
+  k.values = f.kpi_values;
+  o << '\n' << format_kpi_table(r, k);
+  return o.str();
+}
+
+}  // namespace motsim

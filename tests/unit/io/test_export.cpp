@@ -1,0 +1,111 @@
+// The CSV export (sim/io/export.cpp) of run and compare files: the files, their columns and
+// rows, and the refusals.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/samples.hpp"
+#include "sim/io/export.hpp"
+#include "sim/io/h5util.hpp"
+
+using namespace motsim;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<std::string> lines_of(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> v;
+  for (std::string l; std::getline(in, l);) v.push_back(l);
+  return v;
+}
+
+std::vector<std::string> names_in(const std::string& dir) {
+  std::vector<std::string> v;
+  for (const auto& e : fs::directory_iterator(dir)) v.push_back(e.path().filename().string());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+}  // namespace
+
+TEST_CASE("export: a run file as timeseries, kpis and reviews") {
+  Results r;
+  const std::string h5 = test::write_small_run("export-run.h5", r);
+  const std::string dir = test::scratch("run-csv");
+  const auto written = export_csv(h5, dir, false);
+  CHECK(written.size() == 3);
+  CHECK(names_in(dir) == std::vector<std::string>{"kpis.csv", "reviews.csv", "timeseries.csv"});
+  const auto ts = lines_of(dir + "/timeseries.csv");
+  REQUIRE(ts.size() == 1 + static_cast<std::size_t>(r.days_done) * r.K);
+  CHECK(ts[0].rfind("day,product,", 0) == 0);
+  CHECK(ts[0].find(",stars_1,") != std::string::npos);  // rating_histogram, by star
+  CHECK(ts[0].find(",experience_stars_5") != std::string::npos);
+  CHECK(ts[1].rfind("0,A,", 0) == 0);
+  CHECK(ts[2].rfind("0,B,", 0) == 0);
+  const auto kp = lines_of(dir + "/kpis.csv");
+  REQUIRE(kp.size() == 3);
+  CHECK(kp[0].rfind("product,", 0) == 0);
+  CHECK(kp[1].rfind("A,", 0) == 0);
+  const auto rv = lines_of(dir + "/reviews.csv");
+  REQUIRE(rv.size() == 1 + r.reviews.size());
+  CHECK(rv[0] == "day,agent,product,stars,answered");
+  CHECK(rv[1] == std::to_string(r.reviews[0].day) + "," + std::to_string(r.reviews[0].agent) + "," +
+                     (r.reviews[0].product == 0 ? "A" : "B") + "," + std::to_string(r.reviews[0].stars) + "," +
+                     std::to_string(r.reviews[0].answered));
+}
+
+TEST_CASE("export: a compare file as runs, summary, differences, series and stars") {
+  const std::string h5 = test::scratch("export-compare.h5");
+  const CompareFile c = test::small_compare();
+  write_compare_file(h5, true, "test", c);
+  const std::string dir = test::scratch("compare-csv");
+  export_csv(h5, dir, false);
+  CHECK(names_in(dir) ==
+        std::vector<std::string>{"differences.csv", "runs.csv", "series.csv", "stars.csv", "summary.csv"});
+  const std::size_t J = c.kpi_names.size();
+  const auto runs = lines_of(dir + "/runs.csv");
+  REQUIRE(runs.size() == 1 + 2 * 3 * 2);  // scenarios x replicates x (product + all)
+  CHECK(runs[0].rfind("scenario,replicate,product,units,revenue,", 0) == 0);
+  CHECK(runs[1].rfind("base,0,Nova,0.5,", 0) == 0);
+  CHECK(runs[2].rfind("base,0,all products,", 0) == 0);
+  CHECK(lines_of(dir + "/summary.csv").size() == 1 + 2 * 2 * J);
+  const auto diff = lines_of(dir + "/differences.csv");
+  REQUIRE(diff.size() == 1 + 2 * J);
+  CHECK(diff[0] == "variant,base,product,kpi,difference,ci95_low,ci95_high,relative,significant");
+  CHECK(diff[1] == "variant,base,Nova,units,-3,-4,-2,0.25,0");
+  const auto series = lines_of(dir + "/series.csv");
+  REQUIRE(series.size() == 1 + 2 * 4);
+  CHECK(series[0] == "scenario,day,product,aware,purchases");
+  CHECK(series[8] == "variant,3,Nova,7,107");
+  const auto stars = lines_of(dir + "/stars.csv");
+  REQUIRE(stars.size() == 1 + 2 * 5);
+  CHECK(stars[1] == "base,Nova,1,1,7");
+}
+
+TEST_CASE("export: no stars.csv without /stars, and existing files kept without force") {
+  const std::string h5 = test::scratch("export-nostars.h5");
+  write_compare_file(h5, true, "test", test::small_compare(false));
+  const std::string dir = test::scratch("nostars-csv");
+  CHECK(export_csv(h5, dir, false).size() == 4);
+  CHECK_FALSE(fs::exists(dir + "/stars.csv"));
+  CHECK_THROWS_AS(export_csv(h5, dir, false), InputError);
+  CHECK(export_csv(h5, dir, true).size() == 4);
+  CHECK(names_in(dir).size() == 4);  // no temporary file left
+}
+
+TEST_CASE("export: a foreign or incomplete file is refused and leaves nothing") {
+  const std::string sweep = test::scratch("export-sweep.h5");
+  h5::write_atomically(sweep, true, "motsim-sweep-1", "test", [](hid_t) {});
+  CHECK_THROWS_WITH_AS(export_csv(sweep, test::scratch("x"), false),
+                       (sweep + ": error: not a motsim run or compare file (format 'motsim-sweep-1')").c_str(),
+                       InputError);
+  const std::string empty = test::scratch("export-empty.h5");
+  h5::write_atomically(empty, true, "motsim-run-1", "test", [](hid_t) {});
+  const std::string dir = test::scratch("made/for/export");
+  CHECK_THROWS_WITH_AS(export_csv(empty, dir, false),
+                       (empty + ": error: no dataset /products/name (not a complete motsim file?)").c_str(),
+                       InputError);
+  CHECK_FALSE(fs::exists(test::scratch("made")));  // directories made for it removed
+}
