@@ -6,7 +6,7 @@ and draw the HTML report.
     cmp = md.load_compare("results/compare_baseline.h5")
     sw = md.load_sweep("results/price_wom.h5")       # one row per run: parameters and KPIs
     md.morris_indices(sw, "units.all")               # from a Morris sweep
-    md.sobol_indices(sw, "units.all")                # from a Sobol (Saltelli) sweep
+    md.sobol_indices(sw, "units.all")                # from a Sobol (Saltelli) sweep, with intervals
 
 Importable once `./scripts/install-python` has run (or with PYTHONPATH=<repository>/scripts).
 Modules: run, compare and sweep (one loader per file format), sensitivity (Morris, Sobol),
@@ -18,8 +18,8 @@ from .compare import load_compare
 from .hdf5 import strings, text
 from .paths import binary, build_dir, repo_root
 from .run import load_run
-from .sensitivity import morris_indices, sobol_indices
+from .sensitivity import morris_indices, sobol_indices, sobol_second_order
 from .sweep import load_sweep, load_sweep_series, summarise, sweep_spec
 
 __all__ = ["load_run", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
-           "sobol_indices", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
+           "sobol_indices", "sobol_second_order", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
