@@ -6,20 +6,37 @@ and draw the HTML report.
     cmp = md.load_compare("results/compare_baseline.h5")
     sw = md.load_sweep("results/price_wom.h5")       # one row per run: parameters and KPIs
     md.morris_indices(sw, "units.all")               # from a Morris sweep
-    md.sobol_indices(sw, "units.all")                # from a Sobol (Saltelli) sweep
+    md.sobol_indices(sw, "units.all")                # from a Sobol (Saltelli) sweep, with intervals
+
+    sc = md.Scenario.load("scenarios/baseline.toml").set("product.Nova.price", 179)
+    r = md.run(sc, agents=20000, days=120)           # in-process (the compiled module)
+    r.kpis; r.timeseries; r.to_hdf5("results/nova179.h5")
 
 Importable once `./scripts/install-python` has run (or with PYTHONPATH=<repository>/scripts).
-Modules: run, compare and sweep (one loader per file format), sensitivity (Morris, Sobol),
-report (scripts/report), hdf5 (string readers), paths (repository, build directory, binary).
+Modules: run_file, compare and sweep (one loader per file format), sensitivity (Morris, Sobol),
+report (scripts/report), hdf5 (string readers), paths (repository, build directory, binary),
+simulation (Scenario, run, RunResult, ScenarioError: the compiled module _motsim, built by
+./scripts/build into build/python/ and loaded on first use of these names, so the loaders work
+without it; they are not in __all__ for that reason).
 Needs Debian's python3-h5py, python3-pandas, python3-numpy, python3-scipy (summarise) and
 python3-matplotlib (report). Layouts: docs/hdf5-schema.md, docs/hdf5-compare.md, docs/sweeps.md.
 """
 from .compare import load_compare
 from .hdf5 import strings, text
 from .paths import binary, build_dir, repo_root
-from .run import load_run
-from .sensitivity import morris_indices, sobol_indices
+from .run_file import load_run
+from .sensitivity import morris_indices, sobol_indices, sobol_second_order
 from .sweep import load_sweep, load_sweep_series, summarise, sweep_spec
 
 __all__ = ["load_run", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
-           "sobol_indices", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
+           "sobol_indices", "sobol_second_order", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
+
+_SIMULATION = ("Scenario", "run", "RunResult", "ScenarioError", "OutputError")
+
+
+def __getattr__(name):
+    """Scenario, run, RunResult, ScenarioError, OutputError: loaded from motsim.simulation on first use."""
+    if name in _SIMULATION:
+        from . import simulation
+        return getattr(simulation, name)
+    raise AttributeError(f"module 'motsim' has no attribute {name!r}")

@@ -14,7 +14,7 @@ import pandas as pd
 motsim_bin, src = sys.argv[1], os.path.realpath(sys.argv[2])
 sys.path.insert(0, os.path.join(src, "scripts"))
 import motsim  # noqa: E402
-from motsim import compare, hdf5, paths, run, sensitivity, sweep  # noqa: E402
+from motsim import compare, hdf5, paths, run_file, sensitivity, sweep  # noqa: E402
 
 failures = []
 
@@ -44,11 +44,14 @@ def test_public_names():
         check(callable(getattr(motsim, name, None)), f"motsim.{name} missing")
     check(set(FORMER_API) <= set(motsim.__all__), f"__all__ lacks former names: {motsim.__all__}")
     check(all(hasattr(motsim, n) for n in motsim.__all__), "__all__ names something the package lacks")
-    homes = {"load_run": run, "load_compare": compare, "load_sweep": sweep, "load_sweep_series": sweep,
+    homes = {"load_run": run_file, "load_compare": compare, "load_sweep": sweep, "load_sweep_series": sweep,
              "sweep_spec": sweep, "summarise": sweep, "morris_indices": sensitivity, "sobol_indices": sensitivity,
              "text": hdf5, "strings": hdf5}
     for name, module in homes.items():
         check(getattr(motsim, name) is getattr(module, name), f"motsim.{name} is not {module.__name__}.{name}")
+    # The loaders do not need the compiled module: importing the package does not load it
+    # (motsim.run, motsim.Scenario do, on first use; tests/python/test_module.py).
+    check("_motsim" not in sys.modules and "motsim.simulation" not in sys.modules, "import motsim loaded the module")
 
 
 def test_strings_and_format(tmp):
