@@ -21,7 +21,8 @@
 #include "sim/engine/memory.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/input/scenario.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/run_file.hpp"
 
 namespace py = pybind11;
 
@@ -204,13 +205,13 @@ py::list kpis(const PyRun& o) {  // [(name, values per product, description)], i
   return l;
 }
 
-// Writes the run with the writer of `motsim run` (sim/io/h5io): atomically, refusing an
+// Writes the run with the writer of `motsim run` (sim/io/run_file): atomically, refusing an
 // existing file without `force`.
 void write(const PyRun& o, const std::string& path, bool force, bool save_agents) {
   try {
     py::gil_scoped_release nogil;
     check_output_path(path, force);
-    write_results(path, force, o.results(), o.kpis, o.info, &o.sim->world(), save_agents);
+    write_run_file(path, force, o.results(), o.kpis, o.info, &o.sim->world(), save_agents);
   } catch (const InputError& e) {
     throw OutputError(e.what());
   }
