@@ -190,44 +190,10 @@ void apply_events(BlockContext& c) {
 
 void stimulus(BlockContext& c) {
   auto& w = c.w;
-  auto& p = w.pop;
   sample_campaigns(c);
   if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
-  // Scheduler pass, only in blocks where some agent may be due: an agent whose next event
-  // lies ahead costs nothing; a block whose agents all wait is not even scanned.
-  std::int32_t wake = kNever;
-  if (w.scan_every_block || w.block_wake.empty() || w.block_wake[c.block] <= c.day) {
-    if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c, wake);
-    auto& due = c.buf.due;
-    due.clear();
-    wake = std::min(wake, scan_due(p.next_day.data(), c.begin, c.end, c.day, due));
-    for (std::uint32_t i : due) {
-      switch (static_cast<Phase>(p.phase[i])) {
-        case Phase::Idle:
-          start_need(w, i, c.day);
-          c.buf.decide.push_back(i);
-          break;
-        case Phase::Need:
-          if (c.day >= p.need_deadline[i]) {
-            schedule_next_need(w, i, c.day);  // the need lapsed unmet
-            wake = std::min(wake, p.next_day[i]);
-          } else {
-            c.buf.decide.push_back(i);
-          }
-          break;
-        case Phase::Delivery:
-          begin_use(c, i);
-          if (p.next_day[i] > c.day) wake = std::min(wake, p.next_day[i]);
-          break;
-        case Phase::Using:
-          c.buf.finish.push_back(i);
-          break;
-      }
-    }
-  } else {
-    wake = w.block_wake[c.block];
-  }
-  c.buf.wake = wake;
+  // On a graph: the word of mouth of the agents the scheduler found due today.
+  if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c);
   // Exposures and recommendations; a triggered need joins today's decisions.
   apply_events(c);
 }

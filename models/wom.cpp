@@ -136,16 +136,21 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   dirty.clear();
 }
 
-void events(BlockContext& c, std::int32_t& wake) {
+std::int32_t due(BlockContext& c) {
+  World& w = c.w;
+  c.buf.wom_due.clear();
+  if (!active(w)) return kNever;
+  return scan_due(w.wom_next.data(), c.begin, c.end, c.day, c.buf.wom_due);
+}
+
+void events(BlockContext& c) {
   World& w = c.w;
   if (!active(w)) return;
-  // First the agents due today (a sequential scan), then their events, in the same order:
-  // knowing who comes next lets their neighbour lists and neighbours' records be fetched
-  // ahead (they are scattered; the result does not depend on it).
-  auto& due = c.buf.wom_due;
-  due.clear();
+  // The agents due today were found first (a sequential scan), then come their events, in the
+  // same order: knowing who comes next lets their neighbour lists and neighbours' records be
+  // fetched ahead (they are scattered; the result does not depend on it).
+  const auto& due = c.buf.wom_due;
   c.buf.wom_heard.clear();
-  wake = std::min(wake, scan_due(w.wom_next.data(), c.begin, c.end, c.day, due));
   double weights[64];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
   for (std::size_t n = 0; n < due.size(); ++n) {

@@ -112,8 +112,7 @@ wom_rate = 0.1
     sc.network.type = net;
     for (bool repeat : {true, false}) {
       sc.behavior.repeat_purchase = repeat;
-      Simulation fast(sc, 2), full(sc, 2);
-      const_cast<World&>(full.world()).scan_every_block = true;
+      Simulation fast(sc, 2), full(sc, 2, SimulationOptions{.scan_every_block = true});
       fast.run();
       full.run();
       CHECK(fast.results().total(kPurchases, 0) > 100);
@@ -140,8 +139,7 @@ wom_trigger = 0.3
                                30000, 150);
   for (bool repeat : {true, false}) {
     sparse.behavior.repeat_purchase = repeat;
-    Simulation fast(sparse, 2), full(sparse, 2);
-    const_cast<World&>(full.world()).scan_every_block = true;
+    Simulation fast(sparse, 2), full(sparse, 2, SimulationOptions{.scan_every_block = true});
     fast.run();
     full.run();
     CHECK(fast.results().total(kWomAware, 0) > 100);
