@@ -35,6 +35,11 @@ struct Segment {
   double prior_quality = 5.0;         // quality belief before any information
 };
 
+// The most products a scenario may have: stages keep per-product scratch arrays of this size,
+// research marks the products it touched in a 64-bit mask, and agents store product indices
+// in 8 bits.
+inline constexpr int kMaxProducts = 64;
+
 struct Product {
   std::string name = "Product";
   double price = 100.0;

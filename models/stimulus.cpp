@@ -77,7 +77,8 @@ void sample_campaigns(BlockContext& c) {
     while (pos < c.end) {
       const auto i = static_cast<std::uint32_t>(pos);
       if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
-        c.buf.events.push_back({i, 0, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
+        c.buf.events.push_back(
+            {i, EventKind::Exposure, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
       const std::uint64_t g = r.geometric(cp.daily_reach, log1m);
       if (g >= c.end) break;
       pos += 1 + g;
@@ -100,7 +101,8 @@ void sample_wom_mean_field(BlockContext& c) {
       const auto i = static_cast<std::uint32_t>(pos);
       // Thinning: accept with the agent's own susceptibility relative to the maximum.
       const double accept = w.sc.segments[w.pop.segment[i]].wom_susceptibility / w.max_susceptibility;
-      if (accept >= 1.0 || r.bernoulli(accept)) c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
+      if (accept >= 1.0 || r.bernoulli(accept))
+        c.buf.events.push_back({i, EventKind::WordOfMouth, static_cast<std::uint8_t>(k), 0});
       const std::uint64_t g = r.geometric(pmax);
       if (g >= c.end) break;
       pos += 1 + g;
@@ -146,8 +148,8 @@ void apply_events(BlockContext& c) {
     const std::uint32_t i = ev[idx].agent;
     if (w.retired(i)) {  // it will never decide again: only the counts change
       for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
-        if (ev[idx].kind == 0) c.count(kExposures, ev[idx].product) += 1;
-        make_aware(c, i, ev[idx].product, ev[idx].kind == 1);
+        if (ev[idx].kind == EventKind::Exposure) c.count(kExposures, ev[idx].product) += 1;
+        make_aware(c, i, ev[idx].product, ev[idx].kind == EventKind::WordOfMouth);
       }
       continue;
     }
@@ -158,7 +160,7 @@ void apply_events(BlockContext& c) {
       const int k = e.product;
       const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
       double trigger;
-      if (e.kind == 0) {
+      if (e.kind == EventKind::Exposure) {
         const auto& cp = w.sc.campaigns[e.source];
         c.count(kExposures, k) += 1;
         make_aware(c, i, k, false);

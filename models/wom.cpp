@@ -120,7 +120,7 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   if (!active(w) || dirty.empty()) return;
   par::for_range<std::size_t>(0, dirty.size(), 1024, [&](std::size_t lo, std::size_t hi) {
-    double weights[64];
+    double weights[kMaxProducts];
     Log1mCache log1m;
     for (std::size_t n = lo; n != hi; ++n) {
       if (n + kAhead < hi) prefetch_hazard(w, dirty[n + kAhead]);
@@ -151,7 +151,7 @@ void events(BlockContext& c) {
   // fetched ahead (they are scattered; the result does not depend on it).
   const auto& due = c.buf.wom_due;
   c.buf.wom_heard.clear();
-  double weights[64];
+  double weights[kMaxProducts];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
   for (std::size_t n = 0; n < due.size(); ++n) {
     if (read_neighbours) {  // three stages ahead: the offsets, the list, the records
@@ -172,7 +172,7 @@ void events(BlockContext& c) {
       } else {
         r.skip();  // one product: heard for certain
       }
-      c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
+      c.buf.events.push_back({i, EventKind::WordOfMouth, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
       c.buf.wom_heard.push_back({i, h});  // its next day: settle()
     }
     w.wom_next[i] = kNever;  // for good if h = 0 (nobody around recommends anything), else until settle()

@@ -76,9 +76,10 @@ struct WomChange {
   std::int8_t old_product, new_product;
   bool old_positive, new_positive;
 };
+enum class EventKind : std::uint8_t { Exposure, WordOfMouth };
 struct Event {
   std::uint32_t agent;
-  std::uint8_t kind;  // 0 exposure, 1 word of mouth
+  EventKind kind;
   std::uint8_t product;
   std::uint16_t source;  // exposures: campaign index; word of mouth: 0 = the population mean
                          // of positive owners is told, else 1 + the recommender's score x 10

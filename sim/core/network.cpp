@@ -158,39 +158,56 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   return net;
 }
 
+NetworkType network_type(const std::string& name) {
+  for (std::size_t t = 0; t < kNetworkTypeNames.size(); ++t)
+    if (name == kNetworkTypeNames[t]) return static_cast<NetworkType>(t);
+  throw InputError("network.type: error: unknown network type '" + name + "'");
+}
+
 Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t seed, std::uint64_t rep) {
-  if (p.type == "none") {
-    Network net;
-    net.kind = Network::Kind::None;
-    net.nodes = n;
-    return net;
-  }
-  if (p.type == "complete") {
-    Network net;
-    net.kind = Network::Kind::Complete;
-    net.nodes = n;
-    return net;
-  }
+  const NetworkType type = network_type(p.type);
   Edges e;
-  if (p.type == "ring")
-    e = ring_edges(n, p.degree, 0.0, seed, rep);
-  else if (p.type == "watts_strogatz")
-    e = ring_edges(n, p.degree, p.rewire, seed, rep);
-  else if (p.type == "erdos_renyi")
-    e = erdos_renyi_edges(n, p.degree, seed, rep);
-  else if (p.type == "barabasi_albert")
-    e = barabasi_albert_edges(n, p.attach, seed, rep);
-  else if (p.type == "file")
-    e = file_edges(p.file, n);
-  else
-    throw InputError("network.type: error: unknown network type '" + p.type + "'");
+  switch (type) {
+    case NetworkType::None:
+    case NetworkType::Complete: {  // not materialised
+      Network net;
+      net.kind = type == NetworkType::None ? Network::Kind::None : Network::Kind::Complete;
+      net.nodes = n;
+      return net;
+    }
+    case NetworkType::Ring:
+      e = ring_edges(n, p.degree, 0.0, seed, rep);
+      break;
+    case NetworkType::WattsStrogatz:
+      e = ring_edges(n, p.degree, p.rewire, seed, rep);
+      break;
+    case NetworkType::ErdosRenyi:
+      e = erdos_renyi_edges(n, p.degree, seed, rep);
+      break;
+    case NetworkType::BarabasiAlbert:
+      e = barabasi_albert_edges(n, p.attach, seed, rep);
+      break;
+    case NetworkType::File:
+      e = file_edges(p.file, n);
+      break;
+  }
   return csr_from_edges(n, e);
 }
 
 std::uint64_t expected_adjacency(const NetworkParams& p, std::uint64_t agents) {
-  if (p.type == "none" || p.type == "complete") return 0;
-  if (p.type == "barabasi_albert") return agents * static_cast<std::uint64_t>(p.attach) * 2;
-  if (p.type == "file") return 0;  // unknown before reading; the file size bounds it
+  switch (network_type(p.type)) {
+    case NetworkType::None:
+    case NetworkType::Complete:
+      return 0;
+    case NetworkType::BarabasiAlbert:
+      return agents * static_cast<std::uint64_t>(p.attach) * 2;
+    case NetworkType::File:
+      return 0;  // unknown before reading; the file size bounds it
+    case NetworkType::WattsStrogatz:
+    case NetworkType::ErdosRenyi:
+    case NetworkType::Ring:
+      break;
+  }
   return agents * static_cast<std::uint64_t>(p.degree);
 }
 

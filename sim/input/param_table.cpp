@@ -57,8 +57,7 @@ const std::vector<FieldDesc>& simulation_fields() {
 
 const std::vector<FieldDesc>& network_fields() {
   static const std::vector<FieldDesc> f = {
-      choice("type", &Net::type,
-             {"none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring", "file"},
+      choice("type", &Net::type, {kNetworkTypeNames.begin(), kNetworkTypeNames.end()},
              "who can tell whom; complete = mean field"),
       field("degree", &Net::degree, 2, 10000, "mean degree (watts_strogatz and ring: even; erdos_renyi: expected)"),
       field("rewire", &Net::rewire, 0, 1, "Watts-Strogatz rewiring probability"),
@@ -183,7 +182,7 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("neighbor_precision", &Beh::neighbor_precision, 0, 1e6, "belief precision of a neighbour's experience"),
       field("incomplete_drop_prob", &Beh::incomplete_drop_prob, 0, 1,
             "probability that an incomplete brand page drops the product from consideration"),
-      field("consideration_max", &Beh::consideration_max, 1, 64,
+      field("consideration_max", &Beh::consideration_max, 1, kMaxProducts,
             "size of the consideration set; 3 (Hauser & Wernerfelt 1990: 2.7-3.3)"),
       field("salience_weight", &Beh::salience_weight, 0, 1e6,
             "weight of salience against believed quality when ranking the consideration set"),

@@ -429,7 +429,8 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
 void validate(Scenario& s, const Converter& c) {
   auto fail = [&](const std::string& key, const std::string& msg) { throw InputError(c.loc(key) + ": error: " + msg); };
   if (s.products.empty()) fail("product", "the scenario defines no [[product]]; at least one is required");
-  if (s.products.size() > 64) fail("product", "at most 64 products are supported");
+  if (s.products.size() > static_cast<std::size_t>(kMaxProducts))
+    fail("product", "at most " + std::to_string(kMaxProducts) + " products are supported");
   if (s.segments.size() > 255) fail("segment", "at most 255 segments are supported");
   std::set<std::string> names;
   // Names address products and segments (--set product.NAME.KEY): unique, and without a dot.
@@ -502,14 +503,16 @@ void validate(Scenario& s, const Converter& c) {
     fail("behavior.share_reviews", "the source shares (share_reviews, share_brand, share_neighbors) are all 0");
   auto& n = s.network;
   const auto agents = s.simulation.agents;
-  if ((n.type == "watts_strogatz" || n.type == "ring") && n.degree % 2 != 0)
+  const NetworkType type = network_type(n.type);
+  const bool ring = type == NetworkType::WattsStrogatz || type == NetworkType::Ring;
+  if (ring && n.degree % 2 != 0)
     fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
-  if ((n.type == "watts_strogatz" || n.type == "ring" || n.type == "erdos_renyi") && n.degree >= agents)
+  if ((ring || type == NetworkType::ErdosRenyi) && n.degree >= agents)
     fail("network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" +
                                std::to_string(agents) + ")");
-  if (n.type == "barabasi_albert" && n.attach >= agents)
+  if (type == NetworkType::BarabasiAlbert && n.attach >= agents)
     fail("network.attach", "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
-  if (n.type == "file") {
+  if (type == NetworkType::File) {
     if (n.file.empty()) fail("network.type", "network.type = \"file\" needs network.file, the edge list path");
     fs::path p = n.file;
     if (p.is_relative() && !s.source_path.empty()) p = fs::path(s.source_path).parent_path() / p;

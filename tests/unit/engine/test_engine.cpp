@@ -186,7 +186,7 @@ TEST_CASE("scheduling: the day's events are ordered by agent exactly as a stable
       for (std::uint64_t n = 0; n < len; ++n) {
         a = noise ? static_cast<std::uint32_t>(r.below(30)) : a + static_cast<std::uint32_t>(r.below(3));
         ev.push_back(
-            {a, static_cast<std::uint8_t>(run % 2), static_cast<std::uint8_t>(run), static_cast<std::uint16_t>(n)});
+            {a, static_cast<EventKind>(run % 2), static_cast<std::uint8_t>(run), static_cast<std::uint16_t>(n)});
       }
     }
     auto expect = ev;

@@ -255,7 +255,7 @@ TEST_CASE("brand content: an incomplete page drops the product with incomplete_d
     stage::zmot(d.c);
     Out o;
     o.researchers = d.count(kResearchers, 0);
-    int set[64];
+    int set[kMaxProducts];
     const float prior = static_cast<float>(s2.segments[0].prior_quality);
     for (std::uint32_t i = 0; i < w.pop.n; ++i) {
       o.dropped += (w.pop.pflags[i] & kDropped) != 0;
@@ -321,7 +321,7 @@ TEST_CASE("brand content: a dropped product comes back with the next need") {
   Day d(w, 1);
   d.everyone_decides();
   stage::zmot(d.c);
-  int set[64];
+  int set[kMaxProducts];
   std::uint32_t dropped = 0, considered_before = 0, dropped_after = 0, considered_after = 0;
   for (std::uint32_t i = 0; i < w.pop.n; ++i) {
     dropped += (w.pop.pflags[i] & kDropped) != 0;

@@ -122,7 +122,7 @@ TEST_CASE("zmot: the consideration set keeps the best-ranked aware, not lost pro
     w.pop.belief[k] = static_cast<float>(4 + k);  // C > B > A
     w.pop.salience[k] = 0;
   }
-  int set[64];
+  int set[kMaxProducts];
   int n = stage::consideration_set(w, 0, set);
   REQUIRE(n == 2);
   CHECK(set[0] == 2);
