@@ -16,13 +16,14 @@ inline constexpr std::array<const char*, 7> kNetworkTypeNames = {
 // The type a name stands for; throws InputError for any other name.
 NetworkType network_type(const std::string& name);
 
-// How the social network is made (the scenario's [network] table).
+// How the social network is made (the scenario's [network] table; defaults here, meanings in
+// the parameter table, sim/input/param_table.cpp).
 struct NetworkParams {
   std::string type = "complete";  // one of kNetworkTypeNames
-  std::int64_t degree = 10;       // mean degree (watts_strogatz, erdos_renyi, ring)
-  double rewire = 0.1;            // watts_strogatz rewiring probability
-  std::int64_t attach = 5;        // barabasi_albert edges per new node
-  std::string file;               // edge list path (type = "file")
+  std::int64_t degree = 10;
+  double rewire = 0.1;
+  std::int64_t attach = 5;
+  std::string file;
 };
 
 struct Network {
