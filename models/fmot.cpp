@@ -42,8 +42,8 @@ void fmot(BlockContext& c) {
   auto& w = c.w;
   auto& p = w.pop;
   const auto& b = w.sc.behavior;
-  int set[64];
-  double v[64];
+  int set[kMaxProducts];
+  double v[kMaxProducts];
   for (std::uint32_t i : c.buf.decide) {
     decay_salience(w, i, c.day);
     const int n = consideration_set(w, i, set);

@@ -1,12 +1,12 @@
 #pragma once
-// The stages of a day, in schedule order. Each reads yesterday's shared state and writes
-// only the block's own agents and its BlockBuffer.
+// The stages of a day, in schedule order (the schedule itself: sim/engine/schedule.hpp). Each
+// reads yesterday's shared state and writes only the block's own agents and its BlockBuffer.
 #include "models/world.hpp"
 
 namespace motsim::stage {
 
-// Stimulus: campaign exposures (sampled by skipping), word of mouth, category needs;
-// also sorts the block's due agents into today's work lists.
+// Stimulus: campaign exposures (sampled by skipping), word of mouth, needs they trigger (after
+// the scheduler's pass has put the block's due agents on today's lists).
 void stimulus(BlockContext& c);
 // ZMOT: online research once per need episode.
 void zmot(BlockContext& c);

@@ -1,7 +1,9 @@
 #pragma once
-// Plain parameter structs: the fully resolved scenario. Every default here is documented,
-// with its source, in the parameter table (sim/input/param_table.cpp), which is the single place where
-// names (TOML keys, --set keys, HDF5 attributes) are mapped to fields.
+// Plain parameter structs: the fully resolved scenario. The defaults are written here and only
+// here; each parameter's range, unit, meaning and the source of its default are written only in
+// the parameter table (sim/input/param_table.cpp, printed by `motsim params` as
+// docs/parameters.md), the single place where names (TOML keys, --set keys, HDF5 attributes)
+// are mapped to fields.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -21,49 +23,54 @@ struct SimulationParams {
 struct Segment {
   std::string name = "mainstream";
   double share = 1.0;
-  double research_prob = 0.88;        // Google/Shopper Sciences 2011 (ZMOT study)
-  double sources_mean = 10.4;         // same study: 10.4 sources on average
-  double price_sensitivity = 0.01;    // utility per currency unit
-  double price_sensitivity_sd = 0.3;  // log-normal dispersion between agents
-  double quality_weight = 0.8;        // utility per quality point (0-10 scale)
-  double rating_weight = 0.1;         // utility per star above 3, at full review count
-  double review_volume_weight = 1.8;  // utility of having reviews at all (social proof), saturating
-  double wom_susceptibility = 1.0;    // multiplies behavior.wom_rate
-  double review_propensity = 0.03;    // base probability to post (1.5-10% of buyers post)
-  double need_interval_days = 365;    // mean days between category needs (0 = never)
-  double patience_days = 30;          // days an unmet need lasts
-  double prior_quality = 5.0;         // quality belief before any information
+  double research_prob = 0.88;
+  double sources_mean = 10.4;
+  double price_sensitivity = 0.01;
+  double price_sensitivity_sd = 0.3;
+  double quality_weight = 0.8;
+  double rating_weight = 0.1;
+  double review_volume_weight = 1.8;
+  double wom_susceptibility = 1.0;
+  double review_propensity = 0.03;
+  double need_interval_days = 365;
+  double patience_days = 30;
+  double prior_quality = 5.0;
 };
+
+// The most products a scenario may have: stages keep per-product scratch arrays of this size,
+// research marks the products it touched in a 64-bit mask, and agents store product indices
+// in 8 bits.
+inline constexpr int kMaxProducts = 64;
 
 struct Product {
   std::string name = "Product";
   double price = 100.0;
-  double quality = 7.0;            // mean true performance (0-10)
-  double quality_sd = 1.0;         // episode-to-episode variation
-  double claim = 7.0;              // quality the advertising promises (0-10)
-  double info_completeness = 0.9;  // share of brand pages that are complete
-  double visibility = 1.0;         // relative weight in online search (content marketing)
+  double quality = 7.0;
+  double quality_sd = 1.0;
+  double claim = 7.0;
+  double info_completeness = 0.9;
+  double visibility = 1.0;
   double missing_accessory_prob = 0.0;
   double delivery_problem_prob = 0.02;
   double defect_prob = 0.03;
-  double service_quality = 0.6;    // probability that customer service resolves an incident
-  double refund_window_days = 30;  // 0 = no refunds
-  double response_rate = 0.0;      // share of negative reviews the brand answers
+  double service_quality = 0.6;
+  double refund_window_days = 30;
+  double response_rate = 0.0;
   double initial_awareness = 0.2;
   double delivery_days = 2;
-  std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};  // reviews shown at day 0
-  double follow_up_value = -1;  // value of an after-sales follow-up ending the experience (< 0: none)
+  std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};
+  double follow_up_value = -1;
 };
 
 struct Campaign {
-  std::string product;  // product name
+  std::string product;
   std::string channel = "tv";
   std::int64_t start_day = 0;
-  std::int64_t end_day = 30;  // exclusive
+  std::int64_t end_day = 30;
   double daily_reach = 0.01;
-  double claim = -1.0;         // < 0: the product's claim
-  double trigger_prob = 0.05;  // an exposure triggers a category need
-  std::string segment;         // empty: everyone
+  double claim = -1.0;
+  double trigger_prob = 0.05;
+  std::string segment;
   // Resolved at load time:
   int product_index = -1;
   int segment_index = -1;
@@ -71,57 +78,57 @@ struct Campaign {
 
 struct BehaviorParams {
   // Stimulus and word of mouth
-  double ad_precision = 0.3;     // weight of one ad exposure in the Gaussian belief update
-  double ad_salience = 0.2;      // salience gained per exposure
-  double salience_decay = 0.01;  // daily relative decay of salience
-  double wom_rate = 0.1;         // daily awareness hazard at 100% positive neighbours
-  double wom_trigger = 0.02;     // a recommendation triggers a need
-  double wom_threshold = 7.0;    // remembered satisfaction needed to recommend
-  double wom_precision = 0.5;    // belief weight of a recommendation
+  double ad_precision = 0.3;
+  double ad_salience = 0.2;
+  double salience_decay = 0.01;
+  double wom_rate = 0.1;
+  double wom_trigger = 0.02;
+  double wom_threshold = 7.0;
+  double wom_precision = 0.5;
   // ZMOT
-  double share_reviews = 0.5;  // shares of the sources consulted
+  double share_reviews = 0.5;
   double share_brand = 0.3;
   double share_neighbors = 0.2;
-  double review_precision = 0.15;      // belief weight of a fully informative review page
-  double review_count_half = 5.0;      // review count at which a page is half informative
-  double answered_weight = 0.5;        // weight of an answered negative review
-  double content_precision = 0.3;      // belief weight of a complete brand page
-  double neighbor_precision = 1.0;     // belief weight of a neighbour's experience
-  double incomplete_drop_prob = 0.5;   // an incomplete page drops the product from consideration
-  std::int64_t consideration_max = 3;  // Hauser & Wernerfelt 1990: 2.7-3.3
-  double salience_weight = 2.0;        // ranking score = belief + salience_weight * salience
+  double review_precision = 0.15;
+  double review_count_half = 5.0;
+  double answered_weight = 0.5;
+  double content_precision = 0.3;
+  double neighbor_precision = 1.0;
+  double incomplete_drop_prob = 0.5;
+  std::int64_t consideration_max = 3;
+  double salience_weight = 2.0;
   double prior_precision = 1.0;
   // FMOT
-  double outside_utility = 4.5;           // u_0, the option of not buying now
-  double rating_count_weight_half = 3.0;  // g(n) = n / (n + this)
+  double outside_utility = 4.5;
+  double rating_count_weight_half = 3.0;
   double loyalty_weight = 1.5;
   double info_weight = 1.0;
-  double redecide_days = 7;          // days between decisions while a need is unmet
-  double loyal_skip_research = 0.7;  // a loyal customer rebuys without researching
-  bool repeat_purchase = true;       // false: an agent buys at most once (Bass limit)
+  double redecide_days = 7;
+  double loyal_skip_research = 0.7;
+  bool repeat_purchase = true;
   // SMOT
-  bool experience = true;  // false: every purchase satisfies (Bass limit)
+  bool experience = true;
   std::int64_t experience_episodes = 5;
   double experience_days = 14;
-  double disconfirmation = 0.5;           // Oliver 1980: x = perf + c (perf - expectation)
-  double own_experience_precision = 4.0;  // belief weight of one's own experience
-  double incident_value = 1.0;            // experienced value of an unresolved incident
-  double service_contact_prob = 0.6;      // an unhappy customer contacts customer service
-  double recovery_value = 6.0;            // experienced value of a resolved incident
+  double disconfirmation = 0.5;
+  double own_experience_precision = 4.0;
+  double incident_value = 1.0;
+  double service_contact_prob = 0.6;
+  double recovery_value = 6.0;
   double refund_threshold = 3.5;
   double churn_threshold = 3.0;
   double loyalty_threshold = 8.0;
   double satisfied_threshold = 7.0;
   double dissatisfied_threshold = 5.0;
-  double promoter_threshold = 9.0;   // net promoter score (Reichheld 2003): 9-10 promote
-  double detractor_threshold = 7.0;  // 0-6 detract
+  double promoter_threshold = 9.0;
+  double detractor_threshold = 7.0;
   // TMOT
   double neutral = 5.0;
-  double review_extremity = 3.0;  // a: posting grows with |R - neutral|^gamma
+  double review_extremity = 3.0;
   double review_gamma = 2.0;
   std::array<double, 4> star_cuts{3.0, 5.0, 6.5, 8.0};
-  double herding_positive = 0.5;  // rating shift per star of displayed mean above 3
-  double herding_negative = 0.0;  // negative herding is corrected (Muchnik et al. 2013)
+  double herding_positive = 0.5;
+  double herding_negative = 0.0;
 };
 
 struct Scenario {

@@ -77,7 +77,8 @@ void sample_campaigns(BlockContext& c) {
     while (pos < c.end) {
       const auto i = static_cast<std::uint32_t>(pos);
       if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
-        c.buf.events.push_back({i, 0, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
+        c.buf.events.push_back(
+            {i, EventKind::Exposure, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
       const std::uint64_t g = r.geometric(cp.daily_reach, log1m);
       if (g >= c.end) break;
       pos += 1 + g;
@@ -100,7 +101,8 @@ void sample_wom_mean_field(BlockContext& c) {
       const auto i = static_cast<std::uint32_t>(pos);
       // Thinning: accept with the agent's own susceptibility relative to the maximum.
       const double accept = w.sc.segments[w.pop.segment[i]].wom_susceptibility / w.max_susceptibility;
-      if (accept >= 1.0 || r.bernoulli(accept)) c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), 0});
+      if (accept >= 1.0 || r.bernoulli(accept))
+        c.buf.events.push_back({i, EventKind::WordOfMouth, static_cast<std::uint8_t>(k), 0});
       const std::uint64_t g = r.geometric(pmax);
       if (g >= c.end) break;
       pos += 1 + g;
@@ -146,8 +148,8 @@ void apply_events(BlockContext& c) {
     const std::uint32_t i = ev[idx].agent;
     if (w.retired(i)) {  // it will never decide again: only the counts change
       for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
-        if (ev[idx].kind == 0) c.count(kExposures, ev[idx].product) += 1;
-        make_aware(c, i, ev[idx].product, ev[idx].kind == 1);
+        if (ev[idx].kind == EventKind::Exposure) c.count(kExposures, ev[idx].product) += 1;
+        make_aware(c, i, ev[idx].product, ev[idx].kind == EventKind::WordOfMouth);
       }
       continue;
     }
@@ -158,7 +160,7 @@ void apply_events(BlockContext& c) {
       const int k = e.product;
       const std::size_t ik = static_cast<std::size_t>(i) * w.K + k;
       double trigger;
-      if (e.kind == 0) {
+      if (e.kind == EventKind::Exposure) {
         const auto& cp = w.sc.campaigns[e.source];
         c.count(kExposures, k) += 1;
         make_aware(c, i, k, false);
@@ -190,44 +192,10 @@ void apply_events(BlockContext& c) {
 
 void stimulus(BlockContext& c) {
   auto& w = c.w;
-  auto& p = w.pop;
   sample_campaigns(c);
   if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Complete) sample_wom_mean_field(c);
-  // Scheduler pass, only in blocks where some agent may be due: an agent whose next event
-  // lies ahead costs nothing; a block whose agents all wait is not even scanned.
-  std::int32_t wake = kNever;
-  if (w.scan_every_block || w.block_wake.empty() || w.block_wake[c.block] <= c.day) {
-    if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c, wake);
-    auto& due = c.buf.due;
-    due.clear();
-    wake = std::min(wake, scan_due(p.next_day.data(), c.begin, c.end, c.day, due));
-    for (std::uint32_t i : due) {
-      switch (static_cast<Phase>(p.phase[i])) {
-        case Phase::Idle:
-          start_need(w, i, c.day);
-          c.buf.decide.push_back(i);
-          break;
-        case Phase::Need:
-          if (c.day >= p.need_deadline[i]) {
-            schedule_next_need(w, i, c.day);  // the need lapsed unmet
-            wake = std::min(wake, p.next_day[i]);
-          } else {
-            c.buf.decide.push_back(i);
-          }
-          break;
-        case Phase::Delivery:
-          begin_use(c, i);
-          if (p.next_day[i] > c.day) wake = std::min(wake, p.next_day[i]);
-          break;
-        case Phase::Using:
-          c.buf.finish.push_back(i);
-          break;
-      }
-    }
-  } else {
-    wake = w.block_wake[c.block];
-  }
-  c.buf.wake = wake;
+  // On a graph: the word of mouth of the agents the scheduler found due today.
+  if (w.sc.behavior.wom_rate > 0 && w.net.kind == Network::Kind::Graph) wom::events(c);
   // Exposures and recommendations; a triggered need joins today's decisions.
   apply_events(c);
 }

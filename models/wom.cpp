@@ -120,7 +120,7 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   if (!active(w) || dirty.empty()) return;
   par::for_range<std::size_t>(0, dirty.size(), 1024, [&](std::size_t lo, std::size_t hi) {
-    double weights[64];
+    double weights[kMaxProducts];
     Log1mCache log1m;
     for (std::size_t n = lo; n != hi; ++n) {
       if (n + kAhead < hi) prefetch_hazard(w, dirty[n + kAhead]);
@@ -136,17 +136,22 @@ void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day) {
   dirty.clear();
 }
 
-void events(BlockContext& c, std::int32_t& wake) {
+std::int32_t due(BlockContext& c) {
+  World& w = c.w;
+  c.buf.wom_due.clear();
+  if (!active(w)) return kNever;
+  return scan_due(w.wom_next.data(), c.begin, c.end, c.day, c.buf.wom_due);
+}
+
+void events(BlockContext& c) {
   World& w = c.w;
   if (!active(w)) return;
-  // First the agents due today (a sequential scan), then their events, in the same order:
-  // knowing who comes next lets their neighbour lists and neighbours' records be fetched
-  // ahead (they are scattered; the result does not depend on it).
-  auto& due = c.buf.wom_due;
-  due.clear();
+  // The agents due today were found first (a sequential scan), then come their events, in the
+  // same order: knowing who comes next lets their neighbour lists and neighbours' records be
+  // fetched ahead (they are scattered; the result does not depend on it).
+  const auto& due = c.buf.wom_due;
   c.buf.wom_heard.clear();
-  wake = std::min(wake, scan_due(w.wom_next.data(), c.begin, c.end, c.day, due));
-  double weights[64];
+  double weights[kMaxProducts];
   const bool read_neighbours = w.sc.behavior.experience;  // see recommender_score
   for (std::size_t n = 0; n < due.size(); ++n) {
     if (read_neighbours) {  // three stages ahead: the offsets, the list, the records
@@ -167,7 +172,7 @@ void events(BlockContext& c, std::int32_t& wake) {
       } else {
         r.skip();  // one product: heard for certain
       }
-      c.buf.events.push_back({i, 1, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
+      c.buf.events.push_back({i, EventKind::WordOfMouth, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
       c.buf.wom_heard.push_back({i, h});  // its next day: settle()
     }
     w.wom_next[i] = kNever;  // for good if h = 0 (nobody around recommends anything), else until settle()

@@ -26,9 +26,12 @@ void apply_changes(World& w, const std::vector<Change>& changes, std::vector<std
 // Redraws the next word-of-mouth day of the marked agents (after all of a day's changes), in
 // parallel: each draw depends only on (agent, day), never on the order.
 void redraw(World& w, std::vector<std::uint32_t>& dirty, std::int32_t day);
-// Stage part: emits today's word-of-mouth events for the block's agents and lowers `wake`
-// to the earliest next word-of-mouth day among them.
-void events(BlockContext& c, std::int32_t& wake);
+// The scheduler's part (sim/engine/schedule.cpp): lists the block's agents whose word of
+// mouth falls due today in c.buf.wom_due, and returns the earliest next word-of-mouth day of
+// the others (kNever if none, or without word of mouth on a graph).
+std::int32_t due(BlockContext& c);
+// Stage part: emits today's word-of-mouth events for the agents due() listed, in that order.
+void events(BlockContext& c);
 // End of the block's day: the next word-of-mouth day of the agents who heard one today, drawn
 // now rather than when they heard (the same draw: the hazard cannot change during the day),
 // so that one who bought and retired today needs none; kWomRetired for every agent who

@@ -48,7 +48,6 @@ struct World {
   // Scheduling: per block, a lower bound of the next day any of its agents is due (its
   // next_day or wom_next). Blocks whose bound lies ahead are not scanned at all.
   std::vector<std::int32_t> block_wake;
-  bool scan_every_block = false;  // testing: disable block skipping (results must not change)
 
   // An agent that can never decide again (repeat_purchase = false and already bought):
   // what it hears or sees changes nothing, so it is skipped.
@@ -77,9 +76,10 @@ struct WomChange {
   std::int8_t old_product, new_product;
   bool old_positive, new_positive;
 };
+enum class EventKind : std::uint8_t { Exposure, WordOfMouth };
 struct Event {
   std::uint32_t agent;
-  std::uint8_t kind;  // 0 exposure, 1 word of mouth
+  EventKind kind;
   std::uint8_t product;
   std::uint16_t source;  // exposures: campaign index; word of mouth: 0 = the population mean
                          // of positive owners is told, else 1 + the recommender's score x 10
@@ -101,7 +101,6 @@ struct BlockBuffer {
   std::vector<std::uint32_t> wom_due;                       // scratch: agents who hear word of mouth today
   std::vector<std::uint32_t> due;                           // scratch: agents whose next_day has come
   std::vector<std::pair<std::uint32_t, double>> wom_heard;  // heard word of mouth today, and the hazard
-  std::array<double, 6> stage_seconds{};
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
   // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.
   std::vector<std::int64_t> positive_delta, score10_delta;

@@ -98,7 +98,7 @@ int consideration_set(const World& w, std::uint32_t i, int* out) {
   const auto& p = w.pop;
   const std::size_t base = static_cast<std::size_t>(i) * w.K;
   const double sw = w.sc.behavior.salience_weight;
-  double score[64];
+  double score[kMaxProducts];
   int n = 0;
   for (int k = 0; k < w.K; ++k) {
     const std::uint8_t f = p.pflags[base + k];

@@ -1,13 +1,13 @@
 #include "sim/core/network.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdint>
-#include <string_view>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "sim/core/errors.hpp"
 #include "sim/core/input_file.hpp"
@@ -201,47 +201,64 @@ Network csr_from_edges(std::uint32_t nodes, const Edges& edges) {
   return net;
 }
 
+NetworkType network_type(const std::string& name) {
+  for (std::size_t t = 0; t < kNetworkTypeNames.size(); ++t)
+    if (name == kNetworkTypeNames[t]) return static_cast<NetworkType>(t);
+  throw InputError("network.type: error: unknown network type '" + name + "'");
+}
+
 Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t seed, std::uint64_t rep) {
-  if (p.type == "none") {
-    Network net;
-    net.kind = Network::Kind::None;
-    net.nodes = n;
-    return net;
-  }
-  if (p.type == "complete") {
-    Network net;
-    net.kind = Network::Kind::Complete;
-    net.nodes = n;
-    return net;
-  }
+  const NetworkType type = network_type(p.type);
   Edges e;
-  if (p.type == "ring")
-    e = ring_edges(n, p.degree, 0.0, seed, rep);
-  else if (p.type == "watts_strogatz")
-    e = ring_edges(n, p.degree, p.rewire, seed, rep);
-  else if (p.type == "erdos_renyi")
-    e = erdos_renyi_edges(n, p.degree, seed, rep);
-  else if (p.type == "barabasi_albert")
-    e = barabasi_albert_edges(n, p.attach, seed, rep);
-  else if (p.type == "file")
-    e = file_edges(p.file, n);
-  else
-    throw InputError("network.type: error: unknown network type '" + p.type + "'");
+  switch (type) {
+    case NetworkType::None:
+    case NetworkType::Complete: {  // not materialised
+      Network net;
+      net.kind = type == NetworkType::None ? Network::Kind::None : Network::Kind::Complete;
+      net.nodes = n;
+      return net;
+    }
+    case NetworkType::Ring:
+      e = ring_edges(n, p.degree, 0.0, seed, rep);
+      break;
+    case NetworkType::WattsStrogatz:
+      e = ring_edges(n, p.degree, p.rewire, seed, rep);
+      break;
+    case NetworkType::ErdosRenyi:
+      e = erdos_renyi_edges(n, p.degree, seed, rep);
+      break;
+    case NetworkType::BarabasiAlbert:
+      e = barabasi_albert_edges(n, p.attach, seed, rep);
+      break;
+    case NetworkType::File:
+      e = file_edges(p.file, n);
+      break;
+  }
   Network net = csr_from_edges(n, e);
-  if (p.type == "file") {  // the policy for an edge list: self-loops dropped, repeats merged, both counted
-    net.self_loops = static_cast<std::uint64_t>(std::count_if(e.begin(), e.end(), [](auto ab) { return ab.first == ab.second; }));
+  if (type == NetworkType::File) {  // an edge list's policy: self-loops dropped, repeats merged, both counted
+    net.self_loops =
+        static_cast<std::uint64_t>(std::count_if(e.begin(), e.end(), [](auto ab) { return ab.first == ab.second; }));
     net.duplicate_edges = e.size() - net.self_loops - net.edges();
   }
   return net;
 }
 
 std::uint64_t expected_adjacency(const NetworkParams& p, std::uint64_t agents) {
-  if (p.type == "none" || p.type == "complete") return 0;
-  if (p.type == "barabasi_albert") return agents * static_cast<std::uint64_t>(p.attach) * 2;
-  if (p.type == "file") {  // a line "a b\n" takes at least 4 bytes: at most size / 4 edges, two entries each
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(p.file, ec);
-    return ec ? 0 : size / 2;
+  switch (network_type(p.type)) {
+    case NetworkType::None:
+    case NetworkType::Complete:
+      return 0;
+    case NetworkType::BarabasiAlbert:
+      return agents * static_cast<std::uint64_t>(p.attach) * 2;
+    case NetworkType::File: {  // a line "a b\n" takes at least 4 bytes: at most size / 4 edges, two entries each
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(p.file, ec);
+      return ec ? 0 : size / 2;
+    }
+    case NetworkType::WattsStrogatz:
+    case NetworkType::ErdosRenyi:
+    case NetworkType::Ring:
+      break;
   }
   return agents * static_cast<std::uint64_t>(p.degree);
 }

@@ -1,19 +1,29 @@
 #pragma once
 // Social networks stored as CSR (compressed sparse rows), undirected, without self-loops
 // or duplicate edges. "complete" is not materialised: it means mean-field interaction.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace motsim {
 
-// How the social network is made (the scenario's [network] table).
+// The kinds of social network a scenario can ask for, and their names in [network] type (in
+// enum order: the one place they are spelt).
+enum class NetworkType { None, Complete, WattsStrogatz, BarabasiAlbert, ErdosRenyi, Ring, File };
+inline constexpr std::array<const char*, 7> kNetworkTypeNames = {
+    "none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring", "file"};
+// The type a name stands for; throws InputError for any other name.
+NetworkType network_type(const std::string& name);
+
+// How the social network is made (the scenario's [network] table; defaults here, meanings in
+// the parameter table, sim/input/param_table.cpp).
 struct NetworkParams {
-  std::string type = "complete";  // none, complete, watts_strogatz, barabasi_albert, erdos_renyi, ring, file
-  std::int64_t degree = 10;       // mean degree (watts_strogatz, erdos_renyi, ring)
-  double rewire = 0.1;            // watts_strogatz rewiring probability
-  std::int64_t attach = 5;        // barabasi_albert edges per new node
-  std::string file;               // edge list path (type = "file")
+  std::string type = "complete";  // one of kNetworkTypeNames
+  std::int64_t degree = 10;
+  double rewire = 0.1;
+  std::int64_t attach = 5;
+  std::string file;
 };
 
 struct Network {

@@ -20,20 +20,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 constexpr std::int64_t kInitDay = 0xFFFFFFFEll;
-const char* kStageNames[] = {"stimulus", "zmot", "fmot", "smot", "tmot", "merge"};
-
-// End of the block's day: word of mouth draws the next days of those who heard today
-// (wom::settle, which may lower the bound), then the block's next due day: the bound from the
-// scheduler pass, lowered by every agent that was handled today (their next_day was set by
-// the stages).
-void end_block_day(BlockContext& c) {
-  wom::settle(c);
-  std::int32_t wake = c.buf.wake;
-  const auto& next = c.w.pop.next_day;
-  for (std::uint32_t i : c.buf.decide) wake = std::min(wake, next[i]);
-  for (std::uint32_t i : c.buf.finish) wake = std::min(wake, next[i]);
-  c.w.block_wake[c.block] = wake;
-}
 }  // namespace
 
 int World::sample_visible_product(double u) const {
@@ -42,7 +28,7 @@ int World::sample_visible_product(double u) const {
   return std::min<int>(static_cast<int>(it - visibility_cdf.begin()), K - 1);
 }
 
-Simulation::Simulation(const Scenario& sc, int threads) {
+Simulation::Simulation(const Scenario& sc, int threads, const SimulationOptions& options) : options_(options) {
   const auto t0 = Clock::now();
   threads_ = par::threads_or_all(threads);
   arena_ = std::make_unique<Arena>(threads_);
@@ -71,12 +57,14 @@ Simulation::Simulation(const Scenario& sc, int threads) {
   world_.positive_score10.assign(world_.K, 0);
   blocks_ = (n + kBlockSize - 1) / kBlockSize;
   buffers_.resize(blocks_);
+  step_seconds_.assign(blocks_, {});
   results_.init(static_cast<int>(sc.simulation.days), world_.K, n);
   for (const auto& p : sc.products) {
     results_.products.push_back(p.name);
     results_.prices.push_back(p.price);
   }
-  for (const char* s : kStageNames) results_.stage_names.push_back(s);
+  for (const auto& s : kBlockSteps) results_.stage_names.push_back(s.name);
+  results_.stage_names.push_back(kMergeStep);
   results_.stage_seconds.assign(results_.stage_names.size(), 0.0);
   initialise();
   results_.setup_seconds = seconds_since(t0);
@@ -145,21 +133,15 @@ void Simulation::step(std::int32_t day, bool profile) {
             BlockBuffer& buf = buffers_[b];
             buf.reset(w.K);
             BlockContext ctx{w, buf, day, b, b * kBlockSize, std::min<std::uint32_t>(w.pop.n, (b + 1) * kBlockSize)};
+            BlockDay d{ctx, options_};
             if (!profile) {
-              stage::stimulus(ctx);
-              stage::zmot(ctx);
-              stage::fmot(ctx);
-              stage::smot(ctx);
-              stage::tmot(ctx);
-              end_block_day(ctx);
-            } else {
-              void (*fns[])(BlockContext&) = {stage::stimulus, stage::zmot, stage::fmot, stage::smot, stage::tmot};
-              for (int s = 0; s < 5; ++s) {
-                const auto t = Clock::now();
-                fns[s](ctx);
-                buf.stage_seconds[s] += seconds_since(t);
-              }
-              end_block_day(ctx);
+              for (const auto& s : kBlockSteps) s.run(d);
+              continue;
+            }
+            for (std::size_t s = 0; s < kNumBlockSteps; ++s) {
+              const auto t = Clock::now();
+              kBlockSteps[s].run(d);
+              step_seconds_[b][s] += seconds_since(t);
             }
           }
         },
@@ -168,14 +150,21 @@ void Simulation::step(std::int32_t day, bool profile) {
 }
 
 void Simulation::merge_day(std::int32_t day) {
+  apply_shared_updates();
+  add_block_buffers(day);
+  update_word_of_mouth(day);
+  world_.platform.refresh(world_.sc.behavior);
+  record_stocks(day);
+}
+
+// Shared state becomes visible: each block applies its own agents' changes (in parallel, an
+// agent belongs to one block) and keeps integer deltas, summed in block order afterwards.
+void Simulation::apply_shared_updates() {
   auto& w = world_;
   auto& p = w.pop;
-  auto& r = results_;
   const int K = w.K;
   const std::uint8_t thr = w.wom_threshold10();
   auto positive = [&](std::uint32_t i) { return w.recommends(i, thr); };
-  // Shared state becomes visible: each block applies its own agents' changes (in parallel,
-  // an agent belongs to one block) and keeps integer deltas, summed below in block order.
   arena_->arena.execute([&] {
     par::for_range<std::uint32_t>(
         0, blocks_, 1,
@@ -207,6 +196,14 @@ void Simulation::merge_day(std::int32_t day) {
         },
         true);
   });
+}
+
+// In block order: the day's counters, floating sums, experience stars and reviews go to the
+// results (and the reviews to the platform), the positive-owner deltas to the world.
+void Simulation::add_block_buffers(std::int32_t day) {
+  auto& w = world_;
+  auto& r = results_;
+  const int K = w.K;
   for (std::uint32_t b = 0; b < blocks_; ++b) {
     const BlockBuffer& buf = buffers_[b];
     for (int c = 0; c < kNumCounts; ++c)
@@ -226,12 +223,23 @@ void Simulation::merge_day(std::int32_t day) {
     }
     wom_changes_.insert(wom_changes_.end(), buf.wom_changes.begin(), buf.wom_changes.end());
   }
+}
+
+// On a graph: the recommenders' changes update their neighbours' counters, whose next
+// word-of-mouth days are redrawn.
+void Simulation::update_word_of_mouth(std::int32_t day) {
   arena_->arena.execute([&] {
-    wom::apply_changes(w, wom_changes_, wom_dirty_);
-    wom::redraw(w, wom_dirty_, day);
+    wom::apply_changes(world_, wom_changes_, wom_dirty_);
+    wom::redraw(world_, wom_dirty_, day);
   });
   wom_changes_.clear();
-  w.platform.refresh(w.sc.behavior);
+}
+
+// The stocks at the end of the day: aware, adopters, and the platform's display.
+void Simulation::record_stocks(std::int32_t day) {
+  const auto& pf = world_.platform;
+  auto& r = results_;
+  const int K = world_.K;
   for (int k = 0; k < K; ++k) {
     const std::size_t dk = static_cast<std::size_t>(day) * K + k;
     const std::int64_t prev_aware = day > 0 ? r.aware[dk - K] : initial_aware_[k];
@@ -239,9 +247,9 @@ void Simulation::merge_day(std::int32_t day) {
     r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k);
     r.adopters[dk] = prev_adopt + r.count(kNewAdopters, day, k);
     // NaN before the first review, like the KPI `rating`: there is no mean to display.
-    r.rating_mean[dk] = w.platform.count[k] > 0 ? w.platform.displayed_mean[k] : std::nan("");
-    r.rating_count[dk] = w.platform.count[k];
-    for (int s = 0; s < 5; ++s) r.rating_hist[dk * 5 + s] = w.platform.hist[k][s];
+    r.rating_mean[dk] = pf.count[k] > 0 ? pf.displayed_mean[k] : std::nan("");
+    r.rating_count[dk] = pf.count[k];
+    for (int s = 0; s < 5; ++s) r.rating_hist[dk * 5 + s] = pf.hist[k][s];
   }
 }
 
@@ -253,13 +261,13 @@ void Simulation::run(const std::function<void(int, int)>& progress, bool profile
     step(d, profile);
     const auto tm = Clock::now();
     merge_day(d);
-    results_.stage_seconds[5] += seconds_since(tm);
+    results_.stage_seconds[kNumBlockSteps] += seconds_since(tm);
     results_.days_done = d + 1;
     if (progress) progress(d + 1, days);
   }
   if (profile)
-    for (const auto& buf : buffers_)
-      for (int s = 0; s < 5; ++s) results_.stage_seconds[s] += buf.stage_seconds[s];
+    for (const auto& block : step_seconds_)
+      for (std::size_t s = 0; s < kNumBlockSteps; ++s) results_.stage_seconds[s] += block[s];
   results_.run_seconds = seconds_since(t0);
 }
 

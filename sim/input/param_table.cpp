@@ -1,6 +1,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "sim/input/param_table.hpp"
 
@@ -8,6 +9,33 @@ namespace motsim {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A value as TOML writes it, and its numbers.
+template <class T>
+std::string toml_text(const T& v) {
+  std::ostringstream o;
+  if constexpr (std::is_same_v<T, bool>) {
+    o << (v ? "true" : "false");
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    o << '"' << v << '"';
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    o << v;
+  } else {  // arrays
+    o << '[';
+    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
+    o << ']';
+  }
+  return o.str();
+}
+template <class T>
+std::vector<double> numbers(const T& v) {
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>)
+    return {};
+  else if constexpr (std::is_arithmetic_v<T>)
+    return {static_cast<double>(v)};
+  else
+    return std::vector<double>(v.begin(), v.end());
+}
 
 template <class S, class T>
 FieldDesc field(const char* key, T S::*member, double min, double max, const char* doc) {
@@ -29,6 +57,9 @@ FieldDesc field(const char* key, T S::*member, double min, double max, const cha
   d.max = max;
   d.doc = doc;
   d.ptr = [member](void* o) -> void* { return &(static_cast<S*>(o)->*member); };
+  static const S defaults{};
+  d.default_text = toml_text(defaults.*member);
+  d.default_numbers = numbers(defaults.*member);
   return d;
 }
 
@@ -57,8 +88,7 @@ const std::vector<FieldDesc>& simulation_fields() {
 
 const std::vector<FieldDesc>& network_fields() {
   static const std::vector<FieldDesc> f = {
-      choice("type", &Net::type,
-             {"none", "complete", "watts_strogatz", "barabasi_albert", "erdos_renyi", "ring", "file"},
+      choice("type", &Net::type, {kNetworkTypeNames.begin(), kNetworkTypeNames.end()},
              "who can tell whom; complete = mean field"),
       field("degree", &Net::degree, 2, 10000, "mean degree (watts_strogatz and ring: even; erdos_renyi: expected)"),
       field("rewire", &Net::rewire, 0, 1, "Watts-Strogatz rewiring probability"),
@@ -74,12 +104,14 @@ const std::vector<FieldDesc>& segment_fields() {
       field("name", &Segment::name, 0, 0, "segment name (unique)"),
       field("share", &Segment::share, 0, 1, "share of the population; shares sum to 1"),
       field("research_prob", &Segment::research_prob, 0, 1,
-            "probability to research online once per need; 0.88 (Google/Shopper Sciences 2011)"),
+            "probability to research online once per need; default from Google/Shopper Sciences 2011 (ZMOT "
+            "study)"),
       field("sources_mean", &Segment::sources_mean, 0, 1000,
-            "mean sources consulted (Poisson); 10.4 (Google/Shopper Sciences 2011)"),
+            "mean sources consulted per research (Poisson); default from Google/Shopper Sciences 2011"),
       field("price_sensitivity", &Segment::price_sensitivity, 0, 100,
-            "b_p, utility lost per currency unit; calibrated so a 10% price cut on a 100-unit "
-            "product lifts choice share by about 10% (elasticity near -1, typical of durables)"),
+            "b_p, utility lost per currency unit; a modelling assumption, chosen so that a 10% price cut "
+            "on a 100-unit product lifts its choice share by about 10% (elasticity near -1, typical of "
+            "durables)"),
       field("price_sensitivity_sd", &Segment::price_sensitivity_sd, 0, 5,
             "log-normal sd of b_p between agents (heterogeneous taste)"),
       field("quality_weight", &Segment::quality_weight, 0, 100, "b_q, utility per believed quality point (0-10 scale)"),
@@ -161,10 +193,13 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("ad_precision", &Beh::ad_precision, 0, 1e6,
             "precision of one ad exposure in the Gaussian belief update (ads are believed only "
             "so much)"),
-      field("ad_salience", &Beh::ad_salience, 0, 1, "salience gained per exposure"),
+      field("ad_salience", &Beh::ad_salience, 0, 1,
+            "salience (0-1) gained per ad exposure, recommendation heard or complete brand page read, "
+            "capped at 1; also the salience of a product known on day 0"),
       field("salience_decay", &Beh::salience_decay, 0, 1, "relative daily decay of salience (applied lazily)"),
       field("wom_rate", &Beh::wom_rate, 0, 1,
-            "daily probability of hearing of a product when every neighbour recommends it (q)"),
+            "daily probability of hearing of a product when every neighbour (in the mean field: every "
+            "other consumer) recommends it, times the segment's wom_susceptibility (Bass's q per day)"),
       field("wom_trigger", &Beh::wom_trigger, 0, 1, "probability that a recommendation triggers a category need"),
       field("wom_threshold", &Beh::wom_threshold, 0, 10,
             "remembered satisfaction at or above which an owner recommends"),
@@ -183,8 +218,8 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("neighbor_precision", &Beh::neighbor_precision, 0, 1e6, "belief precision of a neighbour's experience"),
       field("incomplete_drop_prob", &Beh::incomplete_drop_prob, 0, 1,
             "probability that an incomplete brand page drops the product from consideration"),
-      field("consideration_max", &Beh::consideration_max, 1, 64,
-            "size of the consideration set; 3 (Hauser & Wernerfelt 1990: 2.7-3.3)"),
+      field("consideration_max", &Beh::consideration_max, 1, kMaxProducts,
+            "most products in the consideration set; default from Hauser & Wernerfelt 1990 (2.7-3.3)"),
       field("salience_weight", &Beh::salience_weight, 0, 1e6,
             "weight of salience against believed quality when ranking the consideration set"),
       field("prior_precision", &Beh::prior_precision, 1e-6, 1e6, "precision of the initial quality belief"),
@@ -236,7 +271,7 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("star_cuts", &Beh::star_cuts, 0, 10,
             "four increasing cut points of remembered satisfaction between 1|2|3|4|5 stars"),
       field("herding_positive", &Beh::herding_positive, 0, 10,
-            "shift of the rater's score per displayed star above 3; calibrated so that an "
+            "shift of the rater's score (0-10 scale points) per displayed star above 3; calibrated so that an "
             "all-positive display makes ratings about 30% more often positive (Muchnik, Aral & "
             "Taylor 2013: +32%; docs/validation.md case 3)"),
       field("herding_negative", &Beh::herding_negative, 0, 10,
@@ -255,35 +290,6 @@ const std::vector<SectionDesc>& sections() {
 }
 
 namespace {
-std::string default_text(const FieldDesc& d, void* obj) {
-  std::ostringstream o;
-  void* p = d.ptr(obj);
-  switch (d.kind) {
-    case FieldKind::Int:
-      o << *static_cast<std::int64_t*>(p);
-      break;
-    case FieldKind::Real:
-      o << *static_cast<double*>(p);
-      break;
-    case FieldKind::Bool:
-      o << (*static_cast<bool*>(p) ? "true" : "false");
-      break;
-    case FieldKind::Str:
-      o << '"' << *static_cast<std::string*>(p) << '"';
-      break;
-    case FieldKind::Real4: {
-      auto& a = *static_cast<std::array<double, 4>*>(p);
-      o << '[' << a[0] << ", " << a[1] << ", " << a[2] << ", " << a[3] << ']';
-      break;
-    }
-    case FieldKind::Int5: {
-      auto& a = *static_cast<std::array<std::int64_t, 5>*>(p);
-      o << '[' << a[0] << ", " << a[1] << ", " << a[2] << ", " << a[3] << ", " << a[4] << ']';
-      break;
-    }
-  }
-  return o.str();
-}
 std::string range_text(const FieldDesc& d) {
   if (!d.choices.empty()) {
     std::string s;
@@ -299,20 +305,11 @@ std::string range_text(const FieldDesc& d) {
 
 std::string parameters_markdown() {
   std::ostringstream o;
-  SimulationParams sim;
-  NetworkParams net;
-  Segment seg;
-  Product prod;
-  Campaign camp;
-  BehaviorParams beh;
-  void* objs[] = {&sim, &net, &seg, &prod, &camp, &beh};
-  int i = 0;
   for (const auto& s : sections()) {
     o << "\n## " << (s.is_array ? "[[" + s.name + "]]" : "[" + s.name + "]") << "\n\n";
     o << "| key | default | allowed | meaning and source |\n|---|---|---|---|\n";
     for (const auto& f : *s.fields)
-      o << "| `" << f.key << "` | `" << default_text(f, objs[i]) << "` | " << range_text(f) << " | " << f.doc << " |\n";
-    ++i;
+      o << "| `" << f.key << "` | `" << f.default_text << "` | " << range_text(f) << " | " << f.doc << " |\n";
   }
   return o.str();
 }

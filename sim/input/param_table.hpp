@@ -11,14 +11,19 @@ namespace motsim {
 
 enum class FieldKind { Int, Real, Bool, Str, Real4, Int5 };
 
+// One parameter. Its default is the value in the default-constructed struct (models/params.hpp,
+// the only place defaults are written); its range, unit, meaning and source are written here
+// only.
 struct FieldDesc {
   std::string key;
   FieldKind kind;
   double min = 0;  // inclusive range for numbers (arrays: each element)
   double max = 0;
-  std::vector<std::string> choices;  // allowed strings (empty: any)
-  std::string doc;                   // meaning, unit and source of the default
-  std::function<void*(void*)> ptr;   // address of the field inside its struct
+  std::vector<std::string> choices;     // allowed strings (empty: any)
+  std::string doc;                      // meaning, unit and source of the default
+  std::function<void*(void*)> ptr;      // address of the field inside its struct
+  std::string default_text;             // the struct's default, as TOML writes it
+  std::vector<double> default_numbers;  // the same for numbers (arrays: each element; else empty)
 };
 
 struct SectionDesc {

@@ -478,7 +478,8 @@ void check_name(const Converter& c, std::set<std::string>& names, const std::str
 
 void check_products_and_segments(const Scenario& s, const Converter& c) {
   if (s.products.empty()) fail_at(c, "product", "the scenario defines no [[product]]; at least one is required");
-  if (s.products.size() > 64) fail_at(c, "product", "at most 64 products are supported");
+  if (s.products.size() > static_cast<std::size_t>(kMaxProducts))
+    fail_at(c, "product", "at most " + std::to_string(kMaxProducts) + " products are supported");
   if (s.segments.size() > 255) fail_at(c, "segment", "at most 255 segments are supported");
   std::set<std::string> names;
   for (std::size_t i = 0; i < s.products.size(); ++i) {
@@ -567,16 +568,18 @@ void check_network_file(Scenario& s, const Converter& c) {
 void check_network(Scenario& s, const Converter& c) {
   auto& n = s.network;
   const auto agents = s.simulation.agents;
-  if ((n.type == "watts_strogatz" || n.type == "ring") && n.degree % 2 != 0)
+  const NetworkType type = network_type(n.type);
+  const bool ring = type == NetworkType::WattsStrogatz || type == NetworkType::Ring;
+  if (ring && n.degree % 2 != 0)
     fail_at(c, "network.degree", "'network.degree' = " + std::to_string(n.degree) + " must be even for " + n.type);
-  if ((n.type == "watts_strogatz" || n.type == "ring" || n.type == "erdos_renyi") && n.degree >= agents)
+  if ((ring || type == NetworkType::ErdosRenyi) && n.degree >= agents)
     fail_at(c, "network.degree",
             "'network.degree' = " + std::to_string(n.degree) + " must be below the number of agents (" +
                 std::to_string(agents) + ")");
-  if (n.type == "barabasi_albert" && n.attach >= agents)
+  if (type == NetworkType::BarabasiAlbert && n.attach >= agents)
     fail_at(c, "network.attach",
             "'network.attach' = " + std::to_string(n.attach) + " must be below the number of agents");
-  if (n.type == "file") check_network_file(s, c);
+  if (type == NetworkType::File) check_network_file(s, c);
 }
 
 // The rules across fields, checked once the scenario is converted.

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 #include "sim/core/errors.hpp"
 #include "sim/engine/kpis.hpp"
@@ -71,18 +73,36 @@ void write_reviews(hid_t file, const Results& r) {
           "every review posted: day, agent, product index, stars 1-5, answered by the brand (0/1)");
 }
 
+// The HDF5 types of a column's elements.
+template <class T>
+std::pair<hid_t, hid_t> column_types() {
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return {H5T_STD_U8LE, H5T_NATIVE_UINT8};
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return {H5T_STD_I8LE, H5T_NATIVE_INT8};
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return {H5T_STD_I32LE, H5T_NATIVE_INT32};
+  else if constexpr (std::is_same_v<T, float>)
+    return {H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
+  else
+    static_assert(sizeof(T) == 0, "a saved column's type needs its HDF5 types here");
+}
+
+// The final state of every agent: the columns marked saved, as they are (models/population.hpp),
+// then the derived views of the last experience and of the per-product flags.
 void write_agents(hid_t file, const World& w) {
   Handle g = group(file, "agents");
   const auto& p = w.pop;
   const hsize_t N = p.n, K = static_cast<hsize_t>(w.K);
-  dataset(g, "segment", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.segment.data(), "segment index");
-  dataset(g, "price_sensitivity", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N}, p.price_sens.data());
-  dataset(g, "phase", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N}, p.phase.data(),
-          "0 idle, 1 need, 2 awaiting delivery, 3 using");
-  dataset(g, "owned", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.owned.data(), "product in use or last bought (-1 none)");
-  dataset(g, "loyal", H5T_STD_I8LE, H5T_NATIVE_INT8, {N}, p.loyal.data(), "loyal brand (-1 none)");
-  dataset(g, "purchase_day", H5T_STD_I32LE, H5T_NATIVE_INT32, {N}, p.purchase_day.data(),
-          "day of the last purchase (-1 none)");
+  for_each_column(p, [&](const Column& c, const auto& v, const auto&) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    if constexpr (std::is_arithmetic_v<T>) {
+      if (!c.saved) return;
+      const auto [disk, mem] = column_types<T>();
+      dataset(g, c.name, disk, mem, c.per_product ? std::vector<hsize_t>{N, K} : std::vector<hsize_t>{N}, v.data(),
+              c.doc);
+    }
+  });
   std::vector<float> score(N);
   std::vector<std::int8_t> experienced(N);
   for (hsize_t i = 0; i < N; ++i) {
@@ -100,11 +120,9 @@ void write_agents(hid_t file, const World& w) {
     lost[i] = (p.pflags[i] & kLost) != 0;
     bought[i] = (p.pflags[i] & kBought) != 0;
   }
-  dataset(g, "aware", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, aware.data());
+  dataset(g, "aware", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, aware.data(), "aware of the product");
   dataset(g, "lost", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, lost.data(), "brand lost forever");
-  dataset(g, "bought", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, bought.data());
-  dataset(g, "belief", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.belief.data(), "believed quality (0-10)");
-  dataset(g, "salience", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {N, K}, p.salience.data(), "salience at its last update");
+  dataset(g, "bought", H5T_STD_U8LE, H5T_NATIVE_UINT8, {N, K}, bought.data(), "ever bought the product");
 }
 
 void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info, const World* agents,

@@ -14,16 +14,26 @@ std::uint64_t bytes(const std::vector<T>& v) {
 
 // Every per-agent and network array the world holds after a run.
 std::uint64_t held(const World& w) {
-  const auto& p = w.pop;
-  std::uint64_t b = bytes(p.segment) + bytes(p.price_sens) + bytes(p.phase) + bytes(p.next_day) +
-                    bytes(p.need_deadline) + bytes(p.flags) + bytes(p.owned) + bytes(p.loyal) + bytes(p.expectation) +
-                    bytes(p.purchase_day) + bytes(p.salience_day) + bytes(p.pflags) + bytes(p.salience) +
-                    bytes(p.belief) + bytes(p.precision) + bytes(p.shared);
+  std::uint64_t b = 0;
+  for_each_column(w.pop, [&](const Column&, const auto& v, const auto&) { b += bytes(v); });
   b += bytes(w.net.offsets) + bytes(w.net.neighbors);
   b += bytes(w.wom_pos) + bytes(w.wom_next) + bytes(w.block_wake);
   return b;
 }
 }  // namespace
+
+TEST_CASE("memory: the bytes per agent are those of the population's columns") {
+  for (int K : {1, 3, 64}) {
+    Population p;
+    p.resize(1000, K);
+    std::uint64_t b = 0;
+    for_each_column(p, [&](const Column& c, const auto& v, const auto&) {
+      CHECK(v.size() == (c.per_product ? 1000u * K : 1000u));
+      b += v.size() * sizeof(v[0]);
+    });
+    CHECK(b == 1000 * Population::bytes_per_agent(K));
+  }
+}
 
 TEST_CASE("memory: the estimate covers the agents, the network and word of mouth") {
   for (const char* net : {"watts_strogatz", "barabasi_albert", "complete"}) {

@@ -146,12 +146,3 @@ TEST_CASE("scenario: extends chains, cycles and missing parents") {
   }
   fs::remove_all(dir);
 }
-
-TEST_CASE("parameter table: every parameter is documented") {
-  for (const auto& s : sections())
-    for (const auto& f : *s.fields) {
-      CHECK_MESSAGE(f.doc.size() > 10, s.name << "." << f.key);
-      CHECK(f.ptr);
-    }
-  CHECK(parameters_markdown().find("research_prob") != std::string::npos);
-}

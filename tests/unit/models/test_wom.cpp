@@ -18,7 +18,7 @@ wom_rate = 0.05
 )",
                            20000, 1);
   Simulation s(sc, 1);
-  auto& w = const_cast<World&>(s.world());
+  auto& w = s.world();
   std::vector<std::uint32_t> dirty;
   std::vector<wom::Change> changes;
   // Every agent i with i % 4 == 0 recommends product 0, i % 4 == 1 recommends product 1.
@@ -37,8 +37,8 @@ wom_rate = 0.05
   for (int d = 1; d <= days; ++d) {
     buf.reset(w.K);
     BlockContext c{w, buf, d, 0, 0, w.pop.n};
-    std::int32_t wake = kNever;
-    wom::events(c, wake);
+    wom::due(c);  // the scheduler's part
+    wom::events(c);
     wom::settle(c);  // the end of the block's day, as in the engine
     for (const auto& e : buf.events) heard[e.product] += 1;
   }
@@ -70,7 +70,7 @@ wom_threshold = 5
 )",
                            20000, 1);
   Simulation s(sc, 1);
-  auto& w = const_cast<World&>(s.world());
+  auto& w = s.world();
   auto& p = w.pop;
   std::vector<std::uint32_t> dirty;
   std::vector<wom::Change> changes;
@@ -89,8 +89,8 @@ wom_threshold = 5
   for (int d = 1; d <= 100; ++d) {
     buf.reset(w.K);
     BlockContext c{w, buf, d, 0, 0, p.n};
-    std::int32_t wake = kNever;
-    wom::events(c, wake);
+    wom::due(c);  // the scheduler's part
+    wom::events(c);
     wom::settle(c);  // the end of the block's day, as in the engine
     for (const auto& e : buf.events) {
       REQUIRE(e.product == 0);
@@ -124,7 +124,7 @@ repeat_purchase = false
 )",
                            4000, 1);
   Simulation s(sc, 1);
-  auto& w = const_cast<World&>(s.world());
+  auto& w = s.world();
   std::vector<std::uint32_t> dirty;
   std::vector<wom::Change> changes;
   for (std::uint32_t i = 0; i < w.pop.n; i += 2) changes.push_back({i, -1, 0, false, true});
@@ -134,8 +134,8 @@ repeat_purchase = false
   buf.reset(w.K);
   const std::int32_t day = 1;
   BlockContext c{w, buf, day, 0, 0, w.pop.n};
-  std::int32_t wake = kNever;
-  wom::events(c, wake);
+  wom::due(c);  // the scheduler's part
+  wom::events(c);
   REQUIRE(buf.wom_heard.size() > 100);
   // Half of those who heard buy and retire today; the others keep listening.
   for (std::size_t n = 0; n < buf.wom_heard.size(); n += 2) w.pop.flags[buf.wom_heard[n].first] |= kEverBought;

@@ -1,6 +1,6 @@
-// Loyalty, brand content and information completeness, and neighbours as a research source
-// (MODEL.md "ZMOT", "FMOT", "SMOT"): the stage functions called on crafted worlds, plus
-// small simulations that show each mechanism end to end.
+// The ZMOT stage (models/zmot.cpp): research, the sources read (review pages, brand content,
+// neighbours' experiences), loyal agents skipping research, and the consideration set; the
+// stage called on crafted worlds, plus small simulations that show each mechanism end to end.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -9,118 +9,76 @@
 #include "models/journey.hpp"
 
 using namespace motsim;
+using test::binomial_close;
+using test::Day;
+using test::kOne;
+using test::kResearchOne;
 using test::run;
 using test::scenario;
 
 namespace {
-
-// One block holding every agent, for calling the stages directly on a crafted world.
-struct Day {
-  BlockBuffer buf;
-  BlockContext c;
-  Day(World& w, std::int32_t day) : c{w, buf, day, 0, 0, w.pop.n} { buf.reset(w.K); }
-  std::int64_t count(Count what, int k) { return buf.count(what, k, c.w.K); }
-  void everyone_decides() {
-    for (std::uint32_t i = 0; i < c.w.pop.n; ++i) buf.decide.push_back(i);
-  }
-};
-
-World& world_of(Simulation& s) { return const_cast<World&>(s.world()); }
-
-// |x - n p| within 5 standard deviations of a binomial count.
-bool binomial_close(std::int64_t x, std::int64_t n, double p) {
-  const double sd = std::sqrt(n * p * (1 - p));
-  return std::abs(static_cast<double>(x) - n * p) <= 5 * sd + 1e-9;
-}
-
-double logit_share(double dv) { return std::exp(dv) / (1 + std::exp(dv)); }
-
-// One product; every agent researches every need and reads ~Poisson(20) sources.
-const char* kResearchOne = R"(
+// Two unknown products; research reads only neighbours' experiences, ~Poisson(5) of them.
+const char* kNeighborsOnly = R"(
 [[product]]
 name = "A"
-price = 100
-quality = 7
-claim = 9
+initial_awareness = 0
+[[product]]
+name = "B"
 initial_awareness = 0
 [[segment]]
 name = "all"
 research_prob = 1
-sources_mean = 20
-price_sensitivity_sd = 0
-)";
-
-// Two identical products everyone knows; every decision buys one of them.
-const char* kTwinsAware = R"(
-[[product]]
-name = "A"
-price = 100
-quality = 7
-claim = 7
-initial_awareness = 1
-[[product]]
-name = "B"
-price = 100
-quality = 7
-claim = 7
-initial_awareness = 1
-[[segment]]
-name = "all"
-price_sensitivity_sd = 0
+sources_mean = 5
 [behavior]
-outside_utility = -1000
+share_reviews = 0
+share_brand = 0
+share_neighbors = 1
 )";
-
-// Purchases of a product by an agent who had bought that same product before.
-std::int64_t same_brand_rebuys(const test::Run& r) { return r.total(kPurchases) - r.total(kNewAdopters); }
-
 }  // namespace
 
-// ---------------------------------------------------------------------------------------
-// 1. Loyalty
-// ---------------------------------------------------------------------------------------
+TEST_CASE("zmot: research probability and the number of sources read") {
+  auto sc = scenario(std::string(kOne) + R"(
+[[segment]]
+name = "all"
+research_prob = 0
+[behavior]
+share_neighbors = 0
+)",
+                     20000, 90);
+  CHECK(run(sc).total(kResearchers) == 0);
+  CHECK(run(sc).total(kSourcesRead) == 0);
+  sc.segments[0].research_prob = 1;
+  const auto r = run(sc);
+  REQUIRE(r.total(kResearchers) > 1000);
+  // One product: every researcher with at least one source counts once; Poisson(10.4)
+  // truncated at zero has mean 10.4 / (1 - e^-10.4).
+  CHECK(double(r.total(kSourcesRead)) / r.total(kResearchers) == doctest::Approx(10.4).epsilon(0.02));
+}
 
-TEST_CASE("loyalty: a remembered satisfaction at or above loyalty_threshold makes the agent loyal") {
-  // Quality 9 without noise, bought expecting 9: every episode is 9, so R = 9 exactly.
-  auto sc = scenario(std::string(kResearchOne) + "[behavior]\nloyalty_threshold = 8\n", 2000, 1);
-  sc.products[0].quality = 9;
-  sc.products[0].quality_sd = 0;
-  sc.products[0].claim = 9;
-  sc.products[0].defect_prob = 0;
-  sc.products[0].delivery_problem_prob = 0;
-  sc.products[0].missing_accessory_prob = 0;
-  const auto finish_all = [](const Scenario& s2, std::int8_t loyal_before) {
-    Simulation s(s2, 1);
-    auto& w = world_of(s);
-    auto& p = w.pop;
-    Day d(w, 20);
-    for (std::uint32_t i = 0; i < p.n; ++i) {
-      p.owned[i] = 0;
-      p.loyal[i] = loyal_before;
-      p.phase[i] = static_cast<std::uint8_t>(Phase::Using);
-      p.expectation[i] = static_cast<float>(s2.products[0].claim);
-      p.purchase_day[i] = 0;
-      d.buf.finish.push_back(i);
-    }
-    stage::smot(d.c);
-    REQUIRE(d.count(kExperiences, 0) == p.n);
-    std::int64_t loyal = 0;
-    for (std::uint32_t i = 0; i < p.n; ++i) loyal += p.loyal[i] == 0;
-    std::int64_t exact = 0;
-    for (float R : d.buf.finish_R) exact += R == static_cast<float>(s2.products[0].quality);
-    REQUIRE(exact == p.n);
-    return loyal;
-  };
-  CHECK(finish_all(sc, -1) == 2000);
-  sc.behavior.loyalty_threshold = 9;  // the threshold itself counts as loyal
-  CHECK(finish_all(sc, -1) == 2000);
-  sc.behavior.loyalty_threshold = 9.5;  // not satisfied enough: nobody becomes loyal
-  CHECK(finish_all(sc, -1) == 0);
-  // Between churn and loyalty thresholds an earlier loyalty is kept.
-  CHECK(finish_all(sc, 0) == 2000);
-  // A bad experience (R = 1 < churn_threshold) loses the brand and the loyalty with it.
-  sc.products[0].quality = sc.products[0].claim = 1;
-  CHECK(finish_all(sc, 0) == 0);
+TEST_CASE("zmot: the consideration set keeps the best-ranked aware, not lost products") {
+  auto sc = scenario(std::string(test::kTwoProducts) + "[[product]]\nname = \"C\"\n[behavior]\nconsideration_max = 2\n",
+                     10, 1);
+  Simulation s(sc, 1);
+  auto& w = s.world();
+  const int K = w.K;
+  for (int k = 0; k < K; ++k) {
+    w.pop.pflags[k] = kAware;
+    w.pop.belief[k] = static_cast<float>(4 + k);  // C > B > A
+    w.pop.salience[k] = 0;
+  }
+  int set[kMaxProducts];
+  int n = stage::consideration_set(w, 0, set);
+  REQUIRE(n == 2);
+  CHECK(set[0] == 2);
+  CHECK(set[1] == 1);
+  w.pop.pflags[2] |= kLost;  // a brand lost forever is never considered again
+  w.pop.pflags[1] &= static_cast<std::uint8_t>(~kAware);
+  n = stage::consideration_set(w, 0, set);
+  REQUIRE(n == 1);
+  CHECK(set[0] == 0);
+  w.pop.salience[0] = 0;
+  w.pop.pflags[0] |= kDropped;  // dropped after an incomplete page
+  CHECK(stage::consideration_set(w, 0, set) == 0);
 }
 
 TEST_CASE("loyalty: a loyal agent skips research with probability loyal_skip_research") {
@@ -132,7 +90,7 @@ TEST_CASE("loyalty: a loyal agent skips research with probability loyal_skip_res
     auto s2 = sc;
     s2.behavior.loyal_skip_research = skip;
     Simulation s(s2, 1);
-    auto& w = world_of(s);
+    auto& w = s.world();
     for (std::uint32_t i = 0; i < w.pop.n; ++i) {
       w.pop.loyal[i] = loyal;
       if (lost) w.pop.pflags[i] |= kLost;
@@ -157,86 +115,6 @@ TEST_CASE("loyalty: a loyal agent skips research with probability loyal_skip_res
   CHECK(researchers(1, 0, true) >= all - 5);
 }
 
-TEST_CASE("loyalty: loyalty_weight adds b_l to the loyal brand's utility in the logit") {
-  const int n = 20000;
-  const auto share_of = [&](double lw, std::int8_t loyal, int k) {
-    auto sc = scenario(kTwinsAware, n, 1);
-    sc.behavior.loyalty_weight = lw;
-    Simulation s(sc, 1);
-    auto& w = world_of(s);
-    for (std::uint32_t i = 0; i < w.pop.n; ++i) w.pop.loyal[i] = loyal;
-    Day d(w, 1);
-    d.everyone_decides();
-    stage::fmot(d.c);
-    REQUIRE(d.count(kPurchases, 0) + d.count(kPurchases, 1) == n);  // the outside option is never taken
-    return d.count(kPurchases, k);
-  };
-  // Identical products: V_A - V_B = b_l for an agent loyal to A.
-  CHECK(binomial_close(share_of(0, 0, 0), n, 0.5));
-  CHECK(binomial_close(share_of(2, 0, 0), n, logit_share(2)));
-  CHECK(binomial_close(share_of(0.5, 0, 0), n, logit_share(0.5)));
-  CHECK(binomial_close(share_of(2, 1, 1), n, logit_share(2)));  // loyal to B: B gains
-  CHECK(binomial_close(share_of(2, -1, 0), n, 0.5));            // nobody loyal: no effect
-}
-
-TEST_CASE("loyalty: satisfied buyers rebuy their brand more often with a larger loyalty_weight") {
-  // Two equally good products, and no belief ever changes (no research, no ads, own experience
-  // teaches nothing): only loyalty can make a buyer prefer the brand it had.
-  auto sc = scenario(std::string(test::kTwoProducts) + R"(
-[[segment]]
-name = "all"
-research_prob = 0
-need_interval_days = 20
-[behavior]
-loyalty_weight = 0
-own_experience_precision = 0
-wom_rate = 0
-)",
-                     20000, 200);
-  for (auto& pr : sc.products) {
-    pr.quality = pr.claim = 8.5;
-    pr.initial_awareness = 1;
-    pr.defect_prob = pr.delivery_problem_prob = 0;
-  }
-  struct Out {
-    test::Run r;
-    double loyal = 0, tried_both = 0;  // shares of the agents who ever bought
-  };
-  const auto simulate = [](const Scenario& s2) {
-    Simulation s(s2, 2);
-    s.run();
-    Out o{test::Run{s.results()}};
-    const auto& p = s.world().pop;
-    double buyers = 0;
-    for (std::uint32_t i = 0; i < p.n; ++i) {
-      if (!(p.flags[i] & kEverBought)) continue;
-      buyers += 1;
-      o.loyal += p.loyal[i] >= 0;
-      o.tried_both += (p.pflags[i * 2] & kBought) && (p.pflags[i * 2 + 1] & kBought);
-    }
-    o.loyal /= buyers;
-    o.tried_both /= buyers;
-    return o;
-  };
-  const auto off = simulate(sc);
-  sc.behavior.loyalty_weight = 3;
-  const auto on = simulate(sc);
-  REQUIRE(off.r.total(kPurchases) > 5000);
-  // Satisfied buyers (R about 9 to 10, threshold 8) become loyal whatever the weight.
-  CHECK(off.loyal > 0.8);
-  CHECK(on.loyal > 0.8);
-  const double rebuy_off = double(same_brand_rebuys(off.r)) / off.r.total(kPurchases);
-  const double rebuy_on = double(same_brand_rebuys(on.r)) / on.r.total(kPurchases);
-  INFO("same-brand rebuys per purchase: b_l = 0 ", rebuy_off, ", b_l = 3 ", rebuy_on);
-  INFO("buyers who tried both brands: b_l = 0 ", off.tried_both, ", b_l = 3 ", on.tried_both);
-  CHECK(rebuy_on > rebuy_off + 0.05);
-  CHECK(on.tried_both < 0.5 * off.tried_both);
-}
-
-// ---------------------------------------------------------------------------------------
-// 2. Brand content and information completeness
-// ---------------------------------------------------------------------------------------
-
 TEST_CASE("brand content: an incomplete page drops the product with incomplete_drop_prob") {
   const int n = 20000;
   auto sc = scenario(
@@ -249,13 +127,13 @@ TEST_CASE("brand content: an incomplete page drops the product with incomplete_d
     s2.products[0].info_completeness = info;
     s2.behavior.incomplete_drop_prob = drop;
     Simulation s(s2, 1);
-    auto& w = world_of(s);
+    auto& w = s.world();
     Day d(w, 1);
     d.everyone_decides();
     stage::zmot(d.c);
     Out o;
     o.researchers = d.count(kResearchers, 0);
-    int set[64];
+    int set[kMaxProducts];
     const float prior = static_cast<float>(s2.segments[0].prior_quality);
     for (std::uint32_t i = 0; i < w.pop.n; ++i) {
       o.dropped += (w.pop.pflags[i] & kDropped) != 0;
@@ -293,7 +171,7 @@ TEST_CASE("brand content: a complete page updates the belief toward the claim an
                2000, 1);
   sc.products[0].info_completeness = 1;
   Simulation s(sc, 1);
-  auto& w = world_of(s);
+  auto& w = s.world();
   Day d(w, 0);
   d.everyone_decides();
   stage::zmot(d.c);
@@ -308,55 +186,6 @@ TEST_CASE("brand content: a complete page updates the belief toward the claim an
   }
   CHECK(read > 1990);
   CHECK(as_expected == read);
-}
-
-TEST_CASE("brand content: a dropped product comes back with the next need") {
-  auto sc = scenario(std::string(kResearchOne) +
-                         "[behavior]\nshare_reviews = 0\nshare_brand = 1\nshare_neighbors = 0\n"
-                         "incomplete_drop_prob = 1\n",
-                     500, 1);
-  sc.products[0].info_completeness = 0;
-  Simulation s(sc, 1);
-  auto& w = world_of(s);
-  Day d(w, 1);
-  d.everyone_decides();
-  stage::zmot(d.c);
-  int set[64];
-  std::uint32_t dropped = 0, considered_before = 0, dropped_after = 0, considered_after = 0;
-  for (std::uint32_t i = 0; i < w.pop.n; ++i) {
-    dropped += (w.pop.pflags[i] & kDropped) != 0;
-    considered_before += stage::consideration_set(w, i, set);
-    stage::start_need(w, i, 40);
-    dropped_after += (w.pop.pflags[i] & kDropped) != 0;
-    considered_after += stage::consideration_set(w, i, set);
-  }
-  CHECK(dropped == w.pop.n);
-  CHECK(considered_before == 0);
-  CHECK(dropped_after == 0);
-  CHECK(considered_after == w.pop.n);
-}
-
-TEST_CASE("brand content: info_weight penalises missing information in the logit") {
-  const int n = 20000;
-  const auto share_a = [&](double weight, double info_a, double info_b) {
-    auto sc = scenario(kTwinsAware, n, 1);
-    sc.behavior.info_weight = weight;
-    sc.products[0].info_completeness = info_a;
-    sc.products[1].info_completeness = info_b;
-    Simulation s(sc, 1);
-    auto& w = world_of(s);
-    Day d(w, 1);
-    d.everyone_decides();
-    stage::fmot(d.c);
-    REQUIRE(d.count(kPurchases, 0) + d.count(kPurchases, 1) == n);
-    return d.count(kPurchases, 0);
-  };
-  // V_A - V_B = b_i (info_A - info_B).
-  CHECK(binomial_close(share_a(0, 1, 0), n, 0.5));
-  CHECK(binomial_close(share_a(2, 1, 0), n, logit_share(2)));
-  CHECK(binomial_close(share_a(1, 1, 0.5), n, logit_share(0.5)));
-  CHECK(binomial_close(share_a(2, 0.2, 1), n, logit_share(-1.6)));
-  CHECK(binomial_close(share_a(2, 0.6, 0.6), n, 0.5));
 }
 
 TEST_CASE("brand content: incomplete pages cost sales through drops alone") {
@@ -394,36 +223,13 @@ wom_rate = 0
   CHECK(share_b(drop) < share_b(keep) - 0.2);
 }
 
-// ---------------------------------------------------------------------------------------
-// 3. Neighbours' experiences as a research source
-// ---------------------------------------------------------------------------------------
-
-namespace {
-const char* kNeighborsOnly = R"(
-[[product]]
-name = "A"
-initial_awareness = 0
-[[product]]
-name = "B"
-initial_awareness = 0
-[[segment]]
-name = "all"
-research_prob = 1
-sources_mean = 5
-[behavior]
-share_reviews = 0
-share_brand = 0
-share_neighbors = 1
-)";
-}  // namespace
-
 TEST_CASE("neighbours: in the mean field a researcher reads random others' remembered experiences") {
   const int n = 20000;
   for (double np : {1.0, 2.5}) {
     auto sc = scenario(kNeighborsOnly, n, 1);
     sc.behavior.neighbor_precision = np;
     Simulation s(sc, 1);
-    auto& w = world_of(s);
+    auto& w = s.world();
     auto& p = w.pop;
     // Even agents remember A at 9.0 (yesterday's shared state); odd agents have no experience.
     for (std::uint32_t i = 0; i < p.n; ++i)
@@ -458,7 +264,7 @@ TEST_CASE("neighbours: on a graph only actual neighbours are read, without a net
   auto sc = scenario(std::string(kNeighborsOnly) + "[network]\ntype = \"ring\"\ndegree = 2\n", n, 1);
   {
     Simulation s(sc, 1);
-    auto& w = world_of(s);
+    auto& w = s.world();
     auto& p = w.pop;
     std::uint32_t alternating = 0;
     for (std::uint32_t i = 0; i < p.n; ++i) {
@@ -487,7 +293,7 @@ TEST_CASE("neighbours: on a graph only actual neighbours are read, without a net
   sc.network.type = "none";
   {
     Simulation s(sc, 1);
-    auto& w = world_of(s);
+    auto& w = s.world();
     for (std::uint32_t i = 0; i < w.pop.n; ++i) w.pop.shared[i] = {0, 90, 1};
     Day d(w, 1);
     d.everyone_decides();
