@@ -18,14 +18,17 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import tomllib
 
 import h5py
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -283,7 +286,7 @@ def _waterfall(ax, start, steps, end, good=1, unit=""):
     for i, v in ((0, start[1]), (len(labels) - 1, end[1])):
         ax.annotate(f"{v:,.0f}", (x[i], v), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
                     textcoords="offset points")
-    ax.set_xticks(x, labels, rotation=20, ha="right", fontsize=8)
+    ax.set_xticks(x, [textwrap.fill(lab, 14) for lab in labels], fontsize=8)
     ax.axhline(0, color="k", lw=0.6)
     ax.grid(axis="y", alpha=0.3)
     if unit:
@@ -677,7 +680,7 @@ class _Compare:
         return None
 
     def _pick(self, g, n, v, k):
-        if "name" in g and n in strings(g["name"]) and gname_is_table(g):  # a table like /kpis: name + arrays
+        if "name" in g and n in strings(g["name"]) and _is_table(g):  # a table like /kpis: name + arrays
             e = strings(g["name"]).index(n)
             # Per-variant results: a row per scenario (mean) first, else the differences from the base.
             for mean_n, ci_n in (("mean", "ci95"), ("value", "ci95"), ("diff_mean", "diff_ci95")):
@@ -706,7 +709,7 @@ class _Compare:
         return float(val), ci
 
 
-def gname_is_table(g):
+def _is_table(g):
     """A group laid out like /kpis (name [J] and arrays over it) rather than one dataset per result."""
     return any(n in g for n in ("mean", "diff_mean", "value"))
 
@@ -805,7 +808,10 @@ def _headline_cards(c, v, k):
                       "95% interval" if ip[1] is not None else "no interval in this file",
                       verdict(1, ip[0], ip[1], None if ip[1] is not None else False)))
     roi = c.econ("roi", v, k)
-    if roi is not None:
+    if roi is not None and _nan(roi[0]):
+        cards.append(("Return on investment", "no extra spend", "undefined: the variant spends no more than the base",
+                      "ns"))
+    elif roi is not None:
         cards.append(("Return on investment", fmt("roi", roi[0]) + ("" if roi[1] is None else f" ± {100 * roi[1]:.0f}%"),
                       "incremental profit per unit of incremental spend",
                       verdict(c.good("roi"), roi[0], roi[1], None if roi[1] is not None else True)))
@@ -819,8 +825,8 @@ def _headline_cards(c, v, k):
         cards.append(("Return on investment", MISSING, "needs profit and marketing spend", "missing"))
     pb = c.econ("payback_day", v, k)
     if pb is not None:
-        cards.append(("Payback", fmt("payback_day", pb[0]), "first day the cumulative incremental profit is positive",
-                      "neutral"))
+        cards.append(("Payback", "not reached" if _nan(pb[0]) else fmt("payback_day", pb[0]),
+                      "first day the cumulative incremental profit is positive", "neutral"))
     cards.append(_card_diff(c, "market_share", v, k))
     cards.append(_card_diff(c, "rating", v, k))
     cards.append(_card_diff(c, "units", v, k))
@@ -1176,11 +1182,15 @@ def _base_point(sw, stats_):
     return idx[0] if len(idx) else None
 
 
+def _plural(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _sweep_header(sw, page, focus, kpi):
     f, g = sw.f, sw.f["sweep"]
     page.p(f"<span class='sub'>Sweep <code>{_e(s(g.attrs.get('spec_path', '')))}</code>: design "
            f"{_e(s(g.attrs.get('design', '')))}, {int(g.attrs.get('points', 0))} points &times; "
-           f"{int(g.attrs.get('replicates', 1))} replicates = {len(sw.df)} runs; "
+           f"{_plural(int(g.attrs.get('replicates', 1)), 'replicate')} = {_plural(len(sw.df), 'run')}; "
            f"motsim {_e(s(f.attrs.get('motsim_version', '')))}. Bands are 95% confidence intervals over "
            f"replicates.</span>")
     if not sw.complete:
@@ -1214,8 +1224,7 @@ def _sweep_headline(sw, page, focus, kpi):
     st = _point_stats(sw, col)
     good = good_sign(kpi)
     best = st["mean"].idxmax() if good >= 0 else st["mean"].idxmin()
-    where = ", ".join(f"{p.split('.')[-1]} = {lv.value_text(st.loc[best, p]) if not isinstance(st.loc[best, p], str) else st.loc[best, p]}"
-                      for p in sw.params)
+    where = ", ".join(f"{p.split('.')[-1]} = {_param_text(st.loc[best, p])}" for p in sw.params)
     cards = [(f"Best {label(kpi).lower()}", fmt(kpi, st.loc[best, "mean"]) +
               ("" if _nan(st.loc[best, "ci95"]) else f" ± {fmt(kpi, st.loc[best, 'ci95'])}"), f"at {where}", "neutral")]
     bp = _base_point(sw, st)
@@ -1251,7 +1260,8 @@ def _sweep_response(sw, page, focus, kpi):
     fig.tight_layout()
     page.fig(fig, "response.png", f"{label(kpi)} and share of {focus} against each swept lever: mean over replicates "
                                   "with its 95% band; one line per value of the other lever when there are two, "
-                                  "else averaged over the others. Dotted: the base scenario's value.")
+                                  "else averaged over the others (a sampled design: runs grouped in bins of the "
+                                  "lever, each run a grey dot). Dotted: the base scenario's value.")
 
 
 def _response_panel(ax, sw, p, col, kname):
@@ -1271,7 +1281,7 @@ def _response_panel(ax, sw, p, col, kname):
         xcol = p
         if numeric and sub[p].nunique() > 12:  # a sampled design: bin by quantiles
             nb = max(3, min(8, len(sub) // 6))
-            sub["_bin"] = pd_qcut(sub[p], nb)
+            sub["_bin"] = pd.qcut(sub[p], nb, duplicates="drop")
             centres = sub.groupby("_bin", observed=True)[p].mean()
             sub["_x"] = sub["_bin"].map(centres).astype(float)
             xcol = "_x"
@@ -1279,15 +1289,18 @@ def _response_panel(ax, sw, p, col, kname):
         st = summarise(sub, xcol, col).sort_values(xcol)
         x = st[xcol].to_numpy() if numeric else np.arange(len(st))
         colour = "#1f77b4" if gv is None else cmap(gi / max(len(groups) - 1, 1) * 0.85)
-        lab = None if gv is None else f"{others[0].split('.')[-1]} = {lv.value_text(gv) if not isinstance(gv, str) else gv}"
+        lab = None if gv is None else f"{others[0].split('.')[-1]} = {_param_text(gv)}"
         m, e = st["mean"].to_numpy() * scale, np.nan_to_num(st["ci95"].to_numpy()) * scale
         ax.plot(x, m, marker="o", ms=4, color=colour, label=lab)
-        ax.fill_between(x, m - e, m + e, color=colour, alpha=0.18, lw=0)
+        ax.fill_between(x, m - e, m + e, color=colour, alpha=0.12, lw=0)
         if not numeric:
             ax.set_xticks(x, st[xcol].astype(str).to_list(), rotation=20)
     spec_v = sw.spec.get("parameters", {}).get(p)
     if isinstance(spec_v, dict) and spec_v.get("log"):
         ax.set_xscale("log")
+        ticks = np.geomspace(float(spec_v["min"]), float(spec_v["max"]), 5)
+        ax.set_xticks(ticks, [f"{x:.3g}" for x in ticks])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     b = lv.lookup(sw.base, p)
     if numeric and isinstance(b, (int, float)) and not isinstance(b, bool):
         ax.axvline(float(b), color="#555", ls=":", lw=1)
@@ -1297,9 +1310,11 @@ def _response_panel(ax, sw, p, col, kname):
     ax.set_xlabel(p, fontsize=9)
 
 
-def pd_qcut(x, n):
-    import pandas as pd
-    return pd.qcut(x, n, duplicates="drop")
+def _param_text(v):
+    """A swept value as a label: a string as it is, a number with at most 4 significant digits."""
+    if isinstance(v, str):
+        return v
+    return f"{float(v):.4g}"
 
 
 def _sweep_sensitivity(sw, page, focus, kpi):
@@ -1342,11 +1357,11 @@ def _sweep_series(sw, page, focus):
     for i, lvl in enumerate(levels):
         runs = done[(vals == lvl).to_numpy()]
         ax.plot(rolling(pur[runs].mean(axis=0)), color=cmap(i / max(len(levels) - 1, 1) * 0.85),
-                label=f"{p.split('.')[-1]} = {lvl if isinstance(lvl, str) else lv.value_text(float(lvl))}")
+                label=f"{p.split('.')[-1]} = {_param_text(lvl)}")
     ax.set(xlabel="day", ylabel="units per day (7-day average)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    page.fig(fig, "sweep_sales.png", f"Mean over the replicates and the other levers' values.")
+    page.fig(fig, "sweep_sales.png", "Mean over the replicates and the other levers' values.")
 
 
 def report_sweep(f, page, focus=None, kpi=None, path=None):
