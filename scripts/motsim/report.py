@@ -284,8 +284,8 @@ def _waterfall(ax, start, steps, end, good=1, unit=""):
     ax.plot([x[-2] - 0.3, x[-1] + 0.3], [level, level], color="#777", lw=0.7, ls=":")
     ax.bar(x[-1], end[1], 0.6, color="#2c3e50")
     for i, v in ((0, start[1]), (len(labels) - 1, end[1])):
-        ax.annotate(f"{v:,.0f}", (x[i], v), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
-                    textcoords="offset points")
+        ax.annotate(f"{v:,.0f}", (x[i], v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8,
+                    xytext=(0, 2 if v >= 0 else -2), textcoords="offset points")
     ax.set_xticks(x, [textwrap.fill(lab, 14) for lab in labels], fontsize=8)
     ax.axhline(0, color="k", lw=0.6)
     ax.grid(axis="y", alpha=0.3)
