@@ -195,6 +195,19 @@ def rolling(x, w=7):
     return out
 
 
+def _compact(v, _pos=None):
+    """An axis tick: 1,500 as 1.5k, 2,000,000 as 2M, small numbers as they are."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:g}M"
+    if a >= 1e4:
+        return f"{v / 1e3:g}k"
+    return f"{v:g}"
+
+
+COMPACT = matplotlib.ticker.FuncFormatter(_compact)
+
+
 def brand_colour(k):
     return BRAND_COLOURS[k % len(BRAND_COLOURS)]
 
@@ -289,6 +302,7 @@ def _waterfall(ax, start, steps, end, good=1, unit=""):
     ax.set_xticks(x, [textwrap.fill(lab, 14) for lab in labels], fontsize=8)
     ax.axhline(0, color="k", lw=0.6)
     ax.grid(axis="y", alpha=0.3)
+    ax.yaxis.set_major_formatter(COMPACT)
     if unit:
         ax.set_ylabel(unit)
 
@@ -360,9 +374,14 @@ def _funnel_fig(groups, products, title):
             ax.bar(x + (i - (n - 1) / 2) * w, vals[:, k], w, color=brand_colour(k), alpha=1 - 0.25 * (i % 3),
                    hatch=HATCHES[i % len(HATCHES)], edgecolor="white" if i == 0 else "#222", lw=0.4,
                    label=name)
+            if n == 1:
+                for xi, val in zip(x, vals[:, k]):
+                    ax.annotate(f"{val:,.0f}", (xi, val), ha="center", va="bottom", fontsize=7,
+                                xytext=(0, 1), textcoords="offset points")
         ax.set_xticks(x, stages, rotation=30, ha="right", fontsize=8)
         ax.set_title(p)
         ax.grid(axis="y", alpha=0.3)
+        ax.yaxis.set_major_formatter(COMPACT)
     axes[0][0].set_ylabel("consumers")
     if n > 1:
         axes[0][0].legend(fontsize=8)
@@ -933,6 +952,7 @@ def _compare_attribution(c, page, focus_of):
         ax.set_yticks(y, [labs[i] for i in keep], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="k", lw=0.8)
+        ax.xaxis.set_major_formatter(COMPACT)
         tot = a["total"][j, ka]
         ax.set_title(f"{label(n)}{' (points)' if n in SHARES else ''}\ntotal {fmt_diff(n, tot)}", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
@@ -971,6 +991,7 @@ def _compare_differences(c, page):
         ax.set_yticks(range(len(cols)), cols, fontsize=9)
         ax.set_ylim(len(cols) - 0.5, -0.5)
         ax.tick_params(axis="x", labelsize=8)
+        ax.xaxis.set_major_formatter(COMPACT)
         arrow = {1: "higher is better", -1: "lower is better", 0: ""}[g]
         unit = " (points)" if name in SHARES else ""
         ax.set_title(f"{label(name)}{unit}\n{arrow}", fontsize=10)
@@ -1305,6 +1326,7 @@ def _response_panel(ax, sw, p, col, kname):
     if numeric and isinstance(b, (int, float)) and not isinstance(b, bool):
         ax.axvline(float(b), color="#555", ls=":", lw=1)
     ax.grid(alpha=0.3)
+    ax.yaxis.set_major_formatter(COMPACT)
     if len(groups) > 1:
         ax.legend(fontsize=7)
     ax.set_xlabel(p, fontsize=9)
