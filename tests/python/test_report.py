@@ -75,15 +75,18 @@ def test_refusals(tmp):
         f.write("not hdf5")
     with h5py.File(f"{tmp}/sweep.h5", "w") as f:
         f.attrs["format"] = "motsim-sweep-1"
+    with h5py.File(f"{tmp}/other.h5", "w") as f:
+        f.attrs["format"] = "motsim-other-1"
     cases = [((f"{tmp}/missing.h5", "-o", f"{tmp}/o1"), "no such file"),
              ((f"{tmp}/bad.h5", "-o", f"{tmp}/o2"), "not an HDF5 file"),
-             ((f"{tmp}/sweep.h5", "-o", f"{tmp}/o3"), "not a motsim run or compare file (format 'motsim-sweep-1')"),
+             ((f"{tmp}/other.h5", "-o", f"{tmp}/o3"), "not a motsim run, compare or sweep file (format 'motsim-other-1')"),
+             ((f"{tmp}/sweep.h5", "-o", f"{tmp}/o4"), "incomplete motsim file (no 'sweep')"),
              ((f"{tmp}/r.h5", "-o", f"{tmp}/run"), "directory is not empty"),
              ((f"{tmp}/r.h5", "-o", f"{tmp}/bad.h5"), "not a directory")]
     for argv, msg in cases:
         status, err = run_main(*argv)
         check(status == 2 and msg in err, f"report {argv}: status {status}, stderr {err!r}, expected 2 and '{msg}'")
-    check(not any(os.path.exists(f"{tmp}/o{i}") for i in (1, 2, 3)), "a refused report left a directory")
+    check(not any(os.path.exists(f"{tmp}/o{i}") for i in (1, 2, 3, 4)), "a refused report left a directory")
 
 
 with tempfile.TemporaryDirectory() as tmp_dir:
