@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
@@ -269,13 +270,13 @@ void check_sweep_memory(const SweepPlan& pl, const SweepNeeds& n, bool results, 
 
 namespace {
 
-// Free bytes on the disk that holds `path`, or UINT64_MAX when unknown.
-std::uint64_t free_disk(const std::string& path) {
+// Free bytes on the disk that holds `path`, or nothing when unknown.
+std::optional<std::uint64_t> free_disk(const std::string& path) {
   if (const char* env = std::getenv("MOTSIM_DISK_LIMIT")) return std::strtoull(env, nullptr, 10);
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (dir.empty()) dir = ".";
   struct statvfs v {};
-  if (::statvfs(dir.c_str(), &v) != 0) return UINT64_MAX;
+  if (::statvfs(dir.c_str(), &v) != 0) return std::nullopt;
   return times(v.f_bavail, v.f_frsize);
 }
 
@@ -288,8 +289,9 @@ void check_sweep_disk(const SweepPlan& pl, const SweepNeeds& n, const std::strin
     const auto there = std::filesystem::file_size(out + ".journal", ec);
     need = plus(need, n.journal_bytes - std::min<std::uint64_t>(ec ? 0 : there, n.journal_bytes));
   }
-  const std::uint64_t avail = free_disk(out);
-  if (need <= avail) return;
+  const auto free = free_disk(out);
+  if (!free || need <= *free) return;
+  const std::uint64_t avail = *free;
   auto h = [](std::uint64_t b) { return human_bytes(static_cast<double>(b)); };
   throw InputError(out + ": error: the sweep needs up to " + h(need) + " on disk: its file " + h(n.file_bytes) + " (" +
                    std::to_string(n.runs) + " runs x " + std::to_string(pl.values_per_run) + " values, uncompressed)" +
