@@ -91,11 +91,12 @@ void write_points(hid_t sw, const SweepLayout& l, const HeldColumns& held, bool 
   const auto reps = static_cast<std::size_t>(l.replicates);
   std::vector<double> pts(R * PC);
   for (std::size_t run = 0; run < R; ++run) {
-    const auto& pt = l.points[run / reps];
+    const std::size_t point = run / reps;
+    const auto& pt = l.points[point];
     double* row = &pts[run * PC];
     std::size_t c = 0;
     row[c++] = static_cast<double>(run);
-    row[c++] = static_cast<double>(run / reps);
+    row[c++] = static_cast<double>(point);
     row[c++] = static_cast<double>(run % reps);
     row[c++] = static_cast<double>(l.seed);
     row[c++] = static_cast<double>(l.replicate_keys[run]);
