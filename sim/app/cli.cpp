@@ -114,10 +114,21 @@ po::options_description run_options() {
   return o;
 }
 
+// The --set overrides, then --agents, --days, --seed and --replicate as overrides of their keys;
+// an option and a --set of the same key together are refused (one would silently win).
 std::vector<std::string> collect_sets(const po::variables_map& vm) {
   std::vector<std::string> sets;
   auto add = [&](const char* opt, const char* key) {
-    if (vm.count(opt)) sets.push_back(std::string(key) + "=" + std::to_string(vm[opt].as<long long>()));
+    if (!vm.count(opt)) return;
+    for (const auto& s : sets) {
+      std::string k = s.substr(0, s.find('='));
+      k.erase(0, k.find_first_not_of(" \t"));
+      k.erase(k.find_last_not_of(" \t") + 1);
+      if (k == key)
+        throw InputError(std::string("--") + opt + ": error: --" + opt + " and --set " + s + " both set " + key +
+                         "; give one of them");
+    }
+    sets.push_back(std::string(key) + "=" + std::to_string(vm[opt].as<long long>()));
   };
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
   add("agents", "simulation.agents");

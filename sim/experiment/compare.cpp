@@ -91,7 +91,13 @@ void check_variant(const Scenario& base, const Scenario& sc, const std::string& 
     throw InputError(path + ": error: simulation.days = " + std::to_string(sc.simulation.days) +
                      " differs from the base's " + std::to_string(base.simulation.days) + "; use --days to align them");
   // Common random numbers: replicate r must use the same random key in every scenario.
-  // (simulation.replicate is set by compare itself: replicate r of the base's key.)
+  // simulation.replicate is set by compare itself (the base's key + r): a variant's own would be
+  // ignored.
+  if (sc.simulation.replicate != base.simulation.replicate)
+    throw InputError(path + ": error: simulation.replicate = " + std::to_string(sc.simulation.replicate) +
+                     " differs from the base's " + std::to_string(base.simulation.replicate) +
+                     "; compare sets every scenario's replicate key itself (replicate r uses the base's key + r): "
+                     "remove it from the variant");
   if (sc.simulation.seed != base.simulation.seed)
     throw InputError(path + ": error: simulation.seed = " + std::to_string(sc.simulation.seed) +
                      " differs from the base's " + std::to_string(base.simulation.seed) +

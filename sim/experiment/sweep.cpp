@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "sim/core/files.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/engine/memory.hpp"
@@ -13,7 +14,7 @@
 #include "sim/experiment/sweep_local.hpp"
 #include "sim/experiment/sweep_mpi.hpp"
 #include "sim/experiment/sweep_plan.hpp"
-#include "sim/io/h5io.hpp"
+#include "sim/io/output.hpp"
 #include "sim/io/sweep_file.hpp"
 
 namespace motsim {
@@ -43,14 +44,29 @@ class Progress {
   std::mutex m_;
 };
 
-// Rank 0 owns the files: checks the output path and that every point fits in memory, as many at
+// The sweep reads its spec and base scenario, and writes OUT and OUT.journal: never one file as
+// the other (with --force, the spec itself would be replaced).
+void check_not_an_input(const std::string& written, const SweepPlan& pl, const std::string& role) {
+  for (const auto& [input, what] : {std::pair{pl.spec.path, "the sweep spec"}, {pl.spec.base, "the base scenario"}})
+    if (same_file(written, input))
+      throw InputError(written + ": error: " + role + " is " + what + " " + input + "; write elsewhere (--out)");
+}
+
+// Rank 0 owns the files: checks the output path, that every point fits in memory, as many at
 // once as runs go in parallel here (one per worker thread; under MPI one per rank, and the ranks
-// of a node share its memory), then opens the journal.
+// of a node share its memory), with what the sweep keeps until its file is written, and that the
+// file and the journal fit on the disk; then opens the journal.
 std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepPlan& pl, bool distributed) {
+  check_not_an_input(opt.out, pl, "the output");
+  check_not_an_input(opt.out + ".journal", pl, "the journal");
   check_output_path(opt.out, opt.force);
   const int at_once =
       distributed ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
   check_memory(pl.largest, false, at_once);
+  const std::size_t kept = opt.task_count > 0 ? (pl.runs() + opt.task_count - 1) / opt.task_count : pl.runs();
+  const SweepNeeds needs = sweep_needs(pl, kept);
+  check_sweep_memory(pl, needs, true, estimate_memory(pl.largest, false).total(), at_once);
+  check_sweep_disk(pl, needs, opt.out, true);
   return std::make_unique<SweepJournal>(opt.out + ".journal", JournalKey{pl.hash, pl.runs(), pl.values_per_run},
                                         opt.resume);
 }
@@ -128,15 +144,30 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
 
 namespace {
 
+// A path a slice names (its spec, the spec's base scenario) is read only when it is a regular
+// file that is none of the files merge was given: neither OUT nor a slice.
+void check_named_path(const std::string& slice, const std::string& path, const std::string& what,
+                      const std::string& out, const std::vector<std::string>& slices) {
+  require_regular_file(path, slice + " (" + what + " it names)");
+  for (const auto& given : slices)
+    if (same_file(path, given))
+      throw InputError(slice + ": error: " + what + " this slice names, " + path + ", is the slice " + given);
+  if (same_file(path, out))
+    throw InputError(slice + ": error: " + what + " this slice names, " + path + ", is merge's output " + out);
+}
+
 // The plan a slice was made with, rebuilt from the spec it names; refused when the spec (or its
 // base scenario) changed since.
-std::unique_ptr<SweepPlan> plan_of_slice(const std::string& slice, const SweepFileReader& f) {
+std::unique_ptr<SweepPlan> plan_of_slice(const std::string& slice, const SweepFileReader& f, const std::string& out,
+                                         const std::vector<std::string>& slices) {
   const std::string spec_path = f.spec_path();
   const std::string text = f.spec_text();
   if (!path_exists(spec_path))
     throw InputError(slice + ": error: merge rebuilds the sweep from its spec " + spec_path +
                      ", which is not there; run merge where the slices were made, or restore the spec");
+  check_named_path(slice, spec_path, "the spec", out, slices);
   auto plan = std::make_unique<SweepPlan>(make_plan(spec_path));
+  check_named_path(slice, plan->spec.base, "the base scenario of its spec", out, slices);
   if (hash_text(plan->hash) != f.spec_hash() || text != plan->spec.text)
     throw InputError(slice + ": error: the spec " + spec_path +
                      " or its base scenario changed since this slice was made");
@@ -165,8 +196,11 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
     const SweepFileReader f(s);
     if (!plan) {
       spec_hash = f.spec_hash();
-      plan = plan_of_slice(s, f);
+      plan = plan_of_slice(s, f, out, slices);
       layout = sweep_layout(*plan);
+      const SweepNeeds needs = sweep_needs(*plan, plan->runs());
+      check_sweep_memory(*plan, needs, true, 0, 0);
+      check_sweep_disk(*plan, needs, out, false);
     } else if (f.spec_hash() != spec_hash) {
       throw InputError(s + ": error: this slice belongs to another sweep (spec hash " + f.spec_hash() + " vs " +
                        spec_hash + ")");

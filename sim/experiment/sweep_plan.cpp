@@ -1,9 +1,13 @@
 #include "sim/experiment/sweep_plan.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
@@ -106,16 +110,55 @@ std::vector<SweepPoint> saltelli_points(const SweepSpec& sp) {
 
 // ---- the plan -----------------------------------------------------------------------------
 
+std::vector<std::string> product_names(const Scenario& sc) {
+  std::vector<std::string> names;
+  for (const auto& p : sc.products) names.push_back(p.name);
+  return names;
+}
+
 // Products, KPI columns and the values a run yields, from the base scenario.
 void set_columns(SweepPlan& pl) {
   pl.K = static_cast<int>(pl.base.products.size());
   pl.D = static_cast<int>(pl.base.simulation.days);
-  for (const auto& p : pl.base.products) pl.products.push_back(p.name);
-  for (const auto& k : compare_kpis()) {
-    for (const auto& p : pl.products) pl.kpi_columns.push_back(std::string(k.name) + "." + p);
-    pl.kpi_columns.push_back(std::string(k.name) + ".all");
-  }
+  pl.products = product_names(pl.base);
+  pl.kpi_columns = kpi_columns(pl.products);
   pl.values_per_run = pl.kpi_columns.size() + pl.spec.keep_series.size() * static_cast<std::size_t>(pl.D) * pl.K;
+}
+
+// ---- sizes --------------------------------------------------------------------------------
+
+// Saturating: a size beyond 64 bits stays the largest, never wraps to a small one.
+std::uint64_t times(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+std::uint64_t plus(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+// Bytes of one point while the plan is made: the point with its values and "key=value" strings
+// (with the allocator's overhead), the design's row that makes it, and the layout's copy.
+std::uint64_t bytes_per_point(const SweepSpec& sp) {
+  const std::uint64_t k = sp.swept.size();
+  std::uint64_t b = sizeof(SweepPoint) + 16 + 8 * k;
+  for (const auto& p : sp.swept) {
+    std::uint64_t longest = 24;  // a formatted number
+    for (const auto& v : p.values) longest = std::max<std::uint64_t>(longest, v.size());
+    b = plus(b, sizeof(std::string) + p.key.size() + longest + 32);
+  }
+  return plus(b, 40 + 16 * k + sizeof(SweepFilePoint) + 16 + 8 * k);
+}
+
+// A run's row travels as one MPI message (an int count) and one journal line.
+void check_row(const SweepPlan& pl) {
+  constexpr std::size_t kMaxRow = 2147483646;
+  if (pl.values_per_run <= kMaxRow) return;
+  throw InputError(pl.spec.path + ": error: each run's row would hold " + std::to_string(pl.values_per_run) +
+                   " values (" + std::to_string(pl.kpi_columns.size()) + " KPI columns, then " +
+                   std::to_string(pl.spec.keep_series.size()) + " series x " + std::to_string(pl.D) + " days x " +
+                   std::to_string(pl.K) + " products); at most " + std::to_string(kMaxRow) +
+                   "; keep fewer series (keep_series) or simulate fewer days");
 }
 
 // Keys a sweep cannot vary: the days when series are kept (their shape), the products' names.
@@ -143,6 +186,11 @@ void check_points(SweepPlan& pl, const std::string& spec_path) {
   for (std::size_t i = 0; i < pl.points.size(); ++i) {
     try {
       Scenario sc = pl.spec.base_scenario.with(point_sets(pl, pl.points[i]));
+      if (product_names(sc) != pl.products)
+        throw InputError("its products differ from the base scenario's (a sweep file has one list of products)");
+      if (!pl.spec.keep_series.empty() && sc.simulation.days != pl.D)
+        throw InputError("its days differ from the base scenario's " + std::to_string(pl.D) +
+                         " (kept series have one length)");
       const std::uint64_t bytes = estimate_memory(sc, false).total();
       if (i == 0 || bytes > largest_bytes) {
         largest_bytes = bytes;
@@ -170,16 +218,85 @@ std::vector<SweepPoint> sweep_points(const SweepSpec& sp) {
 
 SweepPlan make_plan(const std::string& spec_path) {
   SweepPlan pl;
-  pl.spec = load_sweep_spec(spec_path);
-  pl.points = sweep_points(pl.spec);
+  pl.spec = load_sweep_spec(spec_path);  // at most kMaxSweepRuns runs
   pl.base = pl.spec.base_scenario.with(pl.spec.held);
   pl.seed = pl.spec.seed >= 0 ? pl.spec.seed : pl.base.simulation.seed;
   set_columns(pl);
+  check_row(pl);
+  check_sweep_memory(pl, sweep_needs(pl, 0), false, 0, 0);  // before the points are made
   check_swept_keys(pl, spec_path);
+  pl.points = sweep_points(pl.spec);
   check_points(pl, spec_path);
   // Everything that defines the results: the spec text and the resolved base scenario.
   pl.hash = fnv1a(scenario_to_toml(pl.base), fnv1a(pl.spec.text));
+  check_sweep_layout(sweep_layout(pl), spec_path);  // what the file's writer needs, at the start
   return pl;
+}
+
+SweepNeeds sweep_needs(const SweepPlan& pl, std::uint64_t kept_runs) {
+  SweepNeeds n;
+  n.points = sweep_point_count(pl.spec);
+  n.runs = times(n.points, static_cast<std::uint64_t>(pl.spec.replicates));
+  const std::uint64_t V = pl.values_per_run, columns = 10 + pl.spec.swept.size() + pl.spec.held.size();
+  // The points, and per run its replicate key, the pending list and the task's runs.
+  n.plan_bytes = plus(times(n.points, bytes_per_point(pl.spec)), times(n.runs, 24));
+  // Kept runs (a map node and a row each), and the largest buffer of the writer or of merge.
+  n.results_bytes = plus(times(kept_runs, plus(times(V, 8), 96)), times(n.runs, times(std::max(columns, V + 1), 8)));
+  // A journal line: the run id, " %a" per value (at most 25 characters) and the checksum.
+  n.journal_bytes = plus(128, times(kept_runs, plus(times(V, 25), 40)));
+  const std::uint64_t texts = pl.spec.text.size() + 2 * scenario_to_toml(pl.base).size() + (1u << 20);
+  n.file_bytes = plus(texts, times(n.runs, plus(times(columns + V, 8), 1)));
+  return n;
+}
+
+void check_sweep_memory(const SweepPlan& pl, const SweepNeeds& n, bool results, std::uint64_t run_bytes, int at_once) {
+  const std::uint64_t avail = available_memory();
+  const std::uint64_t runs = times(run_bytes, static_cast<std::uint64_t>(std::max(at_once, 0)));
+  const std::uint64_t need = plus(plus(n.plan_bytes, results ? n.results_bytes : 0), runs);
+  if (avail == 0 || static_cast<double>(need) <= 0.9 * static_cast<double>(avail)) return;
+  auto h = [](std::uint64_t b) { return human_bytes(static_cast<double>(b)); };
+  std::string msg = pl.spec.path + ": error: the sweep needs about " + h(need) + " of memory: its plan " +
+                    h(n.plan_bytes) + " (" + std::to_string(n.points) + " points of " +
+                    std::to_string(pl.spec.swept.size()) + " parameters, " + std::to_string(n.runs) + " runs)";
+  if (results)
+    msg += ", the results kept until the file is written " + h(n.results_bytes) + " (" +
+           std::to_string(pl.values_per_run) + " values per run)";
+  if (runs) msg += ", " + std::to_string(at_once) + " runs at once " + h(runs);
+  msg += "; " + h(avail) + " is available; reduce " + sweep_size_keys(pl.spec);
+  if (results && !pl.spec.keep_series.empty()) msg += ", or keep fewer series (keep_series)";
+  if (at_once > 1) msg += ", or run fewer at once (--threads)";
+  throw InputError(msg);
+}
+
+namespace {
+
+// Free bytes on the disk that holds `path`, or nothing when unknown.
+std::optional<std::uint64_t> free_disk(const std::string& path) {
+  if (const char* env = std::getenv("MOTSIM_DISK_LIMIT")) return std::strtoull(env, nullptr, 10);
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  struct statvfs v {};
+  if (::statvfs(dir.c_str(), &v) != 0) return std::nullopt;
+  return times(v.f_bavail, v.f_frsize);
+}
+
+}  // namespace
+
+void check_sweep_disk(const SweepPlan& pl, const SweepNeeds& n, const std::string& out, bool journal) {
+  std::uint64_t need = n.file_bytes;
+  if (journal) {
+    std::error_code ec;  // a journal resumed is on the disk already
+    const auto there = std::filesystem::file_size(out + ".journal", ec);
+    need = plus(need, n.journal_bytes - std::min<std::uint64_t>(ec ? 0 : there, n.journal_bytes));
+  }
+  const auto free = free_disk(out);
+  if (!free || need <= *free) return;
+  const std::uint64_t avail = *free;
+  auto h = [](std::uint64_t b) { return human_bytes(static_cast<double>(b)); };
+  throw InputError(out + ": error: the sweep needs up to " + h(need) + " on disk: its file " + h(n.file_bytes) + " (" +
+                   std::to_string(n.runs) + " runs x " + std::to_string(pl.values_per_run) + " values, uncompressed)" +
+                   (journal ? ", its journal up to " + h(n.journal_bytes) : "") + "; " + h(avail) +
+                   " is free there; free some space, write elsewhere (--out) or reduce " + sweep_size_keys(pl.spec));
 }
 
 std::vector<std::size_t> pending_runs(const SweepPlan& pl, int task_index, int task_count, const SweepRuns& done) {
@@ -198,14 +315,7 @@ std::vector<double> compute_run(const SweepPlan& pl, std::size_t run, int thread
     throw InputError(pl.spec.path + ": error: run " + std::to_string(run) + " changes the products or days");
   Simulation sim(sc, threads);
   sim.run({}, false, stop);
-  const Results& r = sim.results();
-  std::vector<double> v = kpi_values(r);
-  for (const auto& name : pl.spec.keep_series) {
-    const auto s = daily_series(r, name);  // [days_done * K]; days not run (interrupted) are NaN
-    v.insert(v.end(), s.begin(), s.end());
-    v.resize(v.size() + (static_cast<std::size_t>(pl.D) * pl.K - s.size()), NAN);
-  }
-  return v;
+  return kept_values(sim.results(), pl.spec.keep_series, pl.D);  // days not run (interrupted) are NaN
 }
 
 SweepLayout sweep_layout(const SweepPlan& pl) {

@@ -43,9 +43,31 @@ struct SweepPlan {
   }
 };
 
-// Reads the spec and checks every point (InputError naming the point when one is not a valid
-// scenario).
+// Reads the spec and checks, before the first run: the sizes (the runs, each run's row, the
+// memory the plan needs: SweepNeeds), every point (InputError naming the point when one is not
+// a valid scenario, or changes the products or the kept days), and that the sweep file can hold
+// the layout (check_sweep_layout).
 SweepPlan make_plan(const std::string& spec_path);
+
+// What a sweep needs besides its runs, computed from the spec and the base scenario before any
+// point is made (bytes; saturating at 2^64 - 1, never wrapping).
+struct SweepNeeds {
+  std::uint64_t points = 0, runs = 0;
+  std::uint64_t plan_bytes = 0;     // the points, the design that makes them, the layout (every process)
+  std::uint64_t results_bytes = 0;  // the finished runs kept until the file is written, and the writer's buffers
+  std::uint64_t journal_bytes = 0;  // the journal on disk, at most (exact hexadecimal floats)
+  std::uint64_t file_bytes = 0;     // the sweep file, uncompressed
+};
+// `kept_runs`: the runs this process keeps (a slice's own; every run for merge).
+SweepNeeds sweep_needs(const SweepPlan& pl, std::uint64_t kept_runs);
+
+// Refuses (InputError naming the spec, the numbers and the keys to change) a sweep that cannot
+// fit in memory: its plan, plus with `results` what rank 0 or merge keeps, plus `at_once` runs of
+// `run_bytes` each. MOTSIM_MEMORY_LIMIT overrides the memory available, as for runs.
+void check_sweep_memory(const SweepPlan& pl, const SweepNeeds& n, bool results, std::uint64_t run_bytes, int at_once);
+// Refuses a sweep whose file (and, with `journal`, its journal) cannot fit on the disk of `out`
+// (the free space; MOTSIM_DISK_LIMIT, bytes, overrides it).
+void check_sweep_disk(const SweepPlan& pl, const SweepNeeds& n, const std::string& out, bool journal);
 
 // The runs of task `task_index` of `task_count` (run id mod count; every run when count is 0)
 // that `done` lacks, in order.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "sim/core/files.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/experiment/design.hpp"
 #include "sim/input/param_table.hpp"
@@ -139,13 +140,60 @@ struct SpecReader {
   }
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::error_code dir_ec;
-  if (!in || fs::is_directory(path, dir_ec)) throw InputError(path + ": error: cannot read sweep spec");
-  std::ostringstream o;
-  o << in.rdbuf();
-  return o.str();
+// The scenario field `key` names (section.field, or section.NAME.field for products, segments
+// and campaigns), or null.
+const FieldDesc* scenario_field(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  for (const auto& s : sections()) {
+    if (parts.empty() || s.name != parts[0] || parts.size() != (s.is_array ? 3u : 2u)) continue;
+    for (const auto& f : *s.fields)
+      if (f.key == parts.back()) return &f;
+  }
+  return nullptr;
+}
+
+bool range_like(const toml::table& t) {
+  return std::all_of(t.begin(), t.end(), [](auto&& kv) {
+    const std::string_view n = kv.first.str();
+    return n == "min" || n == "max" || n == "steps" || n == "log";
+  });
+}
+
+// An unquoted dotted key (product.Nova.price = [...]) reads as nested tables: the dotted path of
+// the first value inside `v`, following tables that are not ranges, and that value.
+std::pair<std::string, const toml::node*> dotted_path(std::string key, const toml::node* v) {
+  while (v->is_table() && !v->as_table()->empty() && !range_like(*v->as_table())) {
+    const toml::node* first = nullptr;
+    std::string name;
+    for (auto&& [k, n] : *v->as_table())
+      if (!first || n.source().begin.line < first->source().begin.line ||
+          (n.source().begin.line == first->source().begin.line &&
+           n.source().begin.column < first->source().begin.column)) {
+        first = &n;
+        name = std::string(k.str());
+      }
+    key += "." + name;
+    v = first;
+  }
+  return {key, v};
+}
+
+// How a value looks after its quoted key, in a suggestion.
+std::string sketch(const toml::node& v) {
+  if (v.is_array()) return "[...]";
+  if (v.is_table()) return "{ min = ..., max = ... }";
+  return literal(v);
+}
+
+// A scenario key written unquoted: the spec's reading of it, and how to write it.
+std::string quoting_hint(const std::string& key, const toml::node& v) {
+  if (!v.is_table()) return "";
+  const auto [path, leaf] = dotted_path(key, &v);
+  if (path == key || !scenario_field(path)) return "";
+  return "; TOML reads the unquoted dotted key " + path + " as nested tables: quote it, \"" + path +
+         "\" = " + sketch(*leaf);
 }
 
 void check_keys(const SpecReader& r) {
@@ -155,8 +203,12 @@ void check_keys(const SpecReader& r) {
     const std::string key(k.str());
     if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
     const std::string hint = did_you_mean(key, keys);
+    std::string where_it_goes;  // a scenario key, above [parameters] or outside it
+    if (scenario_field(key) || !quoting_hint(key, v).empty())
+      where_it_goes = "; scenario keys go under [parameters], quoted: \"" + dotted_path(key, &v).first +
+                      "\" = " + sketch(*dotted_path(key, &v).second);
     throw r.fail(&v, "unknown key '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                         "; allowed: " + join(keys));
+                         "; allowed: " + join(keys) + where_it_goes);
   }
 }
 
@@ -167,6 +219,9 @@ void read_scenario(SpecReader& r, const SpecFieldDesc& f, const toml::node* n) {
   target = (fs::path(r.sp.base_dir) / n->as_string()->get()).string();
   if (!path_exists(target))
     throw r.fail(n, "'" + f.key + "' = \"" + n->as_string()->get() + "\": no such scenario " + target);
+  if (const std::string kind = special_file_kind(target); !kind.empty())
+    throw r.fail(n, "'" + f.key + "' = \"" + n->as_string()->get() + "\": " + target + " is " + kind +
+                        "; expected a regular scenario file");
   try {
     r.sp.base_scenario = ParsedScenario(target);
   } catch (const InputError&) {
@@ -303,6 +358,19 @@ std::vector<std::pair<std::string, const toml::node*>> in_spec_order(const toml:
   return ordered;
 }
 
+// Why the sweep cannot take `key` from the spec: it sets that key for every run itself, so a
+// value there would be ignored (empty when it can).
+std::string set_by_the_sweep(const std::string& key) {
+  if (key == "simulation.seed")
+    return "the sweep sets every run's seed itself; give the master seed as the spec's top-level 'seed = N' "
+           "(for more random draws, raise 'replicates')";
+  if (key == "simulation.replicate")
+    return "the sweep sets every run's replicate key itself (the base scenario's simulation.replicate plus the "
+           "replicate, or plus the run id with common_random_numbers = false); for more random draws, raise "
+           "'replicates'";
+  return "";
+}
+
 // A scalar is held, a list or a range is swept; the key must be one the base scenario accepts,
 // and every value (both ends of a range) one it accepts.
 void read_parameters(const SpecReader& r, const toml::node* params) {
@@ -310,6 +378,10 @@ void read_parameters(const SpecReader& r, const toml::node* params) {
   if (!params->is_table()) throw r.fail(params, "'parameters' must be a table: [parameters]");
   for (const auto& [key, node] : in_spec_order(*params->as_table())) {
     const toml::node& v = *node;
+    if (const std::string hint = quoting_hint(key, v); !hint.empty())
+      throw r.fail(&v, "parameter '" + key + "' is a table, not a value, a list or a range" + hint);
+    if (const std::string why = set_by_the_sweep(key); !why.empty())
+      throw r.fail(&v, "parameter '" + key + "' cannot be swept or held: " + why);
     Checks checks;
     if (v.is_array()) {
       r.sp.swept.push_back(read_list(r, key, v, checks));
@@ -377,18 +449,110 @@ void check_design(const SpecReader& r) {
     throw r.fail(params, "design \"sobol\" supports up to " + std::to_string(kSobolMaxParams) + " swept parameters");
 }
 
+// ---- the size of the sweep ------------------------------------------------------------------
+
+using RunCount = unsigned __int128;  // exact for any spec that can be written; saturates beyond
+constexpr RunCount kSaturated = ~RunCount(0);
+
+RunCount times(RunCount a, RunCount b) {
+  RunCount r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? kSaturated : r;
+}
+
+std::string count_text(RunCount v) {
+  if (v == kSaturated) return "more than 3.4e38";
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v);
+  return s;
+}
+
+// What multiplies into the number of runs: a factor, the key it comes from and where it is.
+struct SizeFactor {
+  RunCount count;
+  std::string key;
+  const toml::node* node;
+  std::string value;  // the key's value, when it is not the count (samples)
+};
+
+std::vector<SizeFactor> size_factors(const SweepSpec& sp, const toml::table* t) {
+  std::vector<SizeFactor> f;
+  const toml::table* params = t && t->get("parameters") ? t->get("parameters")->as_table() : nullptr;
+  const auto k = static_cast<RunCount>(sp.swept.size());
+  const toml::node* samples = t ? t->get("samples") : nullptr;
+  if (sp.design == "grid") {
+    for (const auto& p : sp.swept) {
+      const toml::node* n = params ? params->get(p.key) : nullptr;
+      if (n && p.range && n->as_table()) n = n->as_table()->get("steps");
+      f.push_back({p.range ? static_cast<RunCount>(p.steps) : p.values.size(),
+                   (p.range ? "'steps' of '" : "the list of '") + p.key + "'", n, ""});
+    }
+  } else {
+    const RunCount per = sp.design == "morris" ? k + 1 : sp.design == "sobol" ? k + 2 : 1;
+    f.push_back({times(static_cast<RunCount>(sp.samples), per), "'samples'", samples,
+                 per > 1 ? std::to_string(sp.samples) + ", " + count_text(per) + " points each" : ""});
+  }
+  f.push_back({static_cast<RunCount>(sp.replicates), "'replicates'", t ? t->get("replicates") : nullptr, ""});
+  return f;
+}
+
+RunCount point_count(const std::vector<SizeFactor>& f) {
+  RunCount points = 1;
+  for (std::size_t i = 0; i + 1 < f.size(); ++i) points = times(points, f[i].count);
+  return points;
+}
+
+std::string size_keys(const std::vector<SizeFactor>& f) {
+  std::vector<SizeFactor> by_size(f);
+  std::stable_sort(by_size.begin(), by_size.end(), [](auto& a, auto& b) { return a.count > b.count; });
+  std::vector<std::string> parts;
+  for (const auto& x : by_size)
+    if (x.count > 1) parts.push_back(x.key + " (" + (x.value.empty() ? count_text(x.count) : x.value) + ")");
+  if (parts.empty()) return "'replicates'";
+  std::string s = parts[0];
+  for (std::size_t i = 1; i < parts.size(); ++i) s += (i + 1 == parts.size() ? " or " : ", ") + parts[i];
+  return s;
+}
+
+// The runs, computed exactly before any point is made: a design too large for the sweep is
+// refused with its numbers, at the key that contributes most.
+void check_size(const SpecReader& r) {
+  const auto f = size_factors(r.sp, &r.t);
+  const RunCount points = point_count(f), runs = times(points, f.back().count);
+  if (runs <= kMaxSweepRuns) return;
+  std::string breakdown;
+  for (std::size_t i = 0; i + 1 < f.size() && r.sp.design == "grid"; ++i)
+    breakdown += (breakdown.empty() ? "" : " x ") + count_text(f[i].count);
+  if (f.size() > 2 && r.sp.design == "grid") breakdown += " = ";
+  const auto largest = std::max_element(f.begin(), f.end(), [](auto& a, auto& b) { return a.count < b.count; });
+  throw r.fail(largest->node, "the sweep has " + breakdown + count_text(points) + " points x " +
+                                  count_text(f.back().count) + " replicates = " + count_text(runs) +
+                                  " runs; a sweep holds at most " + std::to_string(kMaxSweepRuns) +
+                                  " runs (2^31 - 1); reduce " + size_keys(f));
+}
+
 }  // namespace
+
+std::uint64_t sweep_point_count(const SweepSpec& sp) {
+  const RunCount p = point_count(size_factors(sp, nullptr));
+  return p > kMaxSweepRuns ? kMaxSweepRuns + 1 : static_cast<std::uint64_t>(p);
+}
+
+std::string sweep_size_keys(const SweepSpec& sp) { return size_keys(size_factors(sp, nullptr)); }
 
 SweepSpec load_sweep_spec(const std::string& path) {
   SweepSpec sp;
   sp.path = path;
   sp.base_dir = fs::path(path).parent_path().string();
-  sp.text = read_text(path);
+  sp.text = read_regular_file(path, "sweep spec");
   const toml::table t = tomlu::parse_text(sp.text, path);
   SpecReader r{path, t, sp, nullptr};
   check_keys(r);
   for (const auto& f : sweep_spec_fields()) read_field(r, f);
   check_design(r);
+  check_size(r);
   // A base scenario that cannot be read and no parameter to report it: as it is.
   if (r.base_error) std::rethrow_exception(r.base_error);
   return sp;

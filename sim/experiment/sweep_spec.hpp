@@ -2,6 +2,7 @@
 // A sweep's spec (docs/sweeps.md, "The spec"): the base scenario, the design, replicates, what to
 // keep and the parameters, each key read through one table (sweep_spec_fields) and every value
 // checked against the base scenario, which is read once.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -58,6 +59,22 @@ struct SpecFieldDesc {
 const std::vector<SpecFieldDesc>& sweep_spec_fields();
 
 // Parses and validates a spec (InputError with file:line:col, key, value, what is allowed).
+// The spec is read as a regular file of at most kMaxTextInput bytes (a FIFO or a device is
+// refused, naming it), and so is its base scenario.
 SweepSpec load_sweep_spec(const std::string& path);
+
+// The most runs a sweep may have: 2^31 - 1. Run counts pass through 32-bit integers (the
+// designs' sizes, MPI message counts), and the file's float64 columns hold run ids exactly.
+// load_sweep_spec refuses more, before anything of that size is allocated.
+inline constexpr std::uint64_t kMaxSweepRuns = (1ull << 31) - 1;
+
+// The points of the spec's design: grid, the product of each swept parameter's levels (its
+// steps, or its list's length); random and lhs, samples; morris, samples (k + 1); sobol,
+// samples (k + 2). Exact (at most kMaxSweepRuns once the spec is loaded).
+std::uint64_t sweep_point_count(const SweepSpec& sp);
+
+// The keys that set a sweep's size, with their values, for a message: "'samples' (1000) or
+// 'replicates' (3)", or each grid parameter's levels.
+std::string sweep_size_keys(const SweepSpec& sp);
 
 }  // namespace motsim

@@ -81,21 +81,22 @@ void write_parameters(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
   for (const auto& [key, value] : held.levels) h5::strings(lv, key.c_str(), {value});
 }
 
-// /sweep/points and its columns: one row per run.
-void write_points(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
+// /sweep/points and its columns: one row per run (none in a dry run).
+void write_points(hid_t sw, const SweepLayout& l, const HeldColumns& held, bool dry) {
   std::vector<std::string> cols = {"run", "point", "replicate", "seed", "replicate_key"};
   cols.insert(cols.end(), l.parameters.begin(), l.parameters.end());
   cols.insert(cols.end(), held.names.begin(), held.names.end());
   for (const char* c : {"trajectory", "step", "changed", "block", "row"}) cols.push_back(c);
-  const std::size_t R = l.runs(), PC = cols.size();
+  const std::size_t R = dry ? 0 : l.runs(), PC = cols.size();
   const auto reps = static_cast<std::size_t>(l.replicates);
   std::vector<double> pts(R * PC);
   for (std::size_t run = 0; run < R; ++run) {
-    const auto& pt = l.points[run / reps];
+    const std::size_t point = run / reps;
+    const auto& pt = l.points[point];
     double* row = &pts[run * PC];
     std::size_t c = 0;
     row[c++] = static_cast<double>(run);
-    row[c++] = static_cast<double>(run / reps);
+    row[c++] = static_cast<double>(point);
     row[c++] = static_cast<double>(run % reps);
     row[c++] = static_cast<double>(l.seed);
     row[c++] = static_cast<double>(l.replicate_keys[run]);
@@ -111,12 +112,14 @@ void write_points(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
               "(Sobol/Saltelli), -1 when not used");
 }
 
-// /sweep/kpis and /sweep/done: NaN rows and 0 for the runs the file does not hold.
-void write_kpis(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
-  const std::size_t R = l.runs(), KC = l.kpi_columns.size();
+// /sweep/kpis and /sweep/done: NaN rows and 0 for the runs the file does not hold (no rows
+// without `done`: a dry run).
+void write_kpis(hid_t sw, const SweepLayout& l, const SweepRuns* done) {
+  static const SweepRuns none;
+  const std::size_t R = done ? l.runs() : 0, KC = l.kpi_columns.size();
   std::vector<double> kp(R * KC, NAN);
   std::vector<std::uint8_t> mask(R, 0);
-  for (const auto& [run, v] : done) {
+  for (const auto& [run, v] : done ? *done : none) {
     std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(KC),
               kp.begin() + static_cast<std::ptrdiff_t>(run * KC));
     mask[run] = 1;
@@ -127,15 +130,17 @@ void write_kpis(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
   h5::dataset(sw, "done", H5T_STD_U8LE, H5T_NATIVE_UINT8, {R}, mask.data(), "1 for runs this file holds");
 }
 
-// /sweep/timeseries/<metric>: [run, day, product], NaN for the runs the file does not hold.
-void write_series(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
+// /sweep/timeseries/<metric>: [run, day, product], NaN for the runs the file does not hold (no
+// rows without `done`).
+void write_series(hid_t sw, const SweepLayout& l, const SweepRuns* done) {
   if (l.keep_series.empty()) return;
+  static const SweepRuns none;
   Handle ts = h5::group(sw, "timeseries");
-  const std::size_t R = l.runs(), KC = l.kpi_columns.size(), K = l.products.size();
+  const std::size_t R = done ? l.runs() : 0, KC = l.kpi_columns.size(), K = l.products.size();
   const std::size_t DK = static_cast<std::size_t>(l.days) * K;
   for (std::size_t m = 0; m < l.keep_series.size(); ++m) {
     std::vector<double> s(R * DK, NAN);
-    for (const auto& [run, v] : done)
+    for (const auto& [run, v] : done ? *done : none)
       std::copy(v.begin() + static_cast<std::ptrdiff_t>(KC + m * DK),
                 v.begin() + static_cast<std::ptrdiff_t>(KC + (m + 1) * DK),
                 s.begin() + static_cast<std::ptrdiff_t>(run * DK));
@@ -144,23 +149,120 @@ void write_series(hid_t sw, const SweepLayout& l, const SweepRuns& done) {
   }
 }
 
+// Every object of a sweep file; without `done`, the datasets have no rows (a dry run).
+void write_body(hid_t file, const SweepLayout& layout, const SweepRuns* done, int task_index, int task_count) {
+  {
+    Handle g = h5::group(file, "products");
+    h5::strings(g, "name", layout.products);
+  }
+  Handle sw = h5::group(file, "sweep");
+  write_sweep_attributes(sw, layout, done && done->size() == layout.runs(), task_index, task_count);
+  const HeldColumns held = held_columns(layout.held);
+  write_parameters(sw, layout, held);
+  write_points(sw, layout, held, done == nullptr);
+  write_kpis(sw, layout, done);
+  write_series(sw, layout, done);
+}
+
+// ---- checking a layout before the first run -----------------------------------------------
+
+// A string as a message shows it: a NUL byte as \0.
+std::string shown(const std::string& s) {
+  std::string o;
+  for (char c : s) o += c == '\0' ? std::string("\\0") : std::string(1, c);
+  return o;
+}
+
+// Why `name` cannot name an HDF5 object, or empty when it can.
+std::string object_name_problem(const std::string& name) {
+  if (name.empty()) return "an empty name";
+  if (name == ".") return "\".\" (HDF5's name of the group itself)";
+  if (name.find('/') != std::string::npos) return "a '/' (HDF5's path separator)";
+  if (name.find('\0') != std::string::npos) return "a NUL byte";
+  return "";
+}
+
+// The datasets named after keys: each swept list, and each held value that is not a number.
+void check_object_names(const SweepLayout& l, const std::string& where) {
+  std::vector<std::string> named;
+  for (const auto& list : l.lists) named.push_back(list.key);
+  for (const auto& [key, value] : held_columns(l.held).levels) named.push_back(key);
+  for (const auto& key : named)
+    if (const std::string why = object_name_problem(key); !why.empty())
+      throw InputError(where + ": error: parameter '" + shown(key) + "': the sweep file keeps its values in " +
+                       "the dataset /sweep/levels/<key>, and this key has " + why +
+                       ", which HDF5 refuses in a name; rename what the key names (a product, segment or campaign)");
+}
+
+// Strings are stored up to their first NUL byte: one inside would be cut.
+void check_strings(const SweepLayout& l, const std::string& where) {
+  auto check = [&](const std::string& s, const std::string& what) {
+    if (s.find('\0') != std::string::npos)
+      throw InputError(where + ": error: " + what + " holds a NUL byte, which the sweep file would cut: \"" +
+                       shown(s.substr(0, 80)) + "\"");
+  };
+  check(l.spec_text, "the spec");
+  check(l.spec_path, "the spec's path");
+  check(l.base_scenario, "the base scenario");
+  for (const auto& p : l.products) check(p, "the product name");
+  for (const auto& c : l.kpi_columns) check(c, "the KPI column");
+  for (const auto& p : l.parameters) check(p, "the parameter key");
+  for (const auto& h : l.held) check(h, "the held parameter");
+  for (const auto& list : l.lists)
+    for (const auto& v : list.values) check(v, "a value of parameter '" + shown(list.key) + "'");
+}
+
+// /sweep/points stores the seed and every replicate key as float64: exact up to 2^53.
+void check_exact_numbers(const SweepLayout& l, const std::string& where) {
+  const std::string limit = std::to_string(kMaxExactInFile) + " (2^53: /sweep/points stores it as a float64)";
+  if (l.seed < 0 || l.seed > kMaxExactInFile)
+    throw InputError(where + ": error: seed " + std::to_string(l.seed) + " is above " + limit +
+                     "; set a smaller 'seed' in the spec");
+  for (const long long k : l.replicate_keys)
+    if (k < 0 || k > kMaxExactInFile)
+      throw InputError(where + ": error: replicate key " + std::to_string(k) + " is above " + limit +
+                       "; set a smaller simulation.replicate in the base scenario");
+}
+
+// HDF5 stores a dataset in chunks of at most 4 GiB; the writer's chunk holds one run's row at
+// least (h5::dataset: about 64k values along the runs).
+void check_shapes(const SweepLayout& l, const std::string& where) {
+  if (l.replicates < 1 || l.points.empty() || l.replicate_keys.size() != l.runs())
+    throw InputError(where + ": error: the sweep has no runs, or its layout does not match its runs");
+  for (const auto& pt : l.points)
+    if (pt.values.size() != l.parameters.size())
+      throw InputError(where + ": error: a point of the design does not have one value per swept parameter");
+  constexpr std::uint64_t kChunkLimit = (1ull << 32) - 1;
+  const std::uint64_t row = static_cast<std::uint64_t>(std::max(l.days, 0)) * l.products.size();
+  if (!l.keep_series.empty() && (65536 / std::max<std::uint64_t>(row, 1) + 1) * row * 8 > kChunkLimit)
+    throw InputError(where + ": error: keep_series: a run's series is " + std::to_string(l.days) + " days x " +
+                     std::to_string(l.products.size()) + " products = " + std::to_string(row) +
+                     " values, beyond the 4 GiB HDF5 allows in one chunk; keep no series or simulate fewer days");
+}
+
 }  // namespace
+
+void check_sweep_layout(const SweepLayout& layout, const std::string& where) {
+  check_object_names(layout, where);
+  check_strings(layout, where);
+  check_exact_numbers(layout, where);
+  check_shapes(layout, where);
+  try {  // the structure itself, in memory: anything else HDF5 would refuse at the end
+    Handle fapl(h5::check(H5Pcreate(H5P_FILE_ACCESS), "create a file access list"), H5Pclose);
+    h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "use a file in memory", 0);
+    Handle file(
+        h5::check(H5Fcreate("motsim-sweep-dry-run", H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create a file in memory"),
+        H5Fclose);
+    write_body(file, layout, nullptr, -1, 0);
+  } catch (const h5::Error& e) {
+    throw InputError(where + ": error: the sweep file could not record this sweep: " + e.what());
+  }
+}
 
 void write_sweep_file(const std::string& path, bool force, const SweepLayout& layout, const SweepRuns& done,
                       const std::string& command_line, int task_index, int task_count) {
-  h5::write_atomically(path, force, "motsim-sweep-1", command_line, [&](hid_t file) {
-    {
-      Handle g = h5::group(file, "products");
-      h5::strings(g, "name", layout.products);
-    }
-    Handle sw = h5::group(file, "sweep");
-    write_sweep_attributes(sw, layout, done.size() == layout.runs(), task_index, task_count);
-    const HeldColumns held = held_columns(layout.held);
-    write_parameters(sw, layout, held);
-    write_points(sw, layout, held);
-    write_kpis(sw, layout, done);
-    write_series(sw, layout, done);
-  });
+  h5::write_atomically(path, force, "motsim-sweep-1", command_line,
+                       [&](hid_t file) { write_body(file, layout, &done, task_index, task_count); });
 }
 
 // ---- reading and merging ------------------------------------------------------------------
@@ -209,14 +311,16 @@ void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const
   reading(path_, [&] {
     const hid_t f = file_->file;
     std::vector<hsize_t> dims;
-    const auto kp = h5::read_doubles(f, "/sweep/kpis", dims);
-    const auto mask = h5::read_doubles(f, "/sweep/done", dims);
     const std::size_t R = layout.runs(), KC = layout.kpi_columns.size();
     const std::size_t DK = static_cast<std::size_t>(layout.days) * layout.products.size();
+    // At most what the spec's layout holds: a slice cannot make merge read more (nor is a large
+    // sweep held to the readers' default limit).
+    const auto kp = h5::read_doubles(f, "/sweep/kpis", dims, std::max<hsize_t>(R * KC, 1));
+    const auto mask = h5::read_doubles(f, "/sweep/done", dims, std::max<hsize_t>(R, 1));
     if (mask.size() != R || kp.size() != R * KC) throw h5::Error("/sweep/kpis does not match the spec");
     std::vector<std::vector<double>> series;
     for (const auto& m : layout.keep_series) {
-      series.push_back(h5::read_doubles(f, "/sweep/timeseries/" + m, dims));
+      series.push_back(h5::read_doubles(f, "/sweep/timeseries/" + m, dims, std::max<hsize_t>(R * DK, 1)));
       if (series.back().size() != R * DK) throw h5::Error("/sweep/timeseries/" + m + " does not match the spec");
     }
     for (std::size_t r = 0; r < R; ++r) {

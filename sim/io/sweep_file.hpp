@@ -58,6 +58,18 @@ struct SweepLayout {
   }
 };
 
+// The largest integer /sweep/points records exactly (its columns are float64): 2^53. A seed or
+// replicate key above it could not be read back to rerun its run.
+inline constexpr long long kMaxExactInFile = 1ll << 53;
+
+// Checks, writing no data, that write_sweep_file can write `layout`: the name of every object
+// (a swept list's or a held parameter's key names a dataset of /sweep/levels), every string (a
+// NUL byte would be cut), the seed and replicate keys as /sweep/points stores them, the shapes
+// (a run's row against HDF5's limit of a chunk), then the whole structure written with no rows
+// to a file in memory, so that what HDF5 itself refuses is found too. InputError "WHERE: error:
+// ..." naming the key or the size. Called before the first run: a sweep never fails at its end.
+void check_sweep_layout(const SweepLayout& layout, const std::string& where);
+
 // Writes a sweep file atomically (h5::write_atomically); `done` holds the runs it carries (all
 // of them in a complete file; a slice's own). spec_path is recorded absolute, so that merge finds
 // the spec from any directory.

@@ -127,3 +127,30 @@ TEST_CASE("sweep plan: Morris and Sobol points carry their place in the design")
   CHECK(s.points[15].block == 3);
   CHECK(s.points[15].row == 3);
 }
+
+TEST_CASE("sweep plan: what a sweep needs is computed before its points, in arithmetic that cannot wrap") {
+  const SweepPlan pl = make_plan(write_spec("needs.toml", std::string("keep_series = [\"purchases\"]\n") + kSmall));
+  const SweepNeeds n = sweep_needs(pl, pl.runs());
+  CHECK(n.points == 6);
+  CHECK(n.runs == 18);
+  CHECK(pl.values_per_run == pl.kpi_columns.size() + 6 * 3);
+  CHECK(n.results_bytes >= 18 * pl.values_per_run * 8);
+  CHECK(n.journal_bytes >= 18 * pl.values_per_run * 4);  // at least " 0x1p+0" per value
+  CHECK(n.file_bytes >= 18 * pl.values_per_run * 8);
+  CHECK(sweep_needs(pl, 0).results_bytes < n.results_bytes);  // a process that keeps no runs
+  CHECK_NOTHROW(check_sweep_memory(pl, n, true, 1000, 4));
+  SweepNeeds huge = n;
+  huge.plan_bytes = UINT64_MAX;
+  CHECK_THROWS_WITH_AS(check_sweep_memory(pl, huge, false, 0, 0),
+                       doctest::Contains("needs.toml: error: the sweep needs"), InputError);
+  CHECK_THROWS_WITH_AS(
+      check_sweep_disk(pl, huge = {0, 18, 0, 0, UINT64_MAX, 10}, (motsim::test::sweep_dir() / "out.h5").string(), true),
+      doctest::Contains("out.h5: error: the sweep needs up to"), InputError);
+}
+
+TEST_CASE("sweep plan: a point that changes the kept days is refused up front") {
+  CHECK_THROWS_WITH_AS(make_plan(write_spec("days.toml",
+                                            "keep_series = [\"purchases\"]\n[parameters]\n\"simulation.agents\" = 300\n"
+                                            "\"simulation.days\" = [3, 4]\n")),
+                       doctest::Contains("daily series"), InputError);
+}

@@ -2,6 +2,7 @@
 // first run, with the spec's file:line:column, the key, the value and what is allowed; the base
 // scenario is read once and each value applied to it.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -191,4 +192,61 @@ TEST_CASE("sweep spec: a base scenario that cannot be read is reported at the fi
   std::ofstream(without) << "base = \"broken_base.toml\"\n";
   CHECK_THROWS_WITH_AS(load_sweep_spec(without.string()),
                        doctest::Contains("broken_base.toml:2:10: error: TOML syntax"), InputError);
+}
+
+TEST_CASE("sweep spec: keys the sweep sets for every run are refused, swept or held") {
+  for (const char* p : {"\"simulation.seed\" = [1, 2]", "\"simulation.seed\" = 3",
+                        "\"simulation.replicate\" = { min = 0, max = 9, steps = 2 }", "\"simulation.replicate\" = 1"}) {
+    const std::string e = spec_error(std::string("[parameters]\n") + p + "\n");
+    CHECK(has(e, "s.toml:3:"));
+    CHECK(has(e, "cannot be swept or held"));
+  }
+  CHECK(has(spec_error("[parameters]\n\"simulation.seed\" = [1, 2]\n"), "top-level 'seed = N'"));
+}
+
+TEST_CASE("sweep spec: an unquoted dotted key is named, with the quoted key to write") {
+  CHECK(has(spec_error("[parameters]\nproduct.Nova.price = [1, 2]\n"),
+            "s.toml:3:1: error: parameter 'product' is a table"));
+  CHECK(has(spec_error("[parameters]\nproduct.Nova.price = [1, 2]\n"), "quote it, \"product.Nova.price\" = [...]"));
+  CHECK(has(spec_error("[parameters]\nnetwork.degree = 8\n"), "\"network.degree\" = 8"));
+  CHECK(has(spec_error("[parameters]\nbehavior.wom_rate = { min = 0.1, max = 0.2, steps = 2 }\n"),
+            "\"behavior.wom_rate\" = { min = ..., max = ... }"));
+  CHECK(has(spec_error("product.Nova.price = [1, 2]\n"), "scenario keys go under [parameters]"));
+  // Not a scenario key: the range's own message.
+  CHECK(has(spec_error("[parameters]\n\"behavior.wom_rate\" = { min = 0.1, max = 0.5, stpes = 2 }\n"),
+            "unknown range key 'stpes'"));
+}
+
+TEST_CASE("sweep spec: the number of runs is exact, and refused above 2^31 - 1 before any point is made") {
+  auto spec = [](const std::string& body) { return load_sweep_spec(write_spec("n.toml", body)); };
+  CHECK(sweep_point_count(spec("[parameters]\n\"product.Nova.price\" = [1, 2, 3]\n"
+                               "\"behavior.wom_rate\" = { min = 0.1, max = 0.2, steps = 4 }\n")) == 12);
+  const std::string range = "[parameters]\n\"behavior.wom_rate\" = { min = 0.1, max = 0.2 }\n";
+  CHECK(sweep_point_count(spec("design = \"lhs\"\nsamples = 7\n" + range)) == 7);
+  CHECK(sweep_point_count(spec("design = \"morris\"\nsamples = 3\n" + range)) == 6);
+  CHECK(sweep_point_count(spec("design = \"sobol\"\nsamples = 5\n" + range)) == 15);
+  CHECK(sweep_point_count(spec("")) == 1);
+  // 46341^2 > 2^31 - 1 >= 46340^2
+  const std::string two =
+      "\"product.Nova.price\" = { min = 1, max = 2, steps = 46340 }\n"
+      "\"product.Orbit.price\" = { min = 1, max = 2, steps = 46340 }\n";
+  CHECK(spec_error("[parameters]\n" + two).empty());
+  const std::string e = spec_error("replicates = 2\n[parameters]\n" + two);
+  CHECK(has(e, "46340 x 46340 = 2147395600 points x 2 replicates = 4294791200 runs"));
+  CHECK(
+      has(e, "'steps' of 'product.Nova.price' (46340), 'steps' of 'product.Orbit.price' (46340) or 'replicates' (2)"));
+  CHECK(has(spec_error("design = \"random\"\nsamples = 10000000\nreplicates = 1000\n" + range),
+            "s.toml:3:11: error: the sweep has 10000000 points x 1000 replicates"));
+}
+
+TEST_CASE("sweep spec: a spec or base scenario that is not a regular file is refused, naming it") {
+  const auto fifo = (sweep_dir() / "spec.fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(load_sweep_spec(fifo), doctest::Contains(("sweep spec: error: " + fifo + " is a FIFO").c_str()),
+                       InputError);
+  CHECK_THROWS_WITH_AS(load_sweep_spec("/dev/zero"), doctest::Contains("is a character device"), InputError);
+  const auto spec = (sweep_dir() / "fifo_base.toml").string();
+  std::ofstream(spec) << "base = \"spec.fifo\"\n";
+  CHECK_THROWS_WITH_AS(load_sweep_spec(spec), doctest::Contains("fifo_base.toml:1:8: error: 'base' = \"spec.fifo\""),
+                       InputError);
 }

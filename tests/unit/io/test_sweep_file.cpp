@@ -184,3 +184,45 @@ TEST_CASE("sweep file: files that are not sweeps are refused") {
   CHECK_THROWS_WITH_AS(SweepFileReader{bare}, doctest::Contains("no /sweep (truncated or corrupt slice?)"), InputError);
   CHECK_THROWS_WITH_AS(SweepFileReader{fresh("absent.h5")}, doctest::Contains("no such file"), InputError);
 }
+
+TEST_CASE("sweep file: a layout the writer cannot write is refused before any data, naming the key") {
+  CHECK_NOTHROW(check_sweep_layout(layout(), "s.toml"));
+  auto slash = layout();
+  slash.lists[0].key = slash.parameters[0] = "product.Nova/Pro.price";
+  CHECK_THROWS_WITH_AS(check_sweep_layout(slash, "s.toml"),
+                       doctest::Contains("s.toml: error: parameter 'product.Nova/Pro.price'"), InputError);
+  auto held = layout();
+  held.held.push_back("product.A/B.name=\"A\"");  // not a number: a dataset of /sweep/levels
+  CHECK_THROWS_WITH_AS(check_sweep_layout(held, "s.toml"), doctest::Contains("'/' (HDF5's path separator)"),
+                       InputError);
+  auto number = layout();
+  number.held.push_back("product.A/B.price=3");  // a number: only a column
+  CHECK_NOTHROW(check_sweep_layout(number, "s.toml"));
+  auto nul = layout();
+  nul.lists[0].values[1] = std::string("\"ri\0ng\"", 7);
+  CHECK_THROWS_WITH_AS(check_sweep_layout(nul, "s.toml"), doctest::Contains("NUL byte"), InputError);
+  auto seed = layout();
+  seed.seed = kMaxExactInFile + 1;
+  CHECK_THROWS_WITH_AS(check_sweep_layout(seed, "s.toml"), doctest::Contains("2^53"), InputError);
+  auto key = layout();
+  key.replicate_keys[3] = kMaxExactInFile + 1;
+  CHECK_THROWS_WITH_AS(check_sweep_layout(key, "s.toml"), doctest::Contains("replicate key"), InputError);
+  auto wide = layout();
+  wide.days = 36500;
+  wide.products.assign(20000, "P");
+  CHECK_THROWS_WITH_AS(check_sweep_layout(wide, "s.toml"), doctest::Contains("4 GiB"), InputError);
+  auto uneven = layout();
+  uneven.points[1].values.pop_back();
+  CHECK_THROWS_AS(check_sweep_layout(uneven, "s.toml"), InputError);
+}
+
+TEST_CASE("sweep file: merge reads no more of a slice than the layout holds") {
+  const auto l = layout();
+  const auto path = fresh("fewer.h5");
+  write_sweep_file(path, false, l, runs_of(l), "test", -1, 0);
+  auto fewer = l;
+  fewer.points.pop_back();
+  SweepRuns done;
+  CHECK_THROWS_WITH_AS(SweepFileReader(path).add_runs(fewer, done), doctest::Contains("/sweep/kpis"), InputError);
+  CHECK(done.empty());
+}
