@@ -54,9 +54,11 @@ case_bad_variant() {
   expect_msg "common random numbers"; expect_msg "seed.toml"
   expect_exit 0 "$M" compare "$SC/baseline.toml" "$T/seed.toml" -r 2 "${FAST[@]}" --seed 5 --out "$T/c.h5"
   rm -f "$T/c.h5"
-  printf 'extends = "%s/baseline.toml"\n[simulation]\nreplicate = 3\n' "$SC" > "$T/rep.toml"  # compare sets replicates itself
-  expect_exit 0 "$M" compare "$SC/baseline.toml" "$T/rep.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
-  rm -f "$T/c.h5"
+  # compare sets replicate keys itself: a variant's own would be ignored, so it is refused
+  printf 'extends = "%s/baseline.toml"\n[simulation]\nreplicate = 3\n' "$SC" > "$T/rep.toml"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/rep.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
+  expect_msg "rep.toml: error: simulation.replicate = 3"
+  [ ! -e "$T/c.h5" ] || fail "file created for a variant with its own replicate key"
   expect_exit 2 "$M" compare "$SC/baseline.toml" -r 2 --out "$T/c.h5"; expect_msg "at least one variant"
   expect_exit 2 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" -r 1 --out "$T/c.h5"; expect_msg "--replicates"
 }
