@@ -126,6 +126,9 @@ struct BehaviorParams {
 
 struct Scenario {
   std::string source_path;  // where it was read from (may be empty)
+  // Every file the scenario was read from: the file itself, each parent of its `extends` chain,
+  // the edge list (network.file). No command may write its output over one of them.
+  std::vector<std::string> input_files;
   SimulationParams simulation;
   NetworkParams network;
   std::vector<Segment> segments;
