@@ -47,7 +47,7 @@ class Progress {
 // once as runs go in parallel here (one per worker thread; under MPI one per rank, and the ranks
 // of a node share its memory), then opens the journal.
 std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepPlan& pl, bool distributed) {
-  check_output_path(opt.out, opt.force);
+  check_output_path(opt.out, opt.force, pl.base.input_files, {opt.spec});
   const int at_once =
       distributed ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
   check_memory(pl.largest, false, at_once);
@@ -156,7 +156,7 @@ void check_complete(const SweepPlan& plan, const SweepRuns& done) {
 
 int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force) {
   if (slices.empty()) throw InputError("merge: error: give the output file and at least one slice file");
-  check_output_path(out, force);
+  check_output_path(out, force, slices);
   SweepRuns done;
   std::unique_ptr<SweepPlan> plan;
   SweepLayout layout;
