@@ -133,6 +133,10 @@ struct BehaviorParams {
 
 struct Scenario {
   std::string source_path;  // where it was read from (may be empty)
+  // Every file the scenario was read from: the file itself, each parent of its `extends` chain,
+  // the edge list (network.file); a data file a scenario comes to name belongs here too. No
+  // command may write its output over one of them (check_output_path, sim/io/output.hpp).
+  std::vector<std::string> input_files;
   SimulationParams simulation;
   NetworkParams network;
   std::vector<Segment> segments;

@@ -174,7 +174,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
     std::error_code ec;
     fs::create_directories("results", ec);  // the default place; an explicit --out must exist
   }
-  check_output_path(out, force);
+  check_output_path(out, force, sc.input_files);
   check_memory(sc, save_agents);
   const int threads = threads_option(vm);
 

@@ -340,7 +340,9 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   check_options(opt);
   const Study st = load_study(opt);
   const std::string out = output_of(opt, st);
-  check_output_path(out, opt.force);
+  std::vector<std::string> inputs;  // every scenario and the files it was read from
+  for (const auto& sc : st.scenarios) inputs.insert(inputs.end(), sc.input_files.begin(), sc.input_files.end());
+  check_output_path(out, opt.force, inputs);
   for (const auto& sc : st.scenarios) check_memory(sc, false);
   const Replicates rp = run_replicates(st, opt);
   if (stop_requested()) {

@@ -59,7 +59,7 @@ void check_not_an_input(const std::string& written, const SweepPlan& pl, const s
 std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepPlan& pl, bool distributed) {
   check_not_an_input(opt.out, pl, "the output");
   check_not_an_input(opt.out + ".journal", pl, "the journal");
-  check_output_path(opt.out, opt.force);
+  check_output_path(opt.out, opt.force, pl.base.input_files, {opt.spec});
   const int at_once =
       distributed ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
   check_memory(pl.largest, false, at_once);
@@ -187,7 +187,7 @@ void check_complete(const SweepPlan& plan, const SweepRuns& done) {
 
 int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force) {
   if (slices.empty()) throw InputError("merge: error: give the output file and at least one slice file");
-  check_output_path(out, force);
+  check_output_path(out, force, slices);
   SweepRuns done;
   std::unique_ptr<SweepPlan> plan;
   SweepLayout layout;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/input/names.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/toml_util.hpp"
 
@@ -466,14 +468,38 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   throw InputError(c.loc(key) + ": error: " + msg);
 }
 
-// Names address products and segments (--set product.NAME.KEY): unique, and without a dot.
-void check_name(const Converter& c, std::set<std::string>& names, const std::string& kind, const std::string& name) {
+// A name as TOML would write it: quoted, with control characters, quotes and backslashes
+// escaped, so that a message shows exactly what the file holds (a NUL included).
+std::string toml_quoted(const std::string& name) {
+  std::string q = "\"";
+  for (const char ch : name) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      q += '\\';
+      q += ch;
+    } else if (u < 0x20 || u == 0x7F) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04X", u);
+      q += esc;
+    } else {
+      q += ch;
+    }
+  }
+  return q + "\"";
+}
+
+// Names address products and segments in results files, CSV cells and --set KIND.NAME.KEY:
+// each one a name every one of them can hold (name_problem), and unique.
+void check_name(const Converter& c, std::set<std::string>& names, const std::string& kind, std::size_t i,
+                const std::string& name) {
   const std::string key = kind + "." + name + ".name";
-  if (!names.insert(name).second) fail_at(c, key, kind + " name '" + name + "' is used twice; names must be unique");
-  if (name.find('.') != std::string::npos)
+  if (const std::string why = name_problem(name); !why.empty())
     fail_at(c, key,
-            kind + " name '" + name + "' contains a '.'; names may not, because --set " + kind +
-                ".NAME.KEY uses dots to separate them");
+            "'" + kind + ".name' = " + toml_quoted(name) + " (" + kind + " #" + std::to_string(i) + ") " + why +
+                "; names go into results files, CSV files and --set " + kind +
+                ".NAME.KEY: use letters, digits, spaces, '-' or '_'");
+  if (!names.insert(name).second)
+    fail_at(c, key, kind + " name " + toml_quoted(name) + " is used twice; names must be unique");
 }
 
 void check_products_and_segments(const Scenario& s, const Converter& c) {
@@ -484,13 +510,13 @@ void check_products_and_segments(const Scenario& s, const Converter& c) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < s.products.size(); ++i) {
     if (s.products[i].name.empty()) fail_at(c, "product", "product #" + std::to_string(i) + " has an empty name");
-    check_name(c, names, "product", s.products[i].name);
+    check_name(c, names, "product", i, s.products[i].name);
   }
   names.clear();
   double total = 0;
-  for (const auto& g : s.segments) {
-    check_name(c, names, "segment", g.name);
-    total += g.share;
+  for (std::size_t i = 0; i < s.segments.size(); ++i) {
+    check_name(c, names, "segment", i, s.segments[i].name);
+    total += s.segments[i].share;
   }
   if (std::abs(total - 1.0) > 1e-6) {
     std::ostringstream o;
@@ -514,7 +540,7 @@ void check_campaign(Scenario& s, std::size_t i, const Converter& c) {
   if (cp.product_index < 0) {
     std::string hint = did_you_mean(cp.product, pn);
     fail_at(c, base + ".product",
-            "'campaign." + std::to_string(i) + ".product' = \"" + cp.product + "\" names no product" +
+            "'campaign." + std::to_string(i) + ".product' = " + toml_quoted(cp.product) + " names no product" +
                 (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") + "; products: " + Converter::join(pn));
   }
   cp.segment_index = -1;
@@ -526,13 +552,28 @@ void check_campaign(Scenario& s, std::size_t i, const Converter& c) {
     }
     if (cp.segment_index < 0)
       fail_at(c, base + ".segment",
-              "'campaign." + std::to_string(i) + ".segment' = \"" + cp.segment +
-                  "\" names no segment; segments: " + Converter::join(sn));
+              "'campaign." + std::to_string(i) + ".segment' = " + toml_quoted(cp.segment) +
+                  " names no segment; segments: " + Converter::join(sn));
   }
   if (cp.end_day <= cp.start_day)
     fail_at(c, base + ".end_day",
             "'campaign." + std::to_string(i) + ".end_day' = " + std::to_string(cp.end_day) +
                 " must be greater than start_day = " + std::to_string(cp.start_day));
+}
+
+// A campaign that starts after the last simulated day is allowed (a scenario may be run with a
+// shorter --days) but never runs: say so.
+void note_late_campaigns(Scenario& s, const Converter& c) {
+  const auto days = s.simulation.days;
+  for (std::size_t i = 0; i < s.campaigns.size(); ++i) {
+    const auto start = s.campaigns[i].start_day;
+    if (start < days) continue;
+    const std::string key = "campaign." + std::to_string(i) + ".start_day";
+    s.notes.push_back("note: " + c.loc(key) + ": campaign." + std::to_string(i) +
+                      " never runs: its start_day = " + std::to_string(start) +
+                      " is after the last day of the simulation (simulation.days = " + std::to_string(days) +
+                      ": days 0 to " + std::to_string(days - 1) + ")");
+  }
 }
 
 void check_behavior(const Scenario& s, const Converter& c) {
@@ -586,6 +627,7 @@ void check_network(Scenario& s, const Converter& c) {
 void validate(Scenario& s, const Converter& c) {
   check_products_and_segments(s, c);
   for (std::size_t i = 0; i < s.campaigns.size(); ++i) check_campaign(s, i, c);
+  note_late_campaigns(s, c);
   check_behavior(s, c);
   check_network(s, c);
 }
@@ -613,6 +655,7 @@ struct Resolved {
   toml::table table;
   Origins origins;
   std::vector<std::string> notes;
+  std::vector<std::string> files;  // the file and its parents (the `extends` chain)
 };
 
 Resolved resolve(const std::string& text, const std::string& name, const std::string& base_dir) {
@@ -623,6 +666,8 @@ Resolved resolve(const std::string& text, const std::string& name, const std::st
   }
   Resolved r;
   r.table = load_resolved(text, name, base_dir, chain, r.origins, r.notes);
+  r.files = chain;  // the parents as resolved; the file itself as it was named
+  if (!r.files.empty()) r.files.front() = name;
   if (!r.table.contains("segment")) {
     // One default segment, named so that --set segment.everyone.KEY=... can address it.
     toml::array segs;
@@ -634,13 +679,14 @@ Resolved resolve(const std::string& text, const std::string& name, const std::st
 
 // Applies the --set overrides to a resolved table, converts it through the field table and
 // validates the result.
-Scenario build(toml::table& t, Origins origins, std::vector<std::string> notes, const std::string& name,
+Scenario build(toml::table& t, Origins origins, const Resolved& r, const std::string& name,
                const std::vector<std::string>& sets) {
   for (const auto& a : sets) apply_set(t, a, origins);
 
   Scenario s;
   s.source_path = name;
-  s.notes = std::move(notes);
+  s.notes = r.notes;
+  s.input_files = r.files;
   Converter c(name);
   c.set_origins(std::move(origins));
   for (auto&& [k, v] : t) {
@@ -667,6 +713,7 @@ Scenario build(toml::table& t, Origins origins, std::vector<std::string> notes, 
     }
   }
   validate(s, c);
+  if (s.network.type == "file") s.input_files.push_back(s.network.file);
   return s;
 }
 
@@ -691,7 +738,7 @@ void copy_origins(const toml::node& copy, const toml::node& orig, const Origins&
 Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
                         const std::vector<std::string>& sets) {
   Resolved r = resolve(text, name, base_dir);
-  return build(r.table, std::move(r.origins), std::move(r.notes), name, sets);
+  return build(r.table, std::move(r.origins), r, name, sets);
 }
 
 struct ParsedScenario::Text {
@@ -712,7 +759,7 @@ Scenario ParsedScenario::with(const std::vector<std::string>& sets) const {
   toml::table t = r.table;
   Origins origins;
   for (auto&& [k, v] : t) copy_origins(v, *r.table.get(k.str()), r.origins, origins);
-  return build(t, std::move(origins), r.notes, text_->name, sets);
+  return build(t, std::move(origins), r, text_->name, sets);
 }
 
 void print_notes(const Scenario& s) {

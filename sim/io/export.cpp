@@ -1,10 +1,14 @@
 #include "sim/io/export.hpp"
 #include "sim/core/files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,46 +46,92 @@ std::string quote(const std::string& s) {
   return q + "\"";
 }
 
-// CSV files written to temporary names, renamed together when every one is complete.
+// Why --force may not replace the CSV file at `path`, or empty when it may: a regular file whose
+// first line is the header motsim writes there (it begins with the columns `lead`).
+std::string why_not_motsim_csv(const std::string& path, const std::string& lead) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(st)) return "it does not exist";
+  if (fs::is_symlink(st)) return "a symbolic link";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat fst {};
+  if (fd < 0 || ::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    return fd < 0 ? std::string("cannot be read (") + std::strerror(errno) + ")" : "not a regular file";
+  }
+  char head[4096];
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  std::string first(head, n > 0 ? static_cast<std::size_t>(n) : 0);
+  first = first.substr(0, first.find_first_of("\r\n"));
+  if (first == lead || first.rfind(lead + ",", 0) == 0) return "";
+  return "its first line is not the header motsim writes there, " + lead + "...";
+}
+
+// CSV files written to temporary names, moved into place together when every one is complete.
+// Never over one of the files read (`inputs`), and with --force only over motsim's own CSV files.
 class CsvSet {
  public:
-  CsvSet(std::string dir, bool force) : dir_(std::move(dir)), force_(force) {}
+  CsvSet(std::string dir, bool force, std::vector<std::string> inputs)
+      : dir_(std::move(dir)), force_(force), inputs_(std::move(inputs)) {}
   ~CsvSet() {
-    for (auto& [tmp, final] : files_) {
+    for (auto& f : files_) {
       std::error_code ec;
-      fs::remove(tmp, ec);
+      fs::remove(f.tmp, ec);
     }
   }
-  std::ofstream& open(const std::string& name) {
+  // Opens NAME's temporary file and writes `lead`, the first columns of its header.
+  std::ofstream& open(const std::string& name, const std::string& lead) {
     const std::string final = (fs::path(dir_) / name).string();
-    if (!force_ && path_exists(final))
-      throw InputError(final + ": error: file already exists; use --force to overwrite or choose another directory");
+    refuse_input_as_output(final, inputs_);
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(final, ec))) {
+      if (const std::string why = why_not_motsim_csv(final, lead); !why.empty())
+        throw InputError(final + ": error: a file that is not one of motsim's CSV files is there (" + why +
+                         "); motsim never replaces it, not even with --force: choose another directory");
+      if (!force_)
+        throw InputError(final + ": error: file already exists; use --force to overwrite or choose another directory");
+    }
     remove_stale_temporaries(final);  // FILE.csv.tmp-PID left by an export killed with -9
-    const std::string tmp = temporary_path(final);
-    files_.emplace_back(tmp, final);
-    streams_.emplace_back(std::make_unique<std::ofstream>(tmp));
+    files_.push_back({temporary_path(final), final, lead});
+    streams_.emplace_back(std::make_unique<std::ofstream>(files_.back().tmp));
     if (!*streams_.back()) throw InputError(final + ": error: cannot write");
+    *streams_.back() << lead;
     return *streams_.back();
   }
   std::vector<std::string> commit() {
-    std::vector<std::string> written;
     for (auto& s : streams_) {
       s->flush();
       if (!*s) throw std::runtime_error("cannot write the CSV files in " + dir_ + " (disk full?)");
       s->close();
     }
-    for (auto& [tmp, final] : files_) {
-      fs::rename(tmp, final);
-      written.push_back(final);
+    std::vector<std::string> written;
+    std::string clashes;  // files that could not take their place: each kept under a name of its own
+    for (auto& f : files_) {
+      try {
+        move_into_place(f.tmp, f.final, force_, [&](const std::string& p) { return why_not_motsim_csv(p, f.lead); });
+        written.push_back(f.final);
+      } catch (const InputError& e) {
+        clashes += (clashes.empty() ? "" : "; and ") + std::string(e.what());
+      }
+    }
+    if (!clashes.empty()) {
+      std::string done;
+      for (const auto& w : written) done += " " + w;
+      throw InputError(clashes + (done.empty() ? std::string() : "; written:" + done));
     }
     files_.clear();
     return written;
   }
 
  private:
+  struct File {
+    std::string tmp, final, lead;
+  };
   std::string dir_;
   bool force_;
-  std::vector<std::pair<std::string, std::string>> files_;
+  std::vector<std::string> inputs_;
+  std::vector<File> files_;
   std::vector<std::unique_ptr<std::ofstream>> streams_;
 };
 
@@ -105,8 +155,7 @@ void write_timeseries_csv(const RunFile& f, CsvSet& csv) {
       cols.push_back(std::move(c));
     }
   }
-  auto& ts = csv.open("timeseries.csv");
-  ts << "day,product";
+  auto& ts = csv.open("timeseries.csv", "day,product");
   for (auto& n : names) ts << ',' << n;
   ts << '\n';
   for (std::size_t d = 0; d < D; ++d)
@@ -119,8 +168,7 @@ void write_timeseries_csv(const RunFile& f, CsvSet& csv) {
 
 // kpis.csv: one row per product, one column per KPI.
 void write_kpis_csv(const RunFile& f, CsvSet& csv) {
-  auto& kp = csv.open("kpis.csv");
-  kp << "product";
+  auto& kp = csv.open("kpis.csv", "product");
   for (auto& n : f.kpi_names) kp << ',' << n;
   kp << '\n';
   for (std::size_t k = 0; k < f.products.size(); ++k) {
@@ -133,8 +181,8 @@ void write_kpis_csv(const RunFile& f, CsvSet& csv) {
 // reviews.csv: one row per review, the product by name.
 void write_reviews_csv(const RunFile& f, CsvSet& csv) {
   const ReviewColumns& r = f.reviews;
-  auto& rv = csv.open("reviews.csv");
-  rv << "day,agent,product,stars,answered\n";
+  auto& rv = csv.open("reviews.csv", "day,agent,product,stars,answered");
+  rv << '\n';
   for (std::size_t i = 0; i < r.day.size(); ++i) {
     const double pk = r.product[i];  // a damaged file may hold any index: convert only one in range
     const bool named = pk >= 0 && pk < static_cast<double>(f.products.size());
@@ -162,8 +210,7 @@ std::vector<std::string> kpi_columns_of(const CompareFile& c) {
 void write_runs_csv(const CompareFile& c, CsvSet& csv) {
   const auto products = kpi_columns_of(c);
   const std::size_t S = c.scenario_names.size(), R = c.runs_per_scenario, J = c.kpi_names.size(), K1 = products.size();
-  auto& rr = csv.open("runs.csv");
-  rr << "scenario,replicate,product";
+  auto& rr = csv.open("runs.csv", "scenario,replicate,product");
   for (auto& k : c.kpi_names) rr << ',' << k;
   rr << '\n';
   for (std::size_t s = 0; s < S; ++s)
@@ -179,8 +226,8 @@ void write_runs_csv(const CompareFile& c, CsvSet& csv) {
 void write_summary_csv(const CompareFile& c, CsvSet& csv) {
   const auto products = kpi_columns_of(c);
   const std::size_t S = c.scenario_names.size(), J = c.kpi_names.size(), K1 = products.size();
-  auto& sm = csv.open("summary.csv");
-  sm << "scenario,product,kpi,mean,ci95_low,ci95_high\n";
+  auto& sm = csv.open("summary.csv", "scenario,product,kpi,mean,ci95_low,ci95_high");
+  sm << '\n';
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K1; ++k)
       for (std::size_t j = 0; j < J; ++j) {
@@ -195,8 +242,8 @@ void write_differences_csv(const CompareFile& c, CsvSet& csv) {
   const auto products = kpi_columns_of(c);
   const auto& scen = c.scenario_names;
   const std::size_t S = scen.size(), J = c.kpi_names.size(), K1 = products.size();
-  auto& df = csv.open("differences.csv");
-  df << "variant,base,product,kpi,difference,ci95_low,ci95_high,relative,significant\n";
+  auto& df = csv.open("differences.csv", "variant,base,product,kpi,difference,ci95_low,ci95_high,relative,significant");
+  df << '\n';
   for (std::size_t s = 1; s < S; ++s)
     for (std::size_t k = 0; k < K1; ++k)
       for (std::size_t j = 0; j < J; ++j) {
@@ -211,8 +258,7 @@ void write_differences_csv(const CompareFile& c, CsvSet& csv) {
 // series.csv: one row per scenario, day and product, one column per series.
 void write_series_csv(const CompareFile& c, CsvSet& csv) {
   const std::size_t S = c.scenario_names.size(), D = c.series_days, K = c.products.size();
-  auto& se = csv.open("series.csv");
-  se << "scenario,day,product";
+  auto& se = csv.open("series.csv", "scenario,day,product");
   for (auto& n : c.series_names) se << ',' << n;
   se << '\n';
   for (std::size_t s = 0; s < S; ++s)
@@ -227,8 +273,8 @@ void write_series_csv(const CompareFile& c, CsvSet& csv) {
 // stars.csv: the star histograms per scenario and product.
 void write_stars_csv(const CompareFile& c, CsvSet& csv) {
   const std::size_t S = c.scenario_names.size(), K = c.products.size();
-  auto& st = csv.open("stars.csv");
-  st << "scenario,product,stars,displayed_reviews,experiences\n";
+  auto& st = csv.open("stars.csv", "scenario,product,stars,displayed_reviews,experiences");
+  st << '\n';
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K; ++k)
       for (std::size_t b = 0; b < 5; ++b) {
@@ -266,7 +312,7 @@ std::vector<std::string> export_csv(const std::string& path, const std::string& 
       if (armed) remove_empty_directories(dir, top);
     }
   } cleanup{dir, created, true};
-  CsvSet csv(dir, force);
+  CsvSet csv(dir, force, {path});
   try {
     if (fmt == "motsim-run-1")
       export_run(path, csv);

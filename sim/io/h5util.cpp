@@ -130,15 +130,16 @@ void write_atomically(const std::string& path, bool force, const std::string& fo
     write_provenance(file, format, command_line);
     body(file);
     close_file(file, tmp);
-    if (!force && path_exists(path))
-      throw InputError(path + ": error: results file appeared while running; kept the new results in " + tmp);
-    std::filesystem::rename(tmp, path);
+    move_into_place(tmp, path, force, why_not_results_file);
   } catch (const InputError&) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);  // already gone when the results were kept under another name
     throw;
   } catch (const std::exception& e) {
+    const std::string msg = write_failure(path, e.what());  // the free space the write met
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(write_failure(path, e.what()));
+    throw std::runtime_error(msg);
   }
 }
 

@@ -45,10 +45,11 @@ void write_provenance(hid_t file, const std::string& format, const std::string& 
 // Flushes and closes, reporting a failure (a full disk) as Error.
 void close_file(Handle& file, const std::string& what);
 // Writes a motsim file atomically: creates PATH.tmp-PID with the provenance of `format`, lets
-// `body` fill it, closes it and renames it to `path`. Without `force`, a file that appeared at
-// `path` meanwhile is kept and the new one left at the temporary name (InputError). On any other
-// failure the temporary file is removed and std::runtime_error names a full disk when that is
-// the cause; the target is untouched.
+// `body` fill it, closes it and moves it to `path` (move_into_place, sim/io/output.hpp): never
+// over a file that appeared meanwhile, with `force` only over a motsim results file; when `path`
+// cannot be taken, the new results are kept under kept_path(path) and InputError names it. On
+// any other failure the temporary file is removed and std::runtime_error names a full disk when
+// that is the cause; the target is untouched.
 void write_atomically(const std::string& path, bool force, const std::string& format, const std::string& command_line,
                       const std::function<void(hid_t file)>& body);
 // Turns off the HDF5 library's own error printing (messages are ours).

@@ -210,7 +210,7 @@ py::list kpis(const PyRun& o) {  // [(name, values per product, description)], i
 void write(const PyRun& o, const std::string& path, bool force, bool save_agents) {
   try {
     py::gil_scoped_release nogil;
-    check_output_path(path, force);
+    check_output_path(path, force, o.sim->world().sc.input_files, {});
     write_run_file(path, force, o.results(), o.kpis, o.info, &o.sim->world(), save_agents);
   } catch (const InputError& e) {
     throw OutputError(e.what());

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "helpers.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/input/param_table.hpp"
 
 using namespace motsim;
@@ -129,6 +130,16 @@ TEST_CASE("scenario: extends chains, cycles and missing parents") {
   CHECK(s.products[1].quality == 9);  // from mid
   CHECK(s.campaigns.size() == 2);     // appended
   CHECK(s.behavior.wom_rate == doctest::Approx(0.3));
+  // Every file read is listed (no command may write over one): the leaf as named, its parents.
+  REQUIRE(s.input_files.size() == 3);
+  CHECK(s.input_files[0] == (dir / "leaf.toml").string());
+  CHECK(same_file(s.input_files[1], (dir / "mid.toml").string()));
+  CHECK(same_file(s.input_files[2], (dir / "base.toml").string()));
+  write("edges.txt", "0 1\n");
+  write("net.toml", "extends = \"leaf.toml\"\n[network]\ntype = \"file\"\nfile = \"edges.txt\"\n");
+  const auto n = ParsedScenario((dir / "net.toml").string()).with();
+  REQUIRE(n.input_files.size() == 5);
+  CHECK(same_file(n.input_files.back(), (dir / "edges.txt").string()));
   write("loop1.toml", "extends = \"loop2.toml\"\n");
   write("loop2.toml", "extends = \"loop1.toml\"\n");
   try {
@@ -145,4 +156,34 @@ TEST_CASE("scenario: extends chains, cycles and missing parents") {
     CHECK(std::string(e.what()).find("does not exist") != std::string::npos);
   }
   fs::remove_all(dir);
+}
+
+TEST_CASE("scenario: names the results files cannot hold are refused with the key, the value and why") {
+  const std::string head = "[[product]]\nname = ";
+  CHECK(error_of(head + "\"a/b\"\n") ==
+        "s.toml:2:8: error: 'product.name' = \"a/b\" (product #0) contains a '/', which results files use to "
+        "separate names; names go into results files, CSV files and --set product.NAME.KEY: use letters, digits, "
+        "spaces, '-' or '_'");
+  CHECK(error_of(head + "\"A\\u0000B\"\n")
+            .find("'product.name' = \"A\\u0000B\" (product #0) contains a control "
+                  "character (code 0)") != std::string::npos);
+  CHECK(error_of(head + "'x\"y'\n").find("= \"x\\\"y\"") != std::string::npos);
+  CHECK(error_of(kBase + "[[segment]]\nname = \"a,b\"\n").find("s.toml:5:8: error: 'segment.name'") !=
+        std::string::npos);
+  CHECK(error_of(kBase + "[[campaign]]\nproduct = \"No\\tva\"\n").find("= \"No\\u0009va\" names no product") !=
+        std::string::npos);
+}
+
+TEST_CASE("scenario: a campaign that starts after the last day is noted, not refused") {
+  const auto s = parse_scenario(kBase +
+                                    "[simulation]\ndays = 10\n[[campaign]]\nproduct = \"Nova\"\nstart_day = 10\n"
+                                    "end_day = 20\n",
+                                "s.toml", ".");
+  REQUIRE(s.notes.size() == 1);
+  CHECK(s.notes[0] ==
+        "note: s.toml:8:13: campaign.0 never runs: its start_day = 10 is after the last day of the simulation "
+        "(simulation.days = 10: days 0 to 9)");
+  CHECK(parse_scenario(kBase + "[[campaign]]\nproduct = \"Nova\"\nstart_day = 10\nend_day = 20\n", "s.toml", ".",
+                       {"simulation.days=11"})
+            .notes.empty());
 }

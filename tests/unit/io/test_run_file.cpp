@@ -84,8 +84,8 @@ TEST_CASE("run file: with --save-agents it holds /agents, and it is never replac
   std::vector<hsize_t> dims;
   CHECK(h5::read_doubles(f, "/agents/belief", dims).size() == 2000u * 2);
   CHECK(dims == std::vector<hsize_t>{2000, 2});
-  CHECK_THROWS_AS(check_output_path(path, false), InputError);
-  CHECK_NOTHROW(check_output_path(path, true));
+  CHECK_THROWS_AS(check_output_path(path, false, {}), InputError);
+  CHECK_NOTHROW(check_output_path(path, true, {}));
 }
 
 TEST_CASE("run file: a missing part is named, and a foreign file refused") {
