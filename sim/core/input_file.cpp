@@ -76,7 +76,6 @@ std::string read_regular_file(const std::string& path, const std::string& what, 
 
 }  // namespace motsim
 
-
 namespace motsim {
 
 bool same_file(const std::string& a, const std::string& b) {

@@ -25,7 +25,6 @@ void require_regular_file(const std::string& path, const std::string& what);
 std::string read_regular_file(const std::string& path, const std::string& what,
                               std::uint64_t max_bytes = kMaxTextInput);
 
-
 // Whether two paths name the same file (same device and inode: through any spelling, symbolic
 // link or hard link). False when either does not exist.
 bool same_file(const std::string& a, const std::string& b);
