@@ -180,8 +180,16 @@ std::string kept_path(const std::string& path, int n) {
   ::localtime_r(&now, &t);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &t);
-  const std::string name = p.stem().string() + "-kept-" + stamp + "-" + std::to_string(::getpid()) +
-                           (n > 0 ? "-" + std::to_string(n) : std::string()) + p.extension().string();
+  std::string name = p.stem().string();
+  name += "-kept-";
+  name += stamp;
+  name += '-';
+  name += std::to_string(::getpid());
+  if (n > 0) {
+    name += '-';
+    name += std::to_string(n);
+  }
+  name += p.extension().string();
   return (p.parent_path() / name).string();
 }
 
