@@ -76,6 +76,8 @@ Simulation::Simulation(const Scenario& sc, int threads) {
     results_.products.push_back(p.name);
     results_.prices.push_back(p.price);
   }
+  results_.costs = cost_model(sc);
+  results_.campaign_exposures.assign(static_cast<std::size_t>(sc.simulation.days) * sc.campaigns.size(), 0);
   for (const char* s : kStageNames) results_.stage_names.push_back(s);
   results_.stage_seconds.assign(results_.stage_names.size(), 0.0);
   initialise();
@@ -216,6 +218,9 @@ void Simulation::merge_day(std::int32_t day) {
       for (int k = 0; k < K; ++k) r.sum(static_cast<Sum>(s), day, k) += buf.sums[static_cast<std::size_t>(s) * K + k];
     for (std::size_t j = 0; j < buf.experience_stars.size(); ++j)
       r.experience_stars[static_cast<std::size_t>(day) * K * 5 + j] += buf.experience_stars[j];
+    for (std::size_t c = 0; c < buf.campaign_exposures.size(); ++c)
+      r.campaign_exposures[static_cast<std::size_t>(day) * buf.campaign_exposures.size() + c] +=
+          buf.campaign_exposures[c];
     for (const auto& rv : buf.reviews) {
       r.reviews.push_back(rv);
       w.platform.add(rv);
