@@ -282,6 +282,7 @@ std::vector<VariantEconomics> economics_of(const Study& st, const Replicates& rp
   const std::size_t M = compare_series().size(), m = series_index("profit");
   const auto of = [&](int s, std::size_t j) {  // [replicate][column]
     std::vector<std::vector<double>> v;
+    v.reserve(static_cast<std::size_t>(st.R));
     for (int r = 0; r < st.R; ++r) v.push_back(rp.kpis[s][r][j]);
     return v;
   };

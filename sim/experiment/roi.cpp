@@ -28,6 +28,7 @@ namespace {
 // Column k of every replicate, [replicate].
 std::vector<double> column(const std::vector<std::vector<double>>& v, std::size_t k) {
   std::vector<double> c;
+  c.reserve(v.size());
   for (const auto& r : v) c.push_back(k < r.size() ? r[k] : NAN);
   return c;
 }
