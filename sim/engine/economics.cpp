@@ -104,8 +104,7 @@ void fill_day(EconomicSeries& e, const Results& r, int d, int k, double campaign
       e.revenue[i] - e.refund_cost[i] - e.cost_of_goods[i] - e.service_cost[i] - e.community_cost[i];
   e.profit[i] = e.contribution_margin[i] - e.marketing_spend[i] - e.fixed_cost[i];
   e.profit_pv[i] = e.profit[i] * discount_factor(r.costs.discount_rate, d);
-  e.spend[i] = e.marketing_spend[i] + e.community_cost[i] + e.fixed_cost[i] + n(kRecoveries) * c.recovery +
-               units * c.discretionary_unit;
+  e.spend[i] = e.marketing_spend[i] + e.community_cost[i] + e.fixed_cost[i] + units * c.discretionary_unit;
 }
 
 }  // namespace
@@ -165,8 +164,8 @@ std::vector<EconomicKpi> economic_kpis(const Results& r) {
       {"profit", "contribution margin - marketing spend - fixed costs (currency)", totals(e.profit, K)},
       {"profit_pv", "profit discounted to day 0 at economics.discount_rate (currency)", totals(e.profit_pv, K)},
       {"spend",
-       "discretionary spend: marketing, community, fixed costs, recoveries, quality and accessory part of the "
-       "cost of goods (currency)",
+       "discretionary spend: marketing, community, fixed costs, quality and accessory part of the cost of goods "
+       "(currency)",
        totals(e.spend, K)},
   };
   k.push_back({"lost_customer_value",

@@ -29,7 +29,8 @@ const std::vector<CompareKpi>& compare_kpis() {
       {"contribution_margin", "revenue - refund cost - cost of goods - service - community (currency)", true, +1},
       {"profit", "contribution margin - marketing spend - fixed costs (currency)", true, +1},
       {"profit_pv", "profit discounted to day 0 (currency)", true, +1},
-      {"spend", "discretionary spend: what the levers buy (currency; docs/model.md 7.10)", true, 0},
+      {"spend", "discretionary spend: marketing, community, fixed costs, quality and accessory unit cost (currency)",
+       true, 0},
       {"lost_customer_value", "margin the lost customers would have brought over the lifetime horizon (currency)", true,
        -1},
   };

@@ -12,6 +12,7 @@
 
 #include "motsim/version.hpp"
 #include "sim/core/interrupt.hpp"
+#include "sim/engine/economics.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
 #include "sim/engine/memory.hpp"
@@ -278,7 +279,9 @@ std::size_t series_index(const char* name) {
 
 // Is it worth doing: each variant's incremental profit, spend, ROI and payback day.
 std::vector<VariantEconomics> economics_of(const Study& st, const Replicates& rp) {
-  const std::size_t jp = kpi_index("profit"), js = kpi_index("spend");
+  const std::size_t jp = kpi_index("profit"), js = kpi_index("spend"), ju = kpi_index("units");
+  std::vector<double> unit_cost;  // the base's discretionary unit cost (quality and accessory)
+  for (const auto& p : cost_model(st.base()).products) unit_cost.push_back(p.discretionary_unit);
   const std::size_t M = compare_series().size(), m = series_index("profit");
   const auto of = [&](int s, std::size_t j) {  // [replicate][column]
     std::vector<std::vector<double>> v;
@@ -288,7 +291,8 @@ std::vector<VariantEconomics> economics_of(const Study& st, const Replicates& rp
   };
   std::vector<VariantEconomics> e;
   for (int s = 1; s < st.S; ++s)
-    e.push_back(variant_economics(of(0, jp), of(s, jp), of(0, js), of(s, js), rp.series_mean[m],
+    e.push_back(variant_economics(of(0, jp), of(s, jp), of(0, js),
+                                  spend_net_of_volume(of(s, js), of(0, ju), of(s, ju), unit_cost), rp.series_mean[m],
                                   rp.series_mean[static_cast<std::size_t>(s) * M + m], st.K));
   return e;
 }
@@ -305,9 +309,10 @@ void print_economics(const Study& st, const std::vector<VariantEconomics>& ec) {
   std::vector<std::string> cols = product_names(st.base());
   cols.push_back("all products");
   std::printf(
-      "\n== Is it worth doing? Against %s, paired over replicates (95%% CI); spend = discretionary\n"
-      "   costs (marketing, community, fixed, recoveries, quality and accessory); ROI = incremental\n"
-      "   profit / incremental spend; payback = first day the cumulative gain stays >= 0\n",
+      "\n== Is it worth doing? Against %s, paired over replicates (95%% CI). Spend: what the lever\n"
+      "   buys (marketing, community, fixed costs, the quality and accessory unit cost on the units\n"
+      "   sold, extra units at the base's unit cost left out); ROI = incremental profit / incremental\n"
+      "   spend; payback = the first day from which the cumulative gain stays >= 0\n",
       st.names[0].c_str());
   for (int s = 1; s < st.S; ++s) {
     const VariantEconomics& e = ec[static_cast<std::size_t>(s - 1)];

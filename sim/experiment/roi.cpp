@@ -5,8 +5,17 @@
 
 namespace motsim {
 
+namespace {
+// Below a cent, a spend is rounding (sums of a run's days in another order), not a purchase.
+constexpr double kMinSpend = 0.01;
+// A spend under 1% of the change in profit did not make that change (a free lever did, or the
+// volume): its ratio, above 100, would not be a return on it.
+constexpr double kMaterial = 0.01;
+}  // namespace
+
 double return_on_spend(double incremental_profit, double incremental_spend) {
-  if (std::isnan(incremental_profit) || std::isnan(incremental_spend) || !(incremental_spend > 0)) return NAN;
+  if (std::isnan(incremental_profit) || std::isnan(incremental_spend) || !(incremental_spend >= kMinSpend)) return NAN;
+  if (incremental_spend < kMaterial * std::abs(incremental_profit)) return NAN;  // the gain is not the spend's
   return incremental_profit / incremental_spend;
 }
 
@@ -53,6 +62,28 @@ std::vector<double> incremental_daily(const std::vector<double>& base, const std
 }
 
 }  // namespace
+
+std::vector<std::vector<double>> spend_net_of_volume(const std::vector<std::vector<double>>& variant_spend,
+                                                     const std::vector<std::vector<double>>& base_units,
+                                                     const std::vector<std::vector<double>>& variant_units,
+                                                     const std::vector<double>& base_unit_cost) {
+  const std::size_t K = base_unit_cost.size();
+  if (base_units.size() != variant_spend.size() || variant_units.size() != variant_spend.size())
+    throw std::invalid_argument("spend_net_of_volume: replicates differ");
+  std::vector<std::vector<double>> out = variant_spend;
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    if (out[r].size() != K + 1 || base_units[r].size() != K + 1 || variant_units[r].size() != K + 1)
+      throw std::invalid_argument("spend_net_of_volume: columns differ");
+    double all = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+      const double volume = base_unit_cost[k] * (variant_units[r][k] - base_units[r][k]);
+      out[r][k] -= volume;
+      all += volume;
+    }
+    out[r][K] -= all;
+  }
+  return out;
+}
 
 VariantEconomics variant_economics(const std::vector<std::vector<double>>& base_profit,
                                    const std::vector<std::vector<double>>& variant_profit,

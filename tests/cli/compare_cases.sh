@@ -58,7 +58,8 @@ EOF
   # nothing else pays for it in 60 days.
   grep -E "^  Orbit  +[-+][0-9]+ ± [0-9]+  +\+[0-9]+ ± [0-9]+  +-?[0-9.]+  +never$" "$T/out" | grep -q . ||
     fail "Orbit's row is not incremental profit, spend, ROI, never"
-  grep -E "^  Nova  +[-+][0-9]+ ± [0-9]+  +\+0 ± 0  +-  +" "$T/out" | grep -q . || fail "Nova's row: no extra spend, no ROI"
+  grep -E "^  all products  +[-+][0-9]+ ± [0-9]+  +\+[0-9]+ ± [0-9]+  +-?[0-9.]+  +" "$T/out" | grep -q . ||
+    fail "no all-products row"
   py "$T/c.h5" <<'PY' || fail "/economics does not match the KPIs"
 import h5py, sys, numpy as np
 f = h5py.File(sys.argv[1])
@@ -68,10 +69,15 @@ assert f["kpis/good"].dtype == np.int8 and good["profit"] == 1 and good["refunds
 e = f["economics"]
 jp, js = kn.index("profit"), kn.index("spend")
 assert np.allclose(e["incremental_profit"][()], f["kpis/diff_mean"][0, jp][None, :])
-assert np.allclose(e["incremental_spend"][()], f["kpis/diff_mean"][0, js][None, :])
+# The spend without the volume effect: the base's quality and accessory unit cost (Nova 5 x 7.8
+# + 3, Orbit 4 x 6.4 + 2, Pulse 2.5 x 5.5) on the extra units is left out.
+d = np.array([42.0, 27.6, 13.75])
+du = f["kpis/diff_mean"][0, kn.index("units")]
+net = f["kpis/diff_mean"][0, js] - np.append(d * du[:3], (d * du[:3]).sum())
+assert np.allclose(e["incremental_spend"][0], net, rtol=1e-9, atol=1e-6), (e["incremental_spend"][0], net)
 assert e["incremental_spend"][0, 1] >= 6000, e["incremental_spend"][()]
 assert np.isclose(e["roi"][0, 1], e["incremental_profit"][0, 1] / e["incremental_spend"][0, 1])
-assert np.isnan(e["roi"][0, 0]) and np.isnan(e["payback_day"][0, 1])
+assert np.isnan(e["roi"][0, 2]) and np.isnan(e["payback_day"][0, 1])  # Pulse spends nothing more
 PY
   expect_exit 0 "$M" export "$T/c.h5" --csv "$T/csv"
   grep -q "^cm,base,Orbit,-" "$T/csv/economics.csv" || fail "economics.csv lacks Orbit's row"

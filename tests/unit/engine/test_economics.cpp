@@ -113,8 +113,8 @@ TEST_CASE("economics: each cost mechanism on hand-made counts") {
   CHECK(at(e.marketing_spend, 1, 0) == 4);  // content only: no campaign
   CHECK(at(e.contribution_margin, 0, 0) == 1000 - 86 - 370 - 24 - 8);
   CHECK(at(e.profit, 0, 0) == 1000 - 86 - 370 - 24 - 8 - 4 - 10);
-  CHECK(at(e.profit_pv, 0, 0) == at(e.profit, 0, 0));   // no discounting
-  CHECK(at(e.spend, 0, 0) == 4 + 8 + 10 + 8 + 10 * 7);  // marketing, community, fixed, recoveries, quality
+  CHECK(at(e.profit_pv, 0, 0) == at(e.profit, 0, 0));  // no discounting
+  CHECK(at(e.spend, 0, 0) == 4 + 8 + 10 + 10 * 7);     // marketing, community, fixed, quality and accessory
   // Product B has no costs: its profit is its revenue.
   CHECK(at(e.profit, 1, 1) == 350);
   CHECK(at(e.spend, 1, 1) == 0);

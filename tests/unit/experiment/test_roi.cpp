@@ -13,6 +13,9 @@ TEST_CASE("roi: incremental profit over incremental spend, NaN when the spend do
   CHECK(return_on_spend(-50, 100) == -0.5);
   CHECK(std::isnan(return_on_spend(300, 0)));
   CHECK(std::isnan(return_on_spend(300, -10)));
+  CHECK(std::isnan(return_on_spend(300, 1e-9)));  // rounding, not a spend
+  CHECK(return_on_spend(-1000, 10) == -100);
+  CHECK(std::isnan(return_on_spend(-1000, 9.9)));  // a spend under 1% of the change did not make it
   CHECK(std::isnan(return_on_spend(NAN, 10)));
 }
 
@@ -49,4 +52,17 @@ TEST_CASE("roi: a variant's economics per product and for all products") {
   CHECK(std::isnan(e.payback[1]));
   CHECK(e.payback[2] == 2);
   CHECK_THROWS_AS(variant_economics(bp, vp, bs, vs, bd, {1, 2}, 2), std::invalid_argument);
+}
+
+TEST_CASE("roi: extra units at the base's unit cost are not spend") {
+  // Two products, two replicates: the variant sells 10 more of product 0 (unit cost 3 in the
+  // base) and 4 fewer of product 1 (unit cost 0.5).
+  const std::vector<std::vector<double>> spend = {{100, 20, 120}, {110, 20, 130}};
+  const std::vector<std::vector<double>> base_units = {{50, 40, 90}, {60, 40, 100}};
+  const std::vector<std::vector<double>> variant_units = {{60, 36, 96}, {70, 36, 106}};
+  const auto net = spend_net_of_volume(spend, base_units, variant_units, {3, 0.5});
+  REQUIRE(net.size() == 2);
+  CHECK(net[0] == std::vector<double>{70, 22, 92});
+  CHECK(net[1] == std::vector<double>{80, 22, 102});
+  CHECK_THROWS_AS(spend_net_of_volume(spend, base_units, {{1, 2, 3}}, {3, 0.5}), std::invalid_argument);
 }
