@@ -300,7 +300,10 @@ std::vector<VariantEconomics> economics_of(const Study& st, const Replicates& rp
 std::string money_ci(const MeanCi& m) {
   if (std::isnan(m.mean)) return "-";
   char b[64];
-  std::snprintf(b, sizeof b, "%+.0f ± %.0f", m.mean, m.half);
+  if (std::abs(m.mean) < 0.5)  // no "-0"
+    std::snprintf(b, sizeof b, "0 ± %.0f", m.half);
+  else
+    std::snprintf(b, sizeof b, "%+.0f ± %.0f", m.mean, m.half);
   return b;
 }
 
