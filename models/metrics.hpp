@@ -27,6 +27,7 @@ enum Count : int {
   kAnswered,
   kPromoters,
   kDetractors,
+  kDeliveryIncidents,  // of the incidents, late or damaged deliveries
   kNumCounts
 };
 
@@ -34,7 +35,7 @@ enum Count : int {
 inline constexpr std::array<const char*, kNumCounts> kCountNames = {
     "exposures",    "newly_aware", "wom_aware", "researchers", "sources_read", "considered",   "purchases",
     "new_adopters", "refunds",     "lost",      "experiences", "satisfied",    "dissatisfied", "incidents",
-    "complaints",   "recoveries",  "reviews",   "answered",    "promoters",    "detractors"};
+    "complaints",   "recoveries",  "reviews",   "answered",    "promoters",    "detractors",   "delivery_incidents"};
 
 enum Sum : int { kRememberedSum, kExperiencedSum, kNumSums };
 

@@ -58,8 +58,21 @@ struct Product {
   double response_rate = 0.0;
   double initial_awareness = 0.2;
   double delivery_days = 2;
-  std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};
-  double follow_up_value = -1;
+  std::array<std::int64_t, 5> initial_ratings{0, 0, 0, 0, 0};  // reviews shown at day 0
+  double follow_up_value = -1;  // value of an after-sales follow-up ending the experience (< 0: none)
+  // Costs, in currency units (sim/engine/economics.cpp). All 0 by default: a scenario without
+  // them keeps its results, and its profit is its net revenue.
+  double unit_cost = 0;              // cost of goods per unit, before quality
+  double unit_cost_per_quality = 0;  // extra cost of goods per unit and quality point
+  double accessory_cost = 0;         // an accessory included in the box, per unit sold
+  double fixed_cost_per_day = 0;
+  double content_cost_per_day = 0;  // content marketing: what buys visibility and complete pages
+  double reship_cost = 0;           // per delivery incident
+  double service_contact_cost = 0;  // per customer-service contact
+  double recovery_cost = 0;         // per incident customer service resolves
+  double review_answer_cost = 0;    // per negative review answered
+  double return_handling_cost = 0;  // per returned unit (the refund itself repays the price)
+  double return_salvage_value = 0;  // per returned unit: what it is still worth
 };
 
 struct Campaign {
@@ -68,9 +81,12 @@ struct Campaign {
   std::int64_t start_day = 0;
   std::int64_t end_day = 30;
   double daily_reach = 0.01;
-  double claim = -1.0;
-  double trigger_prob = 0.05;
-  std::string segment;
+  double claim = -1.0;         // < 0: the product's claim
+  double trigger_prob = 0.05;  // an exposure triggers a category need
+  std::string segment;         // empty: everyone
+  // Spend (sim/engine/economics.cpp)
+  double cost_per_exposure = 0;  // currency per exposure
+  double daily_budget = 0;       // currency per active day (with cost_per_exposure: sets daily_reach)
   // Resolved at load time:
   int product_index = -1;
   int segment_index = -1;
@@ -131,6 +147,12 @@ struct BehaviorParams {
   double herding_negative = 0.0;
 };
 
+// How money over time is valued (sim/engine/economics.cpp).
+struct EconomicsParams {
+  double discount_rate = 0;              // annual; profit_pv discounts day d by (1 + rate)^(-d / 365)
+  double customer_lifetime_days = 1095;  // horizon of the purchases a lost customer would have made
+};
+
 struct Scenario {
   std::string source_path;  // where it was read from (may be empty)
   // Every file the scenario was read from: the file itself, each parent of its `extends` chain,
@@ -143,6 +165,7 @@ struct Scenario {
   std::vector<Product> products;
   std::vector<Campaign> campaigns;
   BehaviorParams behavior;
+  EconomicsParams economics;
   // What the loader noticed but accepted (e.g. a variant's product that is not in its parent:
   // a new product, or a misspelt name); the commands print them to stderr.
   std::vector<std::string> notes;

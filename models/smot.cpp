@@ -36,7 +36,10 @@ void smot(BlockContext& c) {
     x.clear();
     // Incidents at the start: a delivery problem, a missing accessory.
     bool resolved;
-    if (p.flags[i] & kDeliveryProblem) x.push_back(incident(c, k, r, resolved));
+    if (p.flags[i] & kDeliveryProblem) {
+      c.count(kDeliveryIncidents, k) += 1;
+      x.push_back(incident(c, k, r, resolved));
+    }
     if (r.bernoulli(prod.missing_accessory_prob)) x.push_back(incident(c, k, r, resolved));
     const int episodes = static_cast<int>(b.experience_episodes);
     const int defect_at = r.bernoulli(prod.defect_prob) ? static_cast<int>(r.below(episodes)) : -1;

@@ -68,6 +68,7 @@ bool can_trigger_need(const World& w, std::uint32_t i) {
 // exposed agents are found by geometric skips, so the cost is proportional to exposures.
 void sample_campaigns(BlockContext& c) {
   const auto& camps = c.w.sc.campaigns;
+  c.buf.campaign_exposures.assign(camps.size(), 0);
   for (std::size_t ci = 0; ci < camps.size(); ++ci) {
     const auto& cp = camps[ci];
     if (c.day < cp.start_day || c.day >= cp.end_day || cp.daily_reach <= 0) continue;
@@ -76,9 +77,11 @@ void sample_campaigns(BlockContext& c) {
     std::uint64_t pos = c.begin + r.geometric(cp.daily_reach, log1m);
     while (pos < c.end) {
       const auto i = static_cast<std::uint32_t>(pos);
-      if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index)
+      if (cp.segment_index < 0 || c.w.pop.segment[i] == cp.segment_index) {
         c.buf.events.push_back(
             {i, EventKind::Exposure, static_cast<std::uint8_t>(cp.product_index), static_cast<std::uint16_t>(ci)});
+        c.buf.campaign_exposures[ci] += 1;  // each event is one exposure (counted per product when applied)
+      }
       const std::uint64_t g = r.geometric(cp.daily_reach, log1m);
       if (g >= c.end) break;
       pos += 1 + g;

@@ -90,6 +90,8 @@ struct BlockBuffer {
   std::vector<std::int64_t> counts;            // [kNumCounts * K]
   std::vector<double> sums;                    // [kNumSums * K]
   std::vector<std::int64_t> experience_stars;  // [K * 5]: stars every buyer's R maps to
+  // [campaign]: today's exposures of each campaign (set by the stimulus)
+  std::vector<std::int64_t> campaign_exposures;
   std::vector<ReviewRecord> reviews;
   std::vector<SharedUpdate> shared;
   std::vector<Event> events;

@@ -48,16 +48,41 @@ def _stars(f, scen, prods):
                          for s in range(S) for k in range(K) for n in range(5)])
 
 
+def _economics(f, scen, prods):
+    """variant, base, product, incremental profit and spend with their 95% half-widths, roi, payback_day."""
+    names = ("incremental_profit", "incremental_profit_ci95", "incremental_spend", "incremental_spend_ci95",
+             "roi", "payback_day")
+    arr = {n: f["economics/" + n][()] for n in names if "economics/" + n in f}
+    V = len(scen) - 1
+    if len(arr) != len(names) or not all(a.shape == (V, len(prods)) for a in arr.values()):
+        return None
+    return pd.DataFrame([dict(variant=scen[v + 1], base=scen[0], product=prods[k], **{n: arr[n][v, k] for n in names})
+                         for v in range(V) for k in range(len(prods))])
+
+
 def load_compare(path):
     """A compare file as a dict: 'runs' (scenario, replicate, product, one column per KPI),
     'summary' (scenario, product, kpi, mean, ci95), 'differences' (variant, product, kpi,
     difference, ci95, relative, significant), 'series' (scenario, day, product, series...),
-    and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars."""
+    and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars;
+    'kpis' (kpi, good: +1 higher is better, -1 lower, 0 neither) and a 'good' column in 'summary'
+    and 'differences' when it has /kpis/good; 'economics' (variant, base, product,
+    incremental_profit, incremental_profit_ci95, incremental_spend, incremental_spend_ci95, roi,
+    payback_day) when it has /economics. Older files simply lack these."""
     with h5py.File(path, "r") as f:
         check_format(f, "motsim-compare-1", path)
         scen, prods, kn = strings(f["scenarios/name"]), strings(f["products/name"]) + ["all"], strings(f["kpis/name"])
         out = {"runs": _runs(f, scen, prods, kn), "summary": _summary(f, scen, prods, kn),
                "differences": _differences(f, scen, prods, kn), "series": _series(f, scen, prods)}
+        if "kpis/good" in f and f["kpis/good"].shape == (len(kn),):  # which way is good (newer files)
+            good = dict(zip(kn, (int(g) for g in f["kpis/good"][()])))
+            out["kpis"] = pd.DataFrame({"kpi": kn, "good": [good[k] for k in kn]})
+            for part in ("summary", "differences"):
+                out[part]["good"] = out[part]["kpi"].map(good)
+        if "economics" in f:  # is it worth doing (newer files)
+            econ = _economics(f, scen, prods)
+            if econ is not None:
+                out["economics"] = econ
         if "stars" in f:  # star distributions (newer compare files)
             stars = _stars(f, scen, prods)
             if stars is not None:

@@ -24,9 +24,20 @@ def _series(ts, products):
     return pd.DataFrame(cols, index=idx).reset_index()
 
 
+def _campaigns(g, days, products):
+    """/campaigns as one long frame: day, campaign (scenario index), product, exposures, spend."""
+    ex, sp, prod = g["exposures"][()], g["spend"][()], g["product"][()]
+    D, C = ex.shape
+    return pd.DataFrame({"day": np.repeat(days[:D], C), "campaign": np.tile(np.arange(C), D),
+                         "product": np.tile(np.array(products)[prod], D), "exposures": ex.reshape(-1),
+                         "spend": sp.reshape(-1)})
+
+
 def load_run(path):
-    """A run file as a dict: 'timeseries' (one row per day and product, one column per series),
-    'kpis' (one row per product), 'reviews', 'scenario' (the resolved scenario as a dict), 'attrs'."""
+    """A run file as a dict: 'timeseries' (one row per day and product, one column per series,
+    the economic series among them), 'kpis' (one row per product), 'reviews', 'scenario' (the
+    resolved scenario as a dict), 'attrs', and 'campaigns' (day, campaign, product, exposures,
+    spend) when the file has /campaigns (newer files with campaigns)."""
     with h5py.File(path, "r") as f:
         check_format(f, "motsim-run-1", path)
         products = strings(f["products/name"])
@@ -37,5 +48,8 @@ def load_run(path):
             reviews["product"] = np.array(products)[reviews["product"].to_numpy()]
         attrs = {k: (text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
                  for k, v in f.attrs.items()}
-        return {"timeseries": series, "kpis": kpis, "reviews": reviews,
-                "scenario": tomllib.loads(text(f.attrs["scenario"])), "attrs": attrs}
+        out = {"timeseries": series, "kpis": kpis, "reviews": reviews,
+               "scenario": tomllib.loads(text(f.attrs["scenario"])), "attrs": attrs}
+        if "campaigns" in f:
+            out["campaigns"] = _campaigns(f["campaigns"], f["timeseries/day"][()], products)
+        return out

@@ -63,6 +63,8 @@ Simulation::Simulation(const Scenario& sc, int threads, const SimulationOptions&
     results_.products.push_back(p.name);
     results_.prices.push_back(p.price);
   }
+  results_.costs = cost_model(sc);
+  results_.campaign_exposures.assign(static_cast<std::size_t>(sc.simulation.days) * sc.campaigns.size(), 0);
   for (const auto& s : kBlockSteps) results_.stage_names.push_back(s.name);
   results_.stage_names.push_back(kMergeStep);
   results_.stage_seconds.assign(results_.stage_names.size(), 0.0);
@@ -213,6 +215,9 @@ void Simulation::add_block_buffers(std::int32_t day) {
       for (int k = 0; k < K; ++k) r.sum(static_cast<Sum>(s), day, k) += buf.sums[static_cast<std::size_t>(s) * K + k];
     for (std::size_t j = 0; j < buf.experience_stars.size(); ++j)
       r.experience_stars[static_cast<std::size_t>(day) * K * 5 + j] += buf.experience_stars[j];
+    for (std::size_t c = 0; c < buf.campaign_exposures.size(); ++c)
+      r.campaign_exposures[static_cast<std::size_t>(day) * buf.campaign_exposures.size() + c] +=
+          buf.campaign_exposures[c];
     for (const auto& rv : buf.reviews) {
       r.reviews.push_back(rv);
       w.platform.add(rv);

@@ -10,23 +10,36 @@ namespace motsim {
 
 const std::vector<CompareKpi>& compare_kpis() {
   static const std::vector<CompareKpi> k = {
-      {"units", "units sold", true},
-      {"revenue", "revenue before refunds (currency)", true},
-      {"net_revenue", "revenue after refunds (currency)", true},
-      {"market_share", "share of units sold in the category", false},
-      {"refunds", "products returned", true},
-      {"lost_customers", "customers who lost the brand forever", true},
-      {"rating", "displayed mean rating at the end (stars)", false},
-      {"reviews", "reviews posted", true},
-      {"nps", "net promoter score over the run (all: over every experience)", false},
-      {"awareness", "share of consumers aware at the end", false},
+      {"units", "units sold", true, +1},
+      {"revenue", "revenue before refunds (currency)", true, +1},
+      {"net_revenue", "revenue after refunds (currency)", true, +1},
+      {"market_share", "share of units sold in the category", false, +1},
+      {"refunds", "products returned", true, -1},
+      {"lost_customers", "customers who lost the brand forever", true, -1},
+      {"rating", "displayed mean rating at the end (stars)", false, +1},
+      {"reviews", "reviews posted", true, +1},
+      {"nps", "net promoter score over the run (all: over every experience)", false, +1},
+      {"awareness", "share of consumers aware at the end", false, +1},
+      {"cost_of_goods", "units sold x unit cost (currency)", true, 0},
+      {"marketing_spend", "campaign spend and content marketing (currency)", true, 0},
+      {"service_cost", "reshipments, service contacts and recoveries (currency)", true, -1},
+      {"community_cost", "answers to negative reviews (currency)", true, 0},
+      {"refund_cost", "refunds + return handling - salvage value (currency)", true, -1},
+      {"fixed_cost", "fixed costs (currency)", true, 0},
+      {"contribution_margin", "revenue - refund cost - cost of goods - service - community (currency)", true, +1},
+      {"profit", "contribution margin - marketing spend - fixed costs (currency)", true, +1},
+      {"profit_pv", "profit discounted to day 0 (currency)", true, +1},
+      {"spend", "discretionary spend: marketing, community, fixed costs, quality and accessory unit cost (currency)",
+       true, 0},
+      {"lost_customer_value", "margin the lost customers would have brought over the lifetime horizon (currency)", true,
+       -1},
   };
   return k;
 }
 
 const std::vector<std::string>& compare_series() {
-  static const std::vector<std::string> s = {"purchases", "aware",       "researchers", "considered", "satisfied",
-                                             "reviews",   "experiences", "refunds",     "rating_mean"};
+  static const std::vector<std::string> s = {"purchases", "aware",       "researchers", "considered",  "satisfied",
+                                             "reviews",   "experiences", "refunds",     "rating_mean", "profit"};
   return s;
 }
 

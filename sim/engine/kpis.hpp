@@ -9,11 +9,14 @@ namespace motsim {
 
 struct Results;
 
-// The KPIs compared, in order, and which of them add up over products ("all" column).
+// The KPIs compared, in order, which of them add up over products ("all" column), and which
+// way is good: +1 higher is better, -1 lower is better, 0 neither (a cost that grows with
+// sales or buys something, a share of spend): what the report colours a difference by.
 struct CompareKpi {
   const char* name;
   const char* description;
   bool additive;
+  int good;
 };
 const std::vector<CompareKpi>& compare_kpis();
 

@@ -34,6 +34,7 @@ std::int64_t Results::total(Count c, int k) const {
 std::vector<std::string> daily_series_names() {
   std::vector<std::string> v(kCountNames.begin(), kCountNames.end());
   for (const char* s : {"aware", "adopters", "rating_mean", "rating_count", "revenue"}) v.push_back(s);
+  for (const auto& s : economic_series_names()) v.push_back(s);
   return v;
 }
 
@@ -53,6 +54,8 @@ std::vector<double> daily_series(const Results& r, const std::string& name) {
   } else if (name == "revenue") {
     for (std::size_t i = 0; i < DK; ++i)
       s[i] = static_cast<double>(r.count(kPurchases, day(i), prod(i))) * r.prices[prod(i)];
+  } else if (const auto& en = economic_series_names(); std::find(en.begin(), en.end(), name) != en.end()) {
+    s = *economic_series(r).named(name);
   } else {
     const auto it = std::find(kCountNames.begin(), kCountNames.end(), name);
     if (it == kCountNames.end()) throw std::invalid_argument("daily_series: no series '" + name + "'");
@@ -108,6 +111,7 @@ Kpis compute_kpis(const Results& r) {
   add("awareness", "share of consumers aware at the end", awareness);
   add("adopters", "distinct buyers", adopters);
   add("satisfaction", "mean remembered satisfaction (0-10)", satisfaction);
+  for (auto& e : economic_kpis(r)) add(e.name, e.description, std::move(e.values));
   return out;
 }
 

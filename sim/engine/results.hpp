@@ -7,6 +7,7 @@
 
 #include "models/market.hpp"
 #include "models/metrics.hpp"
+#include "sim/engine/economics.hpp"
 
 namespace motsim {
 
@@ -25,6 +26,9 @@ struct Results {
   std::vector<std::int64_t> rating_hist;       // [day][k][5], displayed histogram
   std::vector<std::int64_t> experience_stars;  // [day][k][5], stars of every experience (no self-selection, no herding)
   std::vector<ReviewRecord> reviews;
+  // Money: the scenario's costs and each campaign's exposures, [day][campaign].
+  CostModel costs;
+  std::vector<std::int64_t> campaign_exposures;
   // Timing (not part of the results proper)
   std::vector<std::string> stage_names;
   std::vector<double> stage_seconds;
@@ -50,7 +54,8 @@ struct Kpis {
 Kpis compute_kpis(const Results& r);
 
 // A daily series by name, [days_done * K]: any count (kCountNames), or aware, adopters,
-// rating_mean, rating_count, revenue (purchases x price). The names: daily_series_names().
+// rating_mean, rating_count, revenue (purchases x price), or an economic series
+// (economic_series_names()). The names: daily_series_names().
 std::vector<double> daily_series(const Results& r, const std::string& name);
 std::vector<std::string> daily_series_names();
 std::string format_kpi_table(const Results& r, const Kpis& k);

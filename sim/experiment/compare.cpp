@@ -12,9 +12,11 @@
 
 #include "motsim/version.hpp"
 #include "sim/core/interrupt.hpp"
+#include "sim/engine/economics.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/roi.hpp"
 #include "sim/experiment/stats.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/io/compare_file.hpp"
@@ -222,6 +224,14 @@ Summary summarise(const Study& st, const Replicates& rp) {
   return sm;
 }
 
+// A cost KPI, 0 in both scenarios when the scenario gives no costs (its row is left out).
+bool is_cost(const std::string& kpi) {
+  for (const char* c : {"cost_of_goods", "marketing_spend", "service_cost", "community_cost", "refund_cost",
+                        "fixed_cost", "spend", "lost_customer_value"})
+    if (kpi == c) return true;
+  return false;
+}
+
 // One table row: the KPI, base and variant mean ± CI, the difference (relative, * when
 // significant); nothing when neither has a value.
 void print_row(const Summary& sm, int s, int j, int k) {
@@ -229,6 +239,7 @@ void print_row(const Summary& sm, int s, int j, int k) {
   const MeanCi& b = sm.stat[sm.at(0, j, k)];
   const MeanCi& v = sm.stat[sm.at(s, j, k)];
   if (std::isnan(b.mean) && std::isnan(v.mean)) return;
+  if (is_cost(kl[j].name) && b.mean == 0 && v.mean == 0 && b.half == 0 && v.half == 0) return;  // not modelled
   const std::size_t i = sm.at(s - 1, j, k);
   std::string dtext = fmt_ci(sm.diff[i], kl[j].name, true);
   const std::string name = kl[j].name;
@@ -238,7 +249,7 @@ void print_row(const Summary& sm, int s, int j, int k) {
     dtext += rel;
   }
   if (sm.sig[i]) dtext += " *";
-  std::printf("  %s%s%s%s\n", pad(kl[j].name, 16).c_str(), pad(fmt_ci(b, kl[j].name), 24).c_str(),
+  std::printf("  %s%s%s%s\n", pad(kl[j].name, 21).c_str(), pad(fmt_ci(b, kl[j].name), 24).c_str(),
               pad(fmt_ci(v, kl[j].name), 24).c_str(), dtext.c_str());
 }
 
@@ -253,11 +264,92 @@ void print_tables(const Study& st, const Summary& sm) {
   for (int s = 1; s < st.S; ++s) {
     std::printf("\n== %s vs %s\n", st.names[s].c_str(), st.names[0].c_str());
     for (int k = 0; k <= st.K; ++k) {
-      std::printf("\n  %s\n  %s%s%s%s\n", cols[k].c_str(), pad("KPI", 16).c_str(), pad(st.names[0], 24).c_str(),
+      std::printf("\n  %s\n  %s%s%s%s\n", cols[k].c_str(), pad("KPI", 21).c_str(), pad(st.names[0], 24).c_str(),
                   pad(st.names[s], 24).c_str(), "difference");
       for (int j = 0; j < st.J; ++j) print_row(sm, s, j, k);
     }
   }
+}
+
+// Index of a KPI in compare_kpis(), of a series in compare_series().
+std::size_t kpi_index(const char* name) {
+  const auto& kl = compare_kpis();
+  for (std::size_t j = 0; j < kl.size(); ++j)
+    if (std::string(kl[j].name) == name) return j;
+  throw std::logic_error(std::string("no compared KPI ") + name);
+}
+std::size_t series_index(const char* name) {
+  const auto& sl = compare_series();
+  return static_cast<std::size_t>(std::find(sl.begin(), sl.end(), name) - sl.begin());
+}
+
+// Is it worth doing: each variant's incremental profit, spend, ROI and payback day.
+std::vector<VariantEconomics> economics_of(const Study& st, const Replicates& rp) {
+  const std::size_t jp = kpi_index("profit"), js = kpi_index("spend"), ju = kpi_index("units");
+  std::vector<double> unit_cost;  // the base's discretionary unit cost (quality and accessory)
+  for (const auto& p : cost_model(st.base()).products) unit_cost.push_back(p.discretionary_unit);
+  const std::size_t M = compare_series().size(), m = series_index("profit");
+  const auto of = [&](int s, std::size_t j) {  // [replicate][column]
+    std::vector<std::vector<double>> v;
+    v.reserve(static_cast<std::size_t>(st.R));
+    for (int r = 0; r < st.R; ++r) v.push_back(rp.kpis[s][r][j]);
+    return v;
+  };
+  std::vector<VariantEconomics> e;
+  for (int s = 1; s < st.S; ++s)
+    e.push_back(variant_economics(of(0, jp), of(s, jp), of(0, js),
+                                  spend_net_of_volume(of(s, js), of(0, ju), of(s, ju), unit_cost), rp.series_mean[m],
+                                  rp.series_mean[static_cast<std::size_t>(s) * M + m], st.K));
+  return e;
+}
+
+std::string money_ci(const MeanCi& m) {
+  if (std::isnan(m.mean)) return "-";
+  char b[64];
+  if (std::abs(m.mean) < 0.5)  // no "-0"
+    std::snprintf(b, sizeof b, "0 ± %.0f", m.half);
+  else
+    std::snprintf(b, sizeof b, "%+.0f ± %.0f", m.mean, m.half);
+  return b;
+}
+
+// The economic table: per variant and product column, incremental profit and spend, ROI, payback.
+void print_economics(const Study& st, const std::vector<VariantEconomics>& ec) {
+  std::vector<std::string> cols = product_names(st.base());
+  cols.push_back("all products");
+  std::printf(
+      "\n== Is it worth doing? Against %s, paired over replicates (95%% CI). Spend: what the lever\n"
+      "   buys (marketing, community, fixed costs, the quality and accessory unit cost on the units\n"
+      "   sold, extra units at the base's unit cost left out); ROI = incremental profit / incremental\n"
+      "   spend; payback = the first day from which the cumulative gain stays >= 0\n",
+      st.names[0].c_str());
+  for (int s = 1; s < st.S; ++s) {
+    const VariantEconomics& e = ec[static_cast<std::size_t>(s - 1)];
+    std::printf("\n  %s\n  %s%s%s%s%s\n", st.names[s].c_str(), pad("product", 16).c_str(),
+                pad("incremental profit", 26).c_str(), pad("incremental spend", 26).c_str(), pad("ROI", 10).c_str(),
+                "payback");
+    for (int k = 0; k <= st.K; ++k) {
+      char roi[32], day[32];
+      std::snprintf(roi, sizeof roi, std::isnan(e.roi[k]) ? "-" : "%.2f", e.roi[k]);
+      std::snprintf(day, sizeof day, std::isnan(e.payback[k]) ? "never" : "day %.0f", e.payback[k]);
+      std::printf("  %s%s%s%s%s\n", pad(cols[k], 16).c_str(), pad(money_ci(e.profit[k]), 26).c_str(),
+                  pad(money_ci(e.spend[k]), 26).c_str(), pad(roi, 10).c_str(), day);
+    }
+  }
+}
+
+// The file's /economics, [variant][column].
+void fill_economics(CompareFile& c, const std::vector<VariantEconomics>& ec) {
+  c.has_economics = true;
+  for (const auto& e : ec)
+    for (std::size_t k = 0; k < e.roi.size(); ++k) {
+      c.incremental_profit.push_back(e.profit[k].mean);
+      c.incremental_profit_ci95.push_back(e.profit[k].half);
+      c.incremental_spend.push_back(e.spend[k].mean);
+      c.incremental_spend_ci95.push_back(e.spend[k].half);
+      c.roi.push_back(e.roi[k]);
+      c.payback_day.push_back(e.payback[k]);
+    }
 }
 
 std::vector<double> means(const std::vector<MeanCi>& v) {
@@ -276,6 +368,7 @@ void fill_kpis(CompareFile& c, const Study& st, const Replicates& rp, const Summ
   for (const auto& k : compare_kpis()) {
     c.kpi_names.push_back(k.name);
     c.kpi_descriptions.push_back(k.description);
+    c.kpi_good.push_back(k.good);
   }
   c.runs_per_scenario = static_cast<std::size_t>(st.R);
   for (int s = 0; s < st.S; ++s)
@@ -306,7 +399,8 @@ void fill_series(CompareFile& c, const Study& st, const Replicates& rp) {
   }
 }
 
-CompareFile compare_file_of(const Study& st, const Replicates& rp, const Summary& sm) {
+CompareFile compare_file_of(const Study& st, const Replicates& rp, const Summary& sm,
+                            const std::vector<VariantEconomics>& ec) {
   CompareFile c;
   c.replicates = st.R;
   c.seed = st.base().simulation.seed;
@@ -321,6 +415,7 @@ CompareFile compare_file_of(const Study& st, const Replicates& rp, const Summary
   c.products = product_names(st.base());
   fill_kpis(c, st, rp, sm);
   fill_series(c, st, rp);
+  fill_economics(c, ec);
   return c;
 }
 
@@ -352,9 +447,13 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
     return kExitInterrupted;
   }
   const Summary sm = summarise(st, rp);
-  if (!opt.quiet) print_tables(st, sm);
+  const std::vector<VariantEconomics> ec = economics_of(st, rp);
+  if (!opt.quiet) {
+    print_tables(st, sm);
+    print_economics(st, ec);
+  }
   // The file: written beside the target and renamed when complete.
-  write_compare_file(out, opt.force, command_line, compare_file_of(st, rp, sm));
+  write_compare_file(out, opt.force, command_line, compare_file_of(st, rp, sm, ec));
   if (!opt.quiet) std::printf("\nwrote %s (%d scenarios x %d replicates)\n", out.c_str(), st.S, st.R);
   return 0;
 }

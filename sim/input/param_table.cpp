@@ -73,6 +73,7 @@ FieldDesc choice(const char* key, std::string S::*member, std::vector<std::strin
 using Sim = SimulationParams;
 using Net = NetworkParams;
 using Beh = BehaviorParams;
+using Eco = EconomicsParams;
 
 }  // namespace
 
@@ -136,7 +137,7 @@ const std::vector<FieldDesc>& segment_fields() {
   return f;
 }
 
-const std::vector<FieldDesc>& product_fields() {
+const std::vector<FieldDesc>& product_fields() {  // NOLINT(readability-function-size): a plain table
   static const std::vector<FieldDesc> f = {
       field("name", &Product::name, 0, 0, "product name (unique), used by --set product.NAME.key"),
       field("price", &Product::price, 0, 1e9, "price in currency units"),
@@ -168,6 +169,38 @@ const std::vector<FieldDesc>& product_fields() {
             "experienced value (0-10) of an after-sales follow-up that ends the experience (a "
             "call, a gift, a loan car returned): a milder ending the peak-end rule remembers "
             "(Kahneman et al. 1993); -1: no follow-up"),
+      field("unit_cost", &Product::unit_cost, 0, 1e9,
+            "cost of goods per unit sold before quality (currency per unit). A unit costs unit_cost + "
+            "unit_cost_per_quality x quality + accessory_cost, booked on the purchase day and kept on a "
+            "return (see return_salvage_value); 0: costs not modelled, profit = net revenue"),
+      field("unit_cost_per_quality", &Product::unit_cost_per_quality, 0, 1e9,
+            "extra cost of goods per unit and quality point (currency per unit per point of the 0-10 "
+            "scale): a quality higher by 1 costs this much more on every unit"),
+      field("accessory_cost", &Product::accessory_cost, 0, 1e9,
+            "cost of an accessory included in the box (currency per unit sold), part of the cost of goods; "
+            "a variant that puts the missing accessory in the box lowers missing_accessory_prob and sets this"),
+      field("fixed_cost_per_day", &Product::fixed_cost_per_day, 0, 1e12,
+            "fixed costs of the product (currency per day, every day of the run): a team, a tool, a "
+            "community manager's salary"),
+      field("content_cost_per_day", &Product::content_cost_per_day, 0, 1e12,
+            "content marketing spend (currency per day, every day of the run): what pays for the product's "
+            "visibility and info_completeness, the levers it buys; a variant raising them sets their cost here"),
+      field("reship_cost", &Product::reship_cost, 0, 1e9,
+            "cost of a delivery incident (currency per incident): a reshipment or a courier claim"),
+      field("service_contact_cost", &Product::service_contact_cost, 0, 1e9,
+            "cost of one customer-service contact (currency per incident reported, i.e. per complaint)"),
+      field("recovery_cost", &Product::recovery_cost, 0, 1e9,
+            "cost of resolving an incident (currency per recovery: a replacement, a repair), beyond the "
+            "contact"),
+      field("review_answer_cost", &Product::review_answer_cost, 0, 1e9,
+            "cost of answering one negative review (currency per answered review): community management "
+            "time"),
+      field("return_handling_cost", &Product::return_handling_cost, 0, 1e9,
+            "cost of taking back a returned unit (currency per return: return shipping, inspection), "
+            "beyond the refund, which repays the price"),
+      field("return_salvage_value", &Product::return_salvage_value, 0, 1e9,
+            "what a returned unit is still worth (currency per return: resold refurbished), deducted "
+            "from the refund cost"),
   };
   return f;
 }
@@ -184,6 +217,13 @@ const std::vector<FieldDesc>& campaign_fields() {
       field("claim", &Campaign::claim, -1, 10, "quality the message promises (-1: the product's claim)"),
       field("trigger_prob", &Campaign::trigger_prob, 0, 1, "probability that an exposure triggers a category need"),
       field("segment", &Campaign::segment, 0, 0, "targeted segment name (empty: everyone)"),
+      field("cost_per_exposure", &Campaign::cost_per_exposure, 0, 1e9,
+            "price of one exposure (currency per exposure; a CPM of 5 is 0.005); without daily_budget the "
+            "campaign spends cost_per_exposure x its exposures of the day"),
+      field("daily_budget", &Campaign::daily_budget, 0, 1e12,
+            "spend per active day (currency per day). With cost_per_exposure it sets the reach: daily_reach "
+            "= daily_budget / cost_per_exposure / targeted consumers (agents x the segment's share), and a "
+            "daily_reach given too must agree; alone it is a flat fee and daily_reach stays as given"),
   };
   return f;
 }
@@ -280,11 +320,24 @@ const std::vector<FieldDesc>& behavior_fields() {
   return f;
 }
 
+const std::vector<FieldDesc>& economics_fields() {
+  static const std::vector<FieldDesc> f = {
+      field("discount_rate", &Eco::discount_rate, 0, 10,
+            "annual discount rate: profit_pv and lost_customer_value weigh day d by (1 + rate)^(-d / 365); "
+            "0: money keeps its value"),
+      field("customer_lifetime_days", &Eco::customer_lifetime_days, 0, 36500,
+            "horizon (days) of the purchases a customer who lost the brand would have made: "
+            "lost_customer_value counts their margin over it"),
+  };
+  return f;
+}
+
 const std::vector<SectionDesc>& sections() {
   static const std::vector<SectionDesc> s = {
       {"simulation", false, &simulation_fields()}, {"network", false, &network_fields()},
       {"segment", true, &segment_fields()},        {"product", true, &product_fields()},
       {"campaign", true, &campaign_fields()},      {"behavior", false, &behavior_fields()},
+      {"economics", false, &economics_fields()},
   };
   return s;
 }

@@ -38,6 +38,7 @@ const std::vector<FieldDesc>& segment_fields();
 const std::vector<FieldDesc>& product_fields();
 const std::vector<FieldDesc>& campaign_fields();
 const std::vector<FieldDesc>& behavior_fields();
+const std::vector<FieldDesc>& economics_fields();
 const std::vector<SectionDesc>& sections();
 
 // Markdown tables of every parameter, default and source (for docs/parameters.md).

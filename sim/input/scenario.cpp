@@ -226,6 +226,8 @@ class Converter {
   }
 
   const std::string& file() const { return file_; }
+  // Whether the scenario (a file it extends, or a --set) gave this key.
+  bool given(const std::string& key) const { return locations_.count(key) > 0; }
 
  private:
   std::string file_;
@@ -447,9 +449,10 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   const SectionDesc* sec = parts.empty() ? nullptr : find_section(parts[0]);
   if (!sec) {
     std::string hint = parts.empty() ? "" : did_you_mean(parts[0], section_names());
-    throw InputError(ctx + "unknown section '" + (parts.empty() ? "" : parts[0]) + "'" +
-                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                     "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior");
+    throw InputError(
+        ctx + "unknown section '" + (parts.empty() ? "" : parts[0]) + "'" +
+        (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+        "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior, economics");
   }
   toml::table vt = set_value(value);
   const auto [target, field] = set_target(t, *sec, parts, ctx);
@@ -576,6 +579,29 @@ void note_late_campaigns(Scenario& s, const Converter& c) {
   }
 }
 
+// A campaign with a daily budget and a price per exposure: its reach follows from them,
+// daily_reach = budget / cost_per_exposure / targeted consumers (expected: agents x the
+// segment's share). A daily_reach given as well must agree (to 1e-6, relative).
+void check_campaign_budget(Scenario& s, std::size_t i, const Converter& c) {
+  auto& cp = s.campaigns[i];
+  if (cp.daily_budget <= 0 || cp.cost_per_exposure <= 0) return;
+  const std::string base = "campaign." + std::to_string(i);
+  const double share = cp.segment_index < 0 ? 1.0 : s.segments[cp.segment_index].share;
+  const double target = static_cast<double>(s.simulation.agents) * share;
+  const double reach = target > 0 ? cp.daily_budget / cp.cost_per_exposure / target : INFINITY;
+  std::ostringstream o;
+  o << "'" << base << ".daily_budget' = " << cp.daily_budget << " at cost_per_exposure = " << cp.cost_per_exposure
+    << " buys " << cp.daily_budget / cp.cost_per_exposure << " exposures a day among " << target
+    << " targeted consumers, a daily reach of " << reach;
+  if (reach > 1) fail_at(c, base + ".daily_budget", o.str() + "; at most one exposure per consumer and day (reach 1)");
+  if (c.given(base + ".daily_reach") && std::abs(cp.daily_reach - reach) > 1e-6 * reach) {
+    o << ", but daily_reach = " << cp.daily_reach
+      << " is given too; give either daily_reach or daily_budget with cost_per_exposure, or make them agree";
+    fail_at(c, base + ".daily_reach", o.str());
+  }
+  cp.daily_reach = reach;
+}
+
 void check_behavior(const Scenario& s, const Converter& c) {
   auto& b = s.behavior;
   for (int i = 0; i < 3; ++i)
@@ -626,7 +652,10 @@ void check_network(Scenario& s, const Converter& c) {
 // The rules across fields, checked once the scenario is converted.
 void validate(Scenario& s, const Converter& c) {
   check_products_and_segments(s, c);
-  for (std::size_t i = 0; i < s.campaigns.size(); ++i) check_campaign(s, i, c);
+  for (std::size_t i = 0; i < s.campaigns.size(); ++i) {
+    check_campaign(s, i, c);
+    check_campaign_budget(s, i, c);
+  }
   note_late_campaigns(s, c);
   check_behavior(s, c);
   check_network(s, c);
@@ -695,7 +724,8 @@ Scenario build(toml::table& t, Origins origins, const Resolved& r, const std::st
     if (!sec) {
       std::string hint = did_you_mean(key, section_names());
       c.fail(&v, "unknown section '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                     "; allowed: [simulation], [network], [[segment]], [[product]], [[campaign]], [behavior], extends");
+                     "; allowed: [simulation], [network], [[segment]], [[product]], [[campaign]], [behavior], "
+                     "[economics], extends");
     }
     if (sec->is_array) {
       if (key == "segment")
@@ -706,9 +736,10 @@ Scenario build(toml::table& t, Origins origins, const Resolved& r, const std::st
         convert_array(c, v, key, *sec->fields, s.campaigns);
     } else {
       if (!v.is_table()) c.fail(&v, "'" + key + "' must be a table, written [" + key + "]");
-      void* obj = key == "simulation" ? static_cast<void*>(&s.simulation)
-                  : key == "network"  ? static_cast<void*>(&s.network)
-                                      : static_cast<void*>(&s.behavior);
+      void* obj = key == "simulation"  ? static_cast<void*>(&s.simulation)
+                  : key == "network"   ? static_cast<void*>(&s.network)
+                  : key == "economics" ? static_cast<void*>(&s.economics)
+                                       : static_cast<void*>(&s.behavior);
       c.convert(*v.as_table(), *sec->fields, obj, key);
     }
   }
@@ -818,16 +849,18 @@ toml::array emit_array(const std::vector<T>& v, const std::vector<FieldDesc>& fi
 
 std::string scenario_to_toml(const Scenario& s) {
   toml::table t;
-  toml::table sim, net, beh;
+  toml::table sim, net, beh, eco;
   emit(sim, simulation_fields(), &s.simulation);
   emit(net, network_fields(), &s.network);
   emit(beh, behavior_fields(), &s.behavior);
+  emit(eco, economics_fields(), &s.economics);
   t.insert("simulation", sim);
   t.insert("network", net);
   t.insert("segment", emit_array(s.segments, segment_fields()));
   t.insert("product", emit_array(s.products, product_fields()));
   if (!s.campaigns.empty()) t.insert("campaign", emit_array(s.campaigns, campaign_fields()));
   t.insert("behavior", beh);
+  t.insert("economics", eco);
   std::ostringstream o;
   o << t << '\n';
   return o.str();

@@ -38,6 +38,11 @@ void write_kpis(hid_t file, const CompareFile& c) {
           "half-width of the 95% confidence interval of the paired difference");
   dataset(g, "diff_relative", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hs - 1, hj, hk}, c.diff_relative.data(),
           "diff_mean / base mean (NaN when the base mean is 0)");
+  if (!c.kpi_good.empty()) {
+    std::vector<std::int8_t> good(c.kpi_good.begin(), c.kpi_good.end());
+    dataset(g, "good", H5T_STD_I8LE, H5T_NATIVE_INT8, {hj}, good.data(),
+            "which way is good for each KPI: +1 higher is better, -1 lower is better, 0 neither");
+  }
   std::vector<std::uint8_t> sig(c.diff_significant.size());
   for (std::size_t i = 0; i < sig.size(); ++i) sig[i] = c.diff_significant[i] != 0;
   dataset(g, "diff_significant", H5T_STD_U8LE, H5T_NATIVE_UINT8, {hs - 1, hj, hk}, sig.data(),
@@ -62,6 +67,27 @@ void write_stars(hid_t file, const CompareFile& c) {
           "[scenario, product, star]");
 }
 
+// /economics: is it worth doing? [S - 1, K + 1] each (docs/hdf5-compare.md).
+void write_economics(hid_t file, const CompareFile& c) {
+  Handle g = group(file, "economics");
+  const std::vector<hsize_t> dims = {c.scenario_names.size() - 1, c.products.size() + 1};
+  const std::pair<const char*, const std::vector<double>*> parts[] = {
+      {"incremental_profit", &c.incremental_profit},
+      {"incremental_profit_ci95", &c.incremental_profit_ci95},
+      {"incremental_spend", &c.incremental_spend},
+      {"incremental_spend_ci95", &c.incremental_spend_ci95},
+      {"roi", &c.roi},
+      {"payback_day", &c.payback_day}};
+  const char* docs[] = {"variant minus base profit, mean of the paired differences [variant, product] (currency)",
+                        "half-width of its 95% confidence interval",
+                        "variant minus base discretionary spend (KPI spend), mean of the paired differences (currency)",
+                        "half-width of its 95% confidence interval",
+                        "incremental_profit / incremental_spend (NaN when incremental_spend <= 0)",
+                        "first day from which the mean cumulative incremental profit stays >= 0 (NaN: never)"};
+  for (std::size_t i = 0; i < 6; ++i)
+    dataset(g, parts[i].first, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, parts[i].second->data(), docs[i]);
+}
+
 }  // namespace
 
 void write_compare_file(const std::string& path, bool force, const std::string& command_line, const CompareFile& c) {
@@ -78,6 +104,7 @@ void write_compare_file(const std::string& path, bool force, const std::string& 
     write_kpis(file, c);
     write_series(file, c);
     if (c.has_stars) write_stars(file, c);
+    if (c.has_economics) write_economics(file, c);
   });
 }
 
@@ -138,6 +165,32 @@ void read_stars(hid_t f, CompareFile& c) {
   if (c.experience_stars.size() != c.displayed_stars.size()) throw Error("/stars/experience has an unexpected shape");
 }
 
+// /kpis/good, when the file has it: one value per KPI.
+void read_good(hid_t f, CompareFile& c) {
+  if (!exists(f, "/kpis/good")) return;
+  std::vector<hsize_t> dims;
+  c.kpi_good = read_doubles(f, "/kpis/good", dims);
+  if (c.kpi_good.size() != c.kpi_names.size()) throw Error("/kpis/good does not match /kpis/name");
+}
+
+// /economics, when the file has it: [S - 1, K + 1] each.
+void read_economics(hid_t f, CompareFile& c) {
+  c.has_economics = exists(f, "/economics");
+  if (!c.has_economics) return;
+  const std::size_t S = c.scenario_names.size(), n = S > 0 ? (S - 1) * (c.products.size() + 1) : 0;
+  const std::pair<const char*, std::vector<double>*> parts[] = {{"incremental_profit", &c.incremental_profit},
+                                                                {"incremental_profit_ci95", &c.incremental_profit_ci95},
+                                                                {"incremental_spend", &c.incremental_spend},
+                                                                {"incremental_spend_ci95", &c.incremental_spend_ci95},
+                                                                {"roi", &c.roi},
+                                                                {"payback_day", &c.payback_day}};
+  std::vector<hsize_t> dims;
+  for (const auto& [name, v] : parts) {
+    *v = read_doubles(f, std::string("/economics/") + name, dims);
+    if (v->size() != n) throw Error(std::string("/economics/") + name + " has an unexpected shape");
+  }
+}
+
 }  // namespace
 
 CompareFile read_compare_file(const std::string& path) {
@@ -151,6 +204,8 @@ CompareFile read_compare_file(const std::string& path) {
   read_differences(f, c);
   read_series(f, c);
   read_stars(f, c);
+  read_good(f, c);
+  read_economics(f, c);
   return c;
 }
 

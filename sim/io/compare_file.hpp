@@ -17,6 +17,7 @@ struct CompareFile {
   std::vector<std::int64_t> scenario_agents;                                // [S]
   std::vector<std::string> products;                                        // [K]
   std::vector<std::string> kpi_names, kpi_descriptions;                     // [J]
+  std::vector<double> kpi_good;  // [J]: +1 higher is better, -1 lower, 0 neither (empty: a file without /kpis/good)
   std::size_t runs_per_scenario = 0;  // R: the second axis of `runs` (the replicates attribute when written)
   std::vector<double> runs;           // [S, R, J, K + 1]
   std::vector<double> mean, ci95;     // [S, J, K + 1]
@@ -26,6 +27,11 @@ struct CompareFile {
   std::vector<std::vector<double>> series;  // [metric][S, D, K]
   bool has_stars = false;                   // /stars (files written before it existed have none)
   std::vector<double> displayed_stars, experience_stars;  // [S, K, 5]
+  // /economics (files written before it existed have none): per variant and product column,
+  // [S - 1, K + 1]; payback_day NaN when never paid back, roi NaN when the spend does not grow.
+  bool has_economics = false;
+  std::vector<double> incremental_profit, incremental_profit_ci95, incremental_spend, incremental_spend_ci95, roi,
+      payback_day;
 };
 
 // Writes the file atomically (beside the target, renamed when complete; see

@@ -284,13 +284,40 @@ void write_stars_csv(const CompareFile& c, CsvSet& csv) {
       }
 }
 
+// economics.csv: each variant's incremental profit and spend, ROI and payback day per product.
+void write_economics_csv(const CompareFile& c, CsvSet& csv) {
+  const auto products = kpi_columns_of(c);
+  const auto& scen = c.scenario_names;
+  const std::size_t K1 = products.size();
+  auto& ec = csv.open("economics.csv", "variant,base,product,incremental_profit");
+  ec << ",profit_ci95_low,profit_ci95_high,incremental_spend,spend_ci95_low,spend_ci95_high,roi,payback_day\n";
+  for (std::size_t s = 1; s < scen.size(); ++s)
+    for (std::size_t k = 0; k < K1; ++k) {
+      const std::size_t i = (s - 1) * K1 + k;
+      const double p = c.incremental_profit[i], pc = c.incremental_profit_ci95[i];
+      const double sp = c.incremental_spend[i], sc = c.incremental_spend_ci95[i];
+      ec << quote(scen[s]) << ',' << quote(scen[0]) << ',' << quote(products[k]) << ',' << num(p) << ',' << num(p - pc)
+         << ',' << num(p + pc) << ',' << num(sp) << ',' << num(sp - sc) << ',' << num(sp + sc) << ',' << num(c.roi[i])
+         << ',' << num(c.payback_day[i]) << '\n';
+    }
+}
+
+// kpis.csv: each KPI and which way is good (+1 higher, -1 lower, 0 neither).
+void write_compare_kpis_csv(const CompareFile& c, CsvSet& csv) {
+  auto& kp = csv.open("kpis.csv", "kpi,good");
+  kp << '\n';
+  for (std::size_t j = 0; j < c.kpi_names.size(); ++j) kp << c.kpi_names[j] << ',' << num(c.kpi_good[j]) << '\n';
+}
+
 void export_compare(const std::string& path, CsvSet& csv) {
   const CompareFile c = read_compare_file(path);
   write_runs_csv(c, csv);
   write_summary_csv(c, csv);
   write_differences_csv(c, csv);
   write_series_csv(c, csv);
-  if (c.has_stars) write_stars_csv(c, csv);  // files written before /stars existed have none
+  if (c.has_stars) write_stars_csv(c, csv);          // files written before /stars existed have none
+  if (c.has_economics) write_economics_csv(c, csv);  // nor /economics, nor /kpis/good
+  if (!c.kpi_good.empty()) write_compare_kpis_csv(c, csv);
 }
 
 }  // namespace

@@ -14,6 +14,25 @@ using namespace h5;
 namespace {
 using H5Error = h5::Error;
 
+// The money per product and day (sim/engine/economics.cpp), [D, K] each.
+void write_economic_series(hid_t ts, const Results& r) {
+  const hsize_t D = static_cast<hsize_t>(r.days_done), K = static_cast<hsize_t>(r.K);
+  const EconomicSeries e = economic_series(r);
+  const char* docs[] = {
+      "units sold x unit cost of goods (unit_cost + unit_cost_per_quality x quality + accessory_cost)",
+      "campaign spend (daily budget, or cost per exposure x exposures) + content_cost_per_day",
+      "delivery incidents x reship_cost + service contacts x service_contact_cost + recoveries x recovery_cost",
+      "answered reviews x review_answer_cost",
+      "refunds x (price + return_handling_cost - return_salvage_value)",
+      "fixed_cost_per_day",
+      "revenue - refund_cost - cost_of_goods - service_cost - community_cost",
+      "contribution_margin - marketing_spend - fixed_cost",
+      "profit x (1 + economics.discount_rate)^(-day / 365)"};
+  const auto& names = economic_series_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    dataset(ts, names[i].c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, K}, e.named(names[i])->data(), docs[i]);
+}
+
 void write_timeseries(hid_t file, const Results& r) {
   Handle ts = group(file, "timeseries");
   const hsize_t D = static_cast<hsize_t>(r.days_done), K = static_cast<hsize_t>(r.K);
@@ -54,6 +73,28 @@ void write_timeseries(hid_t file, const Results& r) {
   dataset(ts, "experience_stars", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, K, 5}, r.experience_stars.data(),
           "experiences completed that day by the stars their remembered satisfaction maps to (1..5), "
           "before self-selection and herding: the ratings every buyer would give");
+  write_economic_series(ts, r);
+}
+
+// /campaigns: what each campaign did and cost per day, [D, C] (only when there are campaigns).
+void write_campaigns(hid_t file, const Results& r) {
+  const std::size_t C = r.costs.campaigns.size();
+  const hsize_t D = static_cast<hsize_t>(r.days_done);
+  if (C == 0 || r.campaign_exposures.size() < D * C) return;
+  Handle g = group(file, "campaigns");
+  std::vector<std::int32_t> product(C);
+  std::vector<double> spend(D * C);
+  for (std::size_t c = 0; c < C; ++c) {
+    product[c] = r.costs.campaigns[c].product;
+    for (hsize_t d = 0; d < D; ++d)
+      spend[d * C + c] =
+          campaign_spend(r.costs.campaigns[c], static_cast<std::int64_t>(d), r.campaign_exposures[d * C + c]);
+  }
+  dataset(g, "product", H5T_STD_I32LE, H5T_NATIVE_INT32, {C}, product.data(), "product index of each campaign");
+  dataset(g, "exposures", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, C}, r.campaign_exposures.data(),
+          "exposures per day and campaign (scenario order)");
+  dataset(g, "spend", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, C}, spend.data(),
+          "spend per day and campaign: daily_budget when set, else cost_per_exposure x exposures (currency)");
 }
 
 void write_reviews(hid_t file, const Results& r) {
@@ -148,6 +189,7 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
               k.descriptions[i].c_str());
   }
   write_reviews(file, r);
+  write_campaigns(file, r);
   if (save_agents && agents && !agents->pop.segment.empty()) write_agents(file, *agents);
 }
 
@@ -237,7 +279,8 @@ RunFile read_run_summary(const std::string& path) {
   out.days = read_attr_int(f, "days");
   out.products = read_strings(f, "/products/name");
   std::vector<hsize_t> dims;
-  for (const auto& ck : compare_kpis()) {  // the KPIs a strategist compares
+  for (const auto& ck : compare_kpis()) {                           // the KPIs a strategist compares
+    if (!h5::exists(f, std::string("/kpis/") + ck.name)) continue;  // a file older than the KPI
     auto v = read_doubles(f, std::string("/kpis/") + ck.name, dims);
     if (v.size() != out.products.size())
       throw H5Error(std::string("/kpis/") + ck.name + " does not match the product count");

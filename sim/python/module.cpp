@@ -17,6 +17,7 @@
 
 #include "motsim/version.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/engine/economics.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/results.hpp"
@@ -172,6 +173,8 @@ py::dict raw_series(const PyRun& o) {
   d["rating_count"] = array(r.rating_count.data(), {D, K});
   d["rating_histogram"] = array(r.rating_hist.data(), {D, K, 5});
   d["experience_stars"] = array(r.experience_stars.data(), {D, K, 5});
+  const EconomicSeries e = economic_series(r);  // what the run file's writer stores
+  for (const auto& name : economic_series_names()) d[name.c_str()] = array(e.named(name)->data(), {D, K});
   return d;
 }
 

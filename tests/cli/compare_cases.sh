@@ -34,6 +34,55 @@ assert f.attrs["format"] == "motsim-compare-1"
 PY
   expect_exit 0 "$M" info "$T/c.h5"; grep -q "price_cut" "$T/out" || fail "info lacks the scenarios"
 }
+case_economic_table() {
+  # A lever with a cost: the economic table, /economics and /kpis/good, economics.csv.
+  cat > "$T/base.toml" <<EOF
+extends = "$SC/baseline.toml"
+[[product]]
+name = "Orbit"
+unit_cost = 60
+EOF
+  cat > "$T/cm.toml" <<EOF
+extends = "base.toml"
+[[product]]
+name = "Orbit"
+response_rate = 0.9
+fixed_cost_per_day = 100
+review_answer_cost = 5
+EOF
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/cm.toml" -r 3 --agents 8000 --days 60 --out "$T/c.h5"
+  grep -q "^== Is it worth doing? Against base" "$T/out" || fail "no economic table"
+  grep -A3 "^  cm$" "$T/out" | grep -q "^  product  *incremental profit  *incremental spend  *ROI  *payback" ||
+    fail "no economic table header for the variant"
+  # Orbit pays 100 a day for 60 days and 5 per answer: its spend grows by at least 6000, and
+  # nothing else pays for it in 60 days.
+  grep -E "^  Orbit  +[-+][0-9]+ ± [0-9]+  +\+[0-9]+ ± [0-9]+  +-?[0-9.]+  +never$" "$T/out" | grep -q . ||
+    fail "Orbit's row is not incremental profit, spend, ROI, never"
+  grep -E "^  all products  +[-+][0-9]+ ± [0-9]+  +\+[0-9]+ ± [0-9]+  +-?[0-9.]+  +" "$T/out" | grep -q . ||
+    fail "no all-products row"
+  py "$T/c.h5" <<'PY' || fail "/economics does not match the KPIs"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1])
+kn = [n.decode() if isinstance(n, bytes) else n for n in f["kpis/name"][()]]
+good = dict(zip(kn, f["kpis/good"][()]))
+assert f["kpis/good"].dtype == np.int8 and good["profit"] == 1 and good["refunds"] == -1 and good["spend"] == 0
+e = f["economics"]
+jp, js = kn.index("profit"), kn.index("spend")
+assert np.allclose(e["incremental_profit"][()], f["kpis/diff_mean"][0, jp][None, :])
+# The spend without the volume effect: the base's quality and accessory unit cost (Nova 5 x 7.8
+# + 3, Orbit 4 x 6.4 + 2, Pulse 2.5 x 5.5) on the extra units is left out.
+d = np.array([42.0, 27.6, 13.75])
+du = f["kpis/diff_mean"][0, kn.index("units")]
+net = f["kpis/diff_mean"][0, js] - np.append(d * du[:3], (d * du[:3]).sum())
+assert np.allclose(e["incremental_spend"][0], net, rtol=1e-9, atol=1e-6), (e["incremental_spend"][0], net)
+assert e["incremental_spend"][0, 1] >= 6000, e["incremental_spend"][()]
+assert np.isclose(e["roi"][0, 1], e["incremental_profit"][0, 1] / e["incremental_spend"][0, 1])
+assert np.isnan(e["roi"][0, 2]) and np.isnan(e["payback_day"][0, 1])  # Pulse spends nothing more
+PY
+  expect_exit 0 "$M" export "$T/c.h5" --csv "$T/csv"
+  grep -q "^cm,base,Orbit,-" "$T/csv/economics.csv" || fail "economics.csv lacks Orbit's row"
+  grep -q "^profit,1$" "$T/csv/kpis.csv" || fail "kpis.csv lacks the good direction"
+}
 case_refuses_overwrite() {
   expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/ad_blitz.toml" -r 2 "${FAST[@]}" --out "$T/c.h5"
   local sum; sum=$(md5sum < "$T/c.h5")

@@ -86,6 +86,25 @@ with tempfile.TemporaryDirectory() as tmp:
     check(set(cmp["differences"]["variant"]) == {"price_cut"} and len(cmp["runs"]) == 2 * 2 * 4, "load_compare")
     check("stars" in cmp and len(cmp["stars"]) == 2 * 3 * 5 and {"displayed", "experience"} <= set(cmp["stars"].columns),
           "load_compare stars: one row per scenario, product and star")
+    # The money: economic series and KPIs of a run, campaigns, /economics and /kpis/good of a compare.
+    ts = run["timeseries"]
+    check({"profit", "cost_of_goods", "marketing_spend", "profit_pv"} <= set(ts.columns), "load_run economic series")
+    check(np.isclose(run["kpis"].loc["Nova", "profit"], ts.query("product == 'Nova'")["profit"].sum()), "KPI profit")
+    check("campaigns" in run and len(run["campaigns"]) == 40 * 3 and run["campaigns"]["spend"].sum() > 0,
+          "load_run campaigns: one row per day and campaign, with the spend")
+    ec = cmp.get("economics")
+    check(ec is not None and len(ec) == 4 and {"roi", "payback_day", "incremental_spend_ci95"} <= set(ec.columns),
+          "load_compare economics: one row per variant and product column")
+    check("kpis" in cmp and dict(zip(cmp["kpis"]["kpi"], cmp["kpis"]["good"]))["refunds"] == -1, "load_compare good")
+    check(set(cmp["differences"]["good"]) <= {-1, 0, 1}, "differences carry the good direction")
+    # A compare file written before /economics and /kpis/good existed still loads, without them.
+    import h5py
+    import shutil
+    shutil.copy(f"{tmp}/c.h5", f"{tmp}/old.h5")
+    with h5py.File(f"{tmp}/old.h5", "a") as f:
+        del f["economics"], f["kpis/good"]
+    old = md.load_compare(f"{tmp}/old.h5")
+    check("economics" not in old and "kpis" not in old and "good" not in old["differences"], "an older compare file")
     sw = md.load_sweep(f"{tmp}/s.h5")
     check(len(sw) == 36 and {"product.Nova.price", "behavior.wom_rate", "units.Nova"} <= set(sw.columns), "load_sweep")
     ts = md.load_sweep_series(f"{tmp}/s.h5", "purchases")

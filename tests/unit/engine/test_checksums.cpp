@@ -27,7 +27,9 @@ struct Fnv {
 
 std::uint64_t checksum(const Results& r) {
   Fnv f;
-  f.vec(r.counts);
+  // The counters pinned (those before kDeliveryIncidents, the first counter added after the
+  // sums were pinned; counts are [counter][day][product], so they are the first blocks).
+  f.bytes(r.counts.data(), static_cast<std::size_t>(kDeliveryIncidents) * r.days * r.K * sizeof(std::int64_t));
   f.vec(r.sums);
   f.vec(r.aware);
   f.vec(r.adopters);

@@ -69,11 +69,11 @@ TEST_CASE("kpis: column names follow kpi_values, and every kept series is a dail
   CHECK(cols[0] == "units.A");
   CHECK(cols[1] == "units.B");
   CHECK(cols[2] == "units.all");
-  CHECK(cols.back() == "awareness.all");
+  CHECK(cols.back() == "lost_customer_value.all");
   const auto names = daily_series_names();
   for (const auto& s : compare_series()) CHECK_MESSAGE(std::find(names.begin(), names.end(), s) != names.end(), s);
   CHECK(compare_series().front() == "purchases");
-  CHECK(compare_series().back() == "rating_mean");
+  CHECK(compare_series().back() == "profit");  // for the payback day
 }
 
 TEST_CASE("kpis: what compare keeps of a run (KPIs, series, star histograms)") {

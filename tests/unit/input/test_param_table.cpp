@@ -22,9 +22,11 @@ struct Defaults {
   Product prod;
   Campaign camp;
   BehaviorParams beh;
+  EconomicsParams eco;
   void* of(const std::string& section) {
     const std::map<std::string, void*> by_name = {{"simulation", &sim}, {"network", &net},   {"segment", &seg},
-                                                  {"product", &prod},   {"campaign", &camp}, {"behavior", &beh}};
+                                                  {"product", &prod},   {"campaign", &camp}, {"behavior", &beh},
+                                                  {"economics", &eco}};
     return by_name.at(section);
   }
 };

@@ -187,3 +187,44 @@ TEST_CASE("scenario: a campaign that starts after the last day is noted, not ref
                        {"simulation.days=11"})
             .notes.empty());
 }
+
+TEST_CASE("scenario: a campaign's daily budget and cost per exposure set its reach, a different reach is refused") {
+  const std::string two =
+      "[simulation]\nagents = 10000\n[[segment]]\nname = \"a\"\nshare = 0.25\n[[segment]]\n"
+      "name = \"b\"\nshare = 0.75\n" +
+      kBase;
+  const std::string camp = "[[campaign]]\nproduct = \"Nova\"\nsegment = \"a\"\ndaily_budget = 50\n";
+  // 50 a day at 0.02 an exposure: 2500 exposures among 10000 x 0.25 targeted consumers.
+  const Scenario s = parse_scenario(two + camp + "cost_per_exposure = 0.02\n", "s.toml", ".");
+  CHECK(s.campaigns[0].daily_reach == doctest::Approx(1.0));
+  const Scenario half = parse_scenario(two + camp + "cost_per_exposure = 0.04\n", "s.toml", ".");
+  CHECK(half.campaigns[0].daily_reach == doctest::Approx(0.5));
+  // Its resolved TOML reads back: the reach it holds agrees with the budget.
+  CHECK(parse_scenario(scenario_to_toml(half), "r.toml", ".").campaigns[0].daily_reach == doctest::Approx(0.5));
+  // A reach given too must agree; a budget buying more than one exposure per consumer is refused.
+  CHECK(error_of(two + camp + "cost_per_exposure = 0.04\ndaily_reach = 0.5\n").empty());
+  const auto e = error_of(two + camp + "cost_per_exposure = 0.04\ndaily_reach = 0.3\n");
+  CHECK(e.find("but daily_reach = 0.3 is given too") != std::string::npos);
+  CHECK(e.find("either daily_reach or daily_budget") != std::string::npos);
+  CHECK(error_of(two + camp + "cost_per_exposure = 0.01\n").find("at most one exposure") != std::string::npos);
+  CHECK(error_of(two + camp, {"campaign.0.cost_per_exposure=0.04", "campaign.0.daily_reach=0.2"}).find("daily_reach") !=
+        std::string::npos);
+  // A budget alone is a flat fee: the reach stays as given.
+  CHECK(parse_scenario(two + camp + "daily_reach = 0.2\n", "s.toml", ".").campaigns[0].daily_reach == 0.2);
+}
+
+TEST_CASE("scenario: [economics] and the costs are read, defaulted and written back") {
+  const Scenario d = parse_scenario(kBase, "s.toml", ".");
+  CHECK(d.economics.discount_rate == 0);
+  CHECK(d.products[0].unit_cost == 0);
+  const Scenario s = parse_scenario(kBase + "unit_cost = 40\n[economics]\ndiscount_rate = 0.08\n", "s.toml", ".",
+                                    {"economics.customer_lifetime_days=365", "product.Nova.recovery_cost=7"});
+  CHECK(s.products[0].unit_cost == 40);
+  CHECK(s.products[0].recovery_cost == 7);
+  CHECK(s.economics.discount_rate == 0.08);
+  CHECK(s.economics.customer_lifetime_days == 365);
+  const Scenario back = parse_scenario(scenario_to_toml(s), "r.toml", ".");
+  CHECK(back.economics.customer_lifetime_days == 365);
+  CHECK(back.products[0].recovery_cost == 7);
+  CHECK(error_of(kBase + "[economics]\ndiscount_rate = -0.1\n").find("economics.discount_rate") != std::string::npos);
+}

@@ -109,3 +109,36 @@ TEST_CASE("compare file: a missing or malformed part is named") {
   CHECK_THROWS_WITH_AS(describe_compare_file(bad),
                        (bad + ": error: no KPI units (truncated or corrupt compare file?)").c_str(), InputError);
 }
+
+TEST_CASE("compare file: /economics and /kpis/good are read back, and files without them still read") {
+  CompareFile w = test::small_compare();
+  for (const auto& k : compare_kpis()) w.kpi_good.push_back(k.good);
+  w.has_economics = true;  // one variant, two columns (Nova, all)
+  w.incremental_profit = {120, 100};
+  w.incremental_profit_ci95 = {12, 10};
+  w.incremental_spend = {40, 40};
+  w.incremental_spend_ci95 = {1, 1};
+  w.roi = {3, 2.5};
+  w.payback_day = {17, NAN};
+  const std::string path = test::scratch("compare-economics.h5");
+  write_compare_file(path, true, "motsim compare a b", w);
+  const CompareFile r = read_compare_file(path);
+  CHECK(r.kpi_good == w.kpi_good);
+  REQUIRE(r.has_economics);
+  CHECK(r.incremental_profit == w.incremental_profit);
+  CHECK(r.incremental_spend_ci95 == w.incremental_spend_ci95);
+  CHECK(r.roi == w.roi);
+  CHECK(r.payback_day[0] == 17);
+  CHECK(std::isnan(r.payback_day[1]));
+  {
+    h5::Handle f = h5::open_for_reading(path);
+    std::vector<hsize_t> dims;
+    h5::read_doubles(f, "/economics/roi", dims);
+    CHECK(dims == std::vector<hsize_t>{1, 2});
+  }
+  const std::string old = test::scratch("compare-no-economics.h5");
+  write_compare_file(old, true, "motsim compare a b", test::small_compare());
+  const CompareFile o = read_compare_file(old);
+  CHECK_FALSE(o.has_economics);
+  CHECK(o.kpi_good.empty());
+}

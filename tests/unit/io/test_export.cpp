@@ -109,3 +109,30 @@ TEST_CASE("export: a foreign or incomplete file is refused and leaves nothing") 
                        InputError);
   CHECK_FALSE(fs::exists(test::scratch("made")));  // directories made for it removed
 }
+
+TEST_CASE("export: a compare file with /economics and /kpis/good adds economics.csv and kpis.csv") {
+  CompareFile c = test::small_compare();
+  for (const auto& k : compare_kpis()) c.kpi_good.push_back(k.good);
+  c.has_economics = true;
+  c.incremental_profit = {120, 100};
+  c.incremental_profit_ci95 = {12, 10};
+  c.incremental_spend = {40, 40};
+  c.incremental_spend_ci95 = {1, 1};
+  c.roi = {3, 2.5};
+  c.payback_day = {17, NAN};
+  const std::string h5 = test::scratch("export-economics.h5");
+  write_compare_file(h5, true, "test", c);
+  const std::string dir = test::scratch("economics-csv");
+  export_csv(h5, dir, false);
+  const auto ec = lines_of(dir + "/economics.csv");
+  REQUIRE(ec.size() == 3);
+  CHECK(ec[0] ==
+        "variant,base,product,incremental_profit,profit_ci95_low,profit_ci95_high,incremental_spend,spend_ci95_low,"
+        "spend_ci95_high,roi,payback_day");
+  CHECK(ec[1] == "variant,base,Nova,120,108,132,40,39,41,3,17");
+  CHECK(ec[2] == "variant,base,all products,100,90,110,40,39,41,2.5,");  // never paid back: empty
+  const auto kp = lines_of(dir + "/kpis.csv");
+  REQUIRE(kp.size() == 1 + c.kpi_names.size());
+  CHECK(kp[1] == "units,1");
+  CHECK(kp.back() == "lost_customer_value,-1");
+}
