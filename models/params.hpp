@@ -126,6 +126,9 @@ struct BehaviorParams {
 
 struct Scenario {
   std::string source_path;  // where it was read from (may be empty)
+  // Free text kept with the results, no effect on a run: what the scenario is and the question
+  // it asks (top-level keys title and question; a variant's own, else its parent's).
+  std::string title, question;
   SimulationParams simulation;
   NetworkParams network;
   std::vector<Segment> segments;

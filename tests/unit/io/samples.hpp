@@ -19,7 +19,8 @@ inline std::string write_small_run(const std::string& name, Results& r, bool sav
   sim.run();
   r = sim.results();
   const std::string path = scratch(name);
-  write_run_file(path, true, r, compute_kpis(r), RunInfo{scenario_to_toml(sc), "test.toml", "motsim run test.toml"},
+  write_run_file(path, true, r, compute_kpis(r),
+                 RunInfo{scenario_to_toml(sc), "test.toml", "motsim run test.toml", sc.title, sc.question},
                  &sim.world(), save_agents);
   return path;
 }
