@@ -225,6 +225,9 @@ std::vector<std::size_t> shown_kpis() {
   return out;
 }
 
+// A table cell: padded to 24 characters, except the last of its row.
+std::string column(const std::string& text, bool last) { return last ? text : pad(text, 24); }
+
 void print_product(const AttributionSetup& a, const CompareAttribution& c, std::size_t k, const std::string& label) {
   const auto& kl = compare_kpis();
   const auto kpis = shown_kpis();
@@ -232,12 +235,13 @@ void print_product(const AttributionSetup& a, const CompareAttribution& c, std::
   std::size_t w = 28;
   for (const auto& l : a.levers) w = std::max(w, std::min<std::size_t>(l.name.size() + 2, 60));
   std::printf("\n  %s\n  %s", label.c_str(), pad("lever", w).c_str());
-  for (std::size_t j : kpis) std::printf("%s", pad(kl[j].name, 24).c_str());
+  for (std::size_t j : kpis) std::printf("%s", column(kl[j].name, j == kpis.back()).c_str());
   for (std::size_t l = 0; l < L; ++l) {
     std::printf("\n  %s", pad(a.levers[l].name, w).c_str());
     for (std::size_t j : kpis) {
       const std::size_t i = (l * J + j) * K1 + k;
-      std::printf("%s", pad(fmt_ci(MeanCi{c.shapley[i], c.shapley_ci95[i], 0}, kl[j].name, true), 24).c_str());
+      std::printf(
+          "%s", column(fmt_ci(MeanCi{c.shapley[i], c.shapley_ci95[i], 0}, kl[j].name, true), j == kpis.back()).c_str());
     }
   }
   const char* rows[] = {"total (the difference)", "one at a time, summed", "interaction (total - that)"};
@@ -252,7 +256,7 @@ void print_product(const AttributionSetup& a, const CompareAttribution& c, std::
       }
       std::string text = row == 1 ? fmt(v.mean, kl[j].name) : fmt_ci(v, kl[j].name, true);
       if (row == 1 && v.mean > 0) text.insert(0, 1, '+');
-      std::printf("%s", pad(text, 24).c_str());
+      std::printf("%s", column(text, j == kpis.back()).c_str());
     }
   }
   std::printf("\n");
