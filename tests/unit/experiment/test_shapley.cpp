@@ -135,7 +135,7 @@ TEST_CASE("shapley: the sampled estimator is within its stated error of the exac
   }
 }
 
-TEST_CASE("shapley: plans: every coalition when exact; prefixes, singletons, empty and full when sampled") {
+TEST_CASE("shapley: plans: every coalition when exact, and prefixes, singletons, empty and full when sampled") {
   const auto e = shapley_plan(3, 0, 1);
   CHECK(e.exact);
   CHECK(e.coalitions.size() == 8);

@@ -35,7 +35,7 @@ const KeyChange& change(const std::vector<KeyChange>& d, const std::string& key)
 
 }  // namespace
 
-TEST_CASE("scenario diff: nothing between a scenario and itself; the random key and the title are not levers") {
+TEST_CASE("scenario diff: nothing between a scenario and itself, and the random key and the title are not levers") {
   const Scenario b = test::scenario(kBase);
   CHECK(scenario_diff(b, b).empty());
   Scenario v = b;

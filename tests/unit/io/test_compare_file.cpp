@@ -48,7 +48,7 @@ TEST_CASE("compare file: every exported part is read back as written") {
   CHECK(same(r.experience_stars, w.experience_stars));
 }
 
-TEST_CASE("compare file: titles, questions, /levers and /attribution read back; older files have none") {
+TEST_CASE("compare file: titles, questions, /levers and /attribution read back, and older files have none") {
   const CompareFile w = test::small_compare_attributed();
   const std::string path = test::scratch("attributed.h5");
   write_compare_file(path, true, "motsim compare a b --attribute", w);
