@@ -159,6 +159,9 @@ struct Scenario {
   // the edge list (network.file); a data file a scenario comes to name belongs here too. No
   // command may write its output over one of them (check_output_path, sim/io/output.hpp).
   std::vector<std::string> input_files;
+  // Free text kept with the results, no effect on a run: what the scenario is and the question
+  // it asks (top-level keys title and question; a variant's own, else its parent's).
+  std::string title, question;
   SimulationParams simulation;
   NetworkParams network;
   std::vector<Segment> segments;

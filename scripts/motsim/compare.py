@@ -2,7 +2,7 @@
 import h5py
 import pandas as pd
 
-from .hdf5 import check_format, strings
+from .hdf5 import check_format, strings, text
 
 
 def _runs(f, scen, prods, kn):
@@ -60,15 +60,50 @@ def _economics(f, scen, prods):
                          for v in range(V) for k in range(len(prods))])
 
 
+def _scenarios(f, scen):
+    """name, path, title, question per scenario (title and question "" in files written before them)."""
+    n = len(scen)
+    col = lambda name: strings(f["scenarios/" + name]) if "scenarios/" + name in f else [""] * n
+    return pd.DataFrame(dict(scenario=scen, path=col("path"), title=col("title"), question=col("question")))
+
+
+def _levers(f, scen):
+    """variant, base, key, base_value, variant_value: the keys each variant changes (/levers)."""
+    lv = f["levers"]
+    return pd.DataFrame(dict(variant=[scen[int(s)] for s in lv["scenario"][()]], base=scen[0], key=strings(lv["key"]),
+                             base_value=strings(lv["base"]), variant_value=strings(lv["variant"])),
+                        columns=["variant", "base", "key", "base_value", "variant_value"])
+
+
+def _attribution(f, scen, prods, kn):
+    """variant, base, lever, product, kpi, shapley, ci95, sampling_se, main_effect, total, interaction
+    (/attribution); its attributes (method, permutations, coalitions, max_error, sum_residual) in .attrs."""
+    a = f["attribution"]
+    lev = strings(a["levers"])
+    sh, ci, se, me = (a[n][()] for n in ("shapley", "shapley_ci95", "shapley_se", "main_effect"))
+    tot, inter = a["total"][()], a["interaction"][()]
+    L, J, K1 = sh.shape
+    out = pd.DataFrame([dict(variant=scen[-1], base=scen[0], lever=lev[l], product=prods[k], kpi=kn[j],
+                             shapley=sh[l, j, k], ci95=ci[l, j, k], sampling_se=se[l, j, k], main_effect=me[l, j, k],
+                             total=tot[j, k], interaction=inter[j, k])
+                        for l in range(L) for j in range(J) for k in range(K1)])
+    out.attrs.update({k: (text(v) if isinstance(v, (bytes, str)) else v.item()) for k, v in a.attrs.items()})
+    return out
+
+
 def load_compare(path):
     """A compare file as a dict: 'runs' (scenario, replicate, product, one column per KPI),
     'summary' (scenario, product, kpi, mean, ci95), 'differences' (variant, product, kpi,
     difference, ci95, relative, significant), 'series' (scenario, day, product, series...),
-    and 'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars;
-    'kpis' (kpi, good: +1 higher is better, -1 lower, 0 neither) and a 'good' column in 'summary'
-    and 'differences' when it has /kpis/good; 'economics' (variant, base, product,
-    incremental_profit, incremental_profit_ci95, incremental_spend, incremental_spend_ci95, roi,
-    payback_day) when it has /economics. Older files simply lack these."""
+    'stars' (scenario, product, stars 1-5, displayed, experience) when the file has /stars,
+    'scenarios' (scenario, path, title, question), 'levers' (variant, base, key, base_value,
+    variant_value) when the file has /levers, 'attribution' (variant, base, lever, product, kpi,
+    shapley, ci95, sampling_se, main_effect, total, interaction; method and the other attributes in
+    .attrs) when it was written by compare --attribute; 'kpis' (kpi, good: +1 higher is better, -1
+    lower, 0 neither) and a 'good' column in 'summary' and 'differences' when it has /kpis/good;
+    'economics' (variant, base, product, incremental_profit, incremental_profit_ci95,
+    incremental_spend, incremental_spend_ci95, roi, payback_day) when it has /economics. Older
+    files simply lack these."""
     with h5py.File(path, "r") as f:
         check_format(f, "motsim-compare-1", path)
         scen, prods, kn = strings(f["scenarios/name"]), strings(f["products/name"]) + ["all"], strings(f["kpis/name"])
@@ -87,4 +122,9 @@ def load_compare(path):
             stars = _stars(f, scen, prods)
             if stars is not None:
                 out["stars"] = stars
+        out["scenarios"] = _scenarios(f, scen)
+        if "levers" in f:  # the keys each variant changes (newer compare files)
+            out["levers"] = _levers(f, scen)
+        if "attribution" in f:  # compare --attribute
+            out["attribution"] = _attribution(f, scen, prods, kn)
         return out

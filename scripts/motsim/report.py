@@ -59,19 +59,35 @@ KPI_LABELS = {
     "incremental_profit": "Incremental profit", "incremental_spend": "Incremental spend",
     "roi": "Return on investment", "payback_day": "Payback day", "service_cost": "Customer service cost",
     "refund_cost": "Cost of refunds", "fixed_cost": "Fixed costs", "variable_cost": "Variable costs",
+    "cost_of_goods": "Cost of goods sold", "community_cost": "Community management cost",
+    "spend": "Discretionary spend",
 }
 # Whether up is good, for files without /kpis/good: +1 higher is better, -1 lower is better, 0 neither.
-KPI_GOOD = {
+KPI_GOOD = {  # as sim/engine/kpis.cpp writes /kpis/good
     "units": 1, "revenue": 1, "net_revenue": 1, "market_share": 1, "rating": 1, "reviews": 1, "nps": 1,
     "awareness": 1, "adopters": 1, "satisfaction": 1, "profit": 1, "contribution_margin": 1, "profit_pv": 1,
     "gross_margin": 1, "incremental_profit": 1, "roi": 1,
-    "refunds": -1, "refunded_amount": -1, "lost_customers": -1, "lost_customer_value": -1, "costs": -1,
-    "cogs": -1, "marketing_spend": -1, "incremental_spend": -1, "payback_day": -1, "service_cost": -1,
-    "refund_cost": -1, "fixed_cost": -1, "variable_cost": -1,
+    "refunds": -1, "refunded_amount": -1, "lost_customers": -1, "lost_customer_value": -1, "service_cost": -1,
+    "refund_cost": -1, "incremental_spend": -1, "payback_day": -1,
+    # Costs that grow with sales or buy something: neither good nor bad in themselves.
+    "cost_of_goods": 0, "marketing_spend": 0, "community_cost": 0, "fixed_cost": 0, "spend": 0,
 }
 SHARES = {"market_share", "awareness"}  # differences in percentage points
-# Cost lines of the profit waterfall: KPIs whose rise lowers profit (beside the refunds, already out of net revenue).
-COST = re.compile(r"(cost|spend|cogs|expense)")
+# The profit waterfall follows the run's accounting (docs/model.md 7.10): profit = revenue - refund_cost -
+# cost_of_goods - service_cost - community_cost - marketing_spend - fixed_cost. refund_cost holds the refunded
+# price too, so the waterfall starts from gross revenue; a file without refund_cost starts from net revenue.
+# `spend` (discretionary spend) and lost_customer_value overlap these lines and are no step of their own.
+PROFIT_LINES = ["refund_cost", "cost_of_goods", "service_cost", "community_cost", "marketing_spend", "fixed_cost"]
+
+
+def profit_lines(names):
+    """(start KPI or None, the cost lines present in `names`) of the waterfall from revenue to profit."""
+    names = list(names)
+    lines = [n for n in PROFIT_LINES if n in names]
+    if "refund_cost" in lines and "revenue" in names:
+        return "revenue", lines
+    start = "net_revenue" if "net_revenue" in names else "revenue" if "revenue" in names else None
+    return start, [n for n in lines if n != "refund_cost"]
 # The KPIs of the first figures and tables, in order (the others follow).
 SHOW = ["profit", "units", "net_revenue", "market_share", "rating", "nps", "refunds", "lost_customers", "awareness"]
 FUNNEL = [("aware", "aware"), ("researchers", "researched"), ("considered", "considered"),
@@ -476,15 +492,14 @@ def _run_economics(r, page, focus):
     if "profit" not in r.kp:
         page.p(f"Profit is {MISSING} (a file written before the economics were added).")
         return
-    rev = "net_revenue" if "net_revenue" in r.kp else "revenue" if "revenue" in r.kp else None
-    steps, level = [], 0.0
+    rev, lines = profit_lines(r.kp)
+    steps = []
     start = (label(rev), r.kpi(rev, k)) if rev else ("start", 0.0)
     level = start[1]
-    for name in r.kp:
-        if COST.search(name) and "lost" not in name and not name.startswith("incremental"):
-            v = r.kpi(name, k)
-            steps.append((label(name), -v, None))
-            level -= v
+    for name in lines:
+        v = r.kpi(name, k)
+        steps.append((label(name), -v, None))
+        level -= v
     profit = r.kpi("profit", k)
     if abs(profit - level) > 1e-6 * max(1.0, abs(profit)):
         steps.append(("other (not itemised)", profit - level, None))
@@ -898,17 +913,16 @@ def _compare_economics(c, page, focus_of):
             how = "by lever (attribution)"
         else:
             steps, level = [], base
-            rev = "net_revenue" if "net_revenue" in c.kn else "revenue" if "revenue" in c.kn else None
+            rev, lines = profit_lines(c.kn)
             if rev:
                 d, ci, _ = c.diff(rev, v, k) or (0.0, None, False)
                 steps.append((label(rev), d, ci))
                 level += d
-            for n in c.kn:
-                if COST.search(n) and "lost" not in n and not n.startswith("incremental"):
-                    got = c.diff(n, v, k)
-                    if got is not None:
-                        steps.append((label(n), -got[0], got[1]))
-                        level -= got[0]
+            for n in lines:
+                got = c.diff(n, v, k)
+                if got is not None:
+                    steps.append((label(n), -got[0], got[1]))
+                    level -= got[0]
             if abs(var - level) > 1e-6 * max(1.0, abs(var)):
                 steps.append(("other (not itemised)", var - level, None))
             end = var

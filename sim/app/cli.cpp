@@ -197,7 +197,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& cmdline) {
   if (const auto& net = sim.world().net; net.self_loops + net.duplicate_edges > 0)
     std::fprintf(stderr, "motsim: note: network.file: %llu self-loops dropped and %llu repeated edges merged\n",
                  static_cast<unsigned long long>(net.self_loops), static_cast<unsigned long long>(net.duplicate_edges));
-  RunInfo info{scenario_to_toml(sc), path, cmdline};
+  RunInfo info{scenario_to_toml(sc), path, cmdline, sc.title, sc.question};
   write_run_file(out, force, r, k, info, &sim.world(), save_agents);
   if (!quiet) {
     std::printf("\n%s\n", format_kpi_table(r, k).c_str());
@@ -223,7 +223,10 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
       "days", po::value<long long>(), "days to simulate, for every scenario")("seed", po::value<long long>(),
                                                                               "master seed, for every scenario")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a key in every scenario (repeatable)")(
-      "force", "overwrite an existing results file")("quiet,q", "no progress and no tables");
+      "force", "overwrite an existing results file")("quiet,q", "no progress and no tables")(
+      "attribute", "with one variant: each changed lever's share of every difference (Shapley values)")(
+      "attribute-samples", po::value<int>()->default_value(kDefaultPermutations),
+      "permutations sampled when the variant has more than 6 levers (fewer: exact)");
   po::options_description all(opts);
   all.add_options()("scenario", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
@@ -234,7 +237,9 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
   if (vm.count("help")) {
     std::cout << "usage: motsim compare BASE VARIANT... [options]\n\n"
               << "Runs every scenario --replicates times with common random numbers and prints, per product,\n"
-              << "each KPI's mean and 95% confidence interval and each variant's paired difference from BASE.\n\n"
+              << "each KPI's mean and 95% confidence interval and each variant's paired difference from BASE.\n"
+              << "With --attribute (one variant), the base is also run with every subset of the variant's\n"
+              << "levers, and each lever's Shapley value (its share of each difference) is printed and saved.\n\n"
               << opts;
     return kOk;
   }
@@ -246,6 +251,8 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
   if (vm.count("out")) o.out = vm["out"].as<std::string>();
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
+  o.attribute = vm.count("attribute") > 0;
+  o.attribute_samples = vm["attribute-samples"].as<int>();
   return run_compare(o, cmdline);
 }
 

@@ -16,9 +16,12 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/attribution.hpp"
+#include "sim/experiment/compare_format.hpp"
 #include "sim/experiment/roi.hpp"
 #include "sim/experiment/stats.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/input/scenario_diff.hpp"
 #include "sim/io/compare_file.hpp"
 #include "sim/io/output.hpp"
 
@@ -30,41 +33,12 @@ namespace {
 
 std::string stem_of(const std::string& path) { return fs::path(path).stem().string(); }
 
-std::string fmt(double v, const char* kpi) {
-  char b[48];
-  const std::string n = kpi;
-  if (std::isnan(v)) return "-";
-  if (n == "market_share" || n == "awareness")
-    std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
-  else if (n == "rating")
-    std::snprintf(b, sizeof b, "%.2f", v);
-  else if (n == "nps")
-    std::snprintf(b, sizeof b, "%.1f", v);
-  else
-    std::snprintf(b, sizeof b, "%.0f", v);
-  return b;
-}
-
-std::string fmt_ci(const MeanCi& m, const char* kpi, bool sign = false) {
-  if (std::isnan(m.mean)) return "-";
-  std::string s = fmt(m.mean, kpi);
-  if (sign && m.mean > 0) s = "+" + s;
-  std::string h = fmt(m.half, kpi);
-  return s + " ± " + h;
-}
-
-std::string pad(const std::string& s, std::size_t w) {
-  // Width in characters, counting the two-byte "±" as one.
-  std::size_t len = 0;
-  for (unsigned char c : s) len += (c & 0xC0) != 0x80;
-  return s + std::string(w > len ? w - len : 1, ' ');
-}
-
 // The scenarios compared, loaded and checked against the base.
 struct Study {
   std::vector<Scenario> scenarios;  // the base first
   std::vector<std::string> names, paths;
-  int S = 0, R = 0, J = 0, K = 0, D = 0;  // scenarios, replicates, KPIs, products, days
+  std::vector<std::vector<KeyChange>> changes;  // [s]: how scenario s differs from the base (none for the base)
+  int S = 0, R = 0, J = 0, K = 0, D = 0;        // scenarios, replicates, KPIs, products, days
   const Scenario& base() const { return scenarios[0]; }
 };
 
@@ -76,6 +50,10 @@ void check_options(const CompareOptions& opt) {
   if (opt.replicates < 2 || opt.replicates > 10000)
     throw InputError("compare: error: --replicates " + std::to_string(opt.replicates) +
                      " is out of range; expected 2 to 10000 (confidence intervals need at least 2)");
+  if (opt.attribute && opt.scenarios.size() != 2)
+    throw InputError("compare --attribute: error: give one base and exactly one variant (got " +
+                     std::to_string(opt.scenarios.size() - 1) +
+                     " variants); an attribution splits one variant's difference among its levers");
 }
 
 std::vector<std::string> product_names(const Scenario& sc) {
@@ -117,8 +95,11 @@ Study load_study(const CompareOptions& opt) {
     st.names.push_back(n);
     st.paths.push_back(p);
   }
-  for (std::size_t s = 1; s < st.scenarios.size(); ++s)
+  st.changes.emplace_back();
+  for (std::size_t s = 1; s < st.scenarios.size(); ++s) {
     check_variant(st.base(), st.scenarios[s], st.paths[0], st.paths[s]);
+    st.changes.push_back(scenario_diff(st.base(), st.scenarios[s]));
+  }
   st.S = static_cast<int>(st.scenarios.size());
   st.R = opt.replicates;
   st.J = static_cast<int>(compare_kpis().size());
@@ -253,6 +234,26 @@ void print_row(const Summary& sm, int s, int j, int k) {
               pad(fmt_ci(v, kl[j].name), 24).c_str(), dtext.c_str());
 }
 
+// A value of the levers list, cut to `w` characters.
+std::string cut(const std::string& s, std::size_t w) { return s.size() <= w ? s : s.substr(0, w - 3) + "..."; }
+
+// The keys a variant changes: "KEY  BASE -> VARIANT", the first kMaxShown of them.
+void print_levers(const std::vector<KeyChange>& changes) {
+  constexpr std::size_t kMaxShown = 12;
+  if (changes.empty()) {
+    std::printf("\n  levers changed: none (the same resolved scenario as the base)\n");
+    return;
+  }
+  std::printf("\n  levers changed (%zu):\n", changes.size());
+  std::size_t w = 0;
+  for (const auto& c : changes) w = std::max(w, std::min<std::size_t>(c.key.size(), 40));
+  for (std::size_t i = 0; i < changes.size() && i < kMaxShown; ++i)
+    std::printf("    %s%s -> %s\n", pad(changes[i].key, w + 2).c_str(), cut(changes[i].base, 40).c_str(),
+                cut(changes[i].variant, 70).c_str());
+  if (changes.size() > kMaxShown)
+    std::printf("    ... and %zu more (all of them in /levers of the file)\n", changes.size() - kMaxShown);
+}
+
 // Per variant and product (and all products), every KPI against the base.
 void print_tables(const Study& st, const Summary& sm) {
   std::vector<std::string> cols = product_names(st.base());
@@ -263,6 +264,7 @@ void print_tables(const Study& st, const Summary& sm) {
       st.R, st.names[0].c_str());
   for (int s = 1; s < st.S; ++s) {
     std::printf("\n== %s vs %s\n", st.names[s].c_str(), st.names[0].c_str());
+    print_levers(st.changes[s]);
     for (int k = 0; k <= st.K; ++k) {
       std::printf("\n  %s\n  %s%s%s%s\n", cols[k].c_str(), pad("KPI", 21).c_str(), pad(st.names[0], 24).c_str(),
                   pad(st.names[s], 24).c_str(), "difference");
@@ -411,7 +413,17 @@ CompareFile compare_file_of(const Study& st, const Replicates& rp, const Summary
   for (const auto& sc : st.scenarios) {
     c.scenario_tomls.push_back(scenario_to_toml(sc));
     c.scenario_agents.push_back(sc.simulation.agents);
+    c.scenario_titles.push_back(sc.title);
+    c.scenario_questions.push_back(sc.question);
   }
+  c.has_levers = true;
+  for (int s = 1; s < st.S; ++s)
+    for (const auto& ch : st.changes[static_cast<std::size_t>(s)]) {
+      c.levers.scenario.push_back(s);
+      c.levers.key.push_back(ch.key);
+      c.levers.base.push_back(ch.base);
+      c.levers.variant.push_back(ch.variant);
+    }
   c.products = product_names(st.base());
   fill_kpis(c, st, rp, sm);
   fill_series(c, st, rp);
@@ -431,6 +443,18 @@ PairedDiff paired_difference(const std::vector<double>& base, const std::vector<
   return p;
 }
 
+namespace {
+
+int interrupted(const std::string& out, int done, int total) {
+  std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
+               interrupt_signal(), done, total, out.c_str(), path_exists(out) ? "left as it was" : "not created");
+  return kExitInterrupted;
+}
+
+KpiRuns kpi_runs(const Replicates& rp, int s) { return rp.kpis[static_cast<std::size_t>(s)]; }
+
+}  // namespace
+
 int run_compare(const CompareOptions& opt, const std::string& command_line) {
   check_options(opt);
   const Study st = load_study(opt);
@@ -439,21 +463,27 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   for (const auto& sc : st.scenarios) inputs.insert(inputs.end(), sc.input_files.begin(), sc.input_files.end());
   check_output_path(out, opt.force, inputs);
   for (const auto& sc : st.scenarios) check_memory(sc, false);
+  AttributionSetup at;  // prepared before any run: a bad combination of levers stops at once
+  if (opt.attribute) at = prepare_attribution(st.paths[0], opt.sets, st.base(), st.scenarios[1], opt.attribute_samples);
+  const int extra = opt.attribute ? static_cast<int>(at.plan.coalitions.size() - 2) * st.R : 0;
   const Replicates rp = run_replicates(st, opt);
-  if (stop_requested()) {
-    std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
-                 interrupt_signal(), rp.done, st.S * st.R, out.c_str(),
-                 path_exists(out) ? "left as it was" : "not created");
-    return kExitInterrupted;
-  }
+  if (stop_requested()) return interrupted(out, rp.done, st.S * st.R + extra);
   const Summary sm = summarise(st, rp);
   const std::vector<VariantEconomics> ec = economics_of(st, rp);
+  CompareFile file = compare_file_of(st, rp, sm, ec);
+  if (opt.attribute) {
+    const AttributionRuns ar = run_coalitions(at, kpi_runs(rp, 0), kpi_runs(rp, 1), opt.threads, opt.quiet);
+    if (stop_requested()) return interrupted(out, rp.done + ar.done, st.S * st.R + extra);
+    file.attribution = attribute(at, ar);
+    file.has_attribution = true;
+  }
   if (!opt.quiet) {
     print_tables(st, sm);
     print_economics(st, ec);
   }
+  if (!opt.quiet && opt.attribute) print_attribution(at, file.attribution, st.names, st.R);
   // The file: written beside the target and renamed when complete.
-  write_compare_file(out, opt.force, command_line, compare_file_of(st, rp, sm, ec));
+  write_compare_file(out, opt.force, command_line, file);
   if (!opt.quiet) std::printf("\nwrote %s (%d scenarios x %d replicates)\n", out.c_str(), st.S, st.R);
   return 0;
 }

@@ -1,11 +1,14 @@
 #pragma once
 // `motsim compare`: a base scenario and variants, each run R times with common random
 // numbers (replicate r uses the same random key in every scenario), KPIs with 95% confidence
-// intervals and paired differences from the base. Layout of the file: docs/hdf5-compare.md.
+// intervals and paired differences from the base, the keys each variant changes, and with
+// --attribute each lever's share of the difference (sim/experiment/attribution.hpp). Layout of the file:
+// docs/hdf5-compare.md.
 #include <string>
 #include <vector>
 
 #include "sim/engine/kpis.hpp"
+#include "sim/experiment/shapley.hpp"
 #include "sim/experiment/stats.hpp"
 
 namespace motsim {
@@ -18,6 +21,10 @@ struct CompareOptions {
   std::string out;
   bool force = false;
   bool quiet = false;
+  // --attribute: Shapley values of the one variant's levers (docs/hdf5-compare.md, /attribution);
+  // permutations sampled above kMaxExactPlayers levers.
+  bool attribute = false;
+  int attribute_samples = kDefaultPermutations;
 };
 
 // Paired difference of a variant from the base over the same replicates (replicate r of both

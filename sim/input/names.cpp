@@ -52,4 +52,17 @@ std::string name_problem(const std::string& name) {
   return "";
 }
 
+std::string text_problem(const std::string& text) {
+  if (text.size() > kMaxTextBytes)
+    return "is " + std::to_string(text.size()) + " bytes long; at most " + std::to_string(kMaxTextBytes) +
+           " are allowed";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && ch != '\n' && ch != '\t') || c == 0x7F)
+      return "contains a control character (code " + std::to_string(c) + ")";
+  }
+  if (!valid_utf8(text)) return "is not valid UTF-8 text";
+  return "";
+}
+
 }  // namespace motsim

@@ -15,4 +15,11 @@ inline constexpr std::size_t kMaxNameBytes = 64;
 // leading or trailing spaces; bytes that are not UTF-8.
 std::string name_problem(const std::string& name);
 
+inline constexpr std::size_t kMaxTextBytes = 2000;
+
+// Why `text` cannot be used as free text (a scenario's title or question), or empty when it can.
+// Refused: longer than kMaxTextBytes bytes; control characters other than newline and tab;
+// bytes that are not UTF-8. Empty text is allowed (no title).
+std::string text_problem(const std::string& text);
+
 }  // namespace motsim

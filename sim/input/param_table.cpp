@@ -358,6 +358,16 @@ std::string range_text(const FieldDesc& d) {
 
 std::string parameters_markdown() {
   std::ostringstream o;
+  o << "\n## Top-level keys\n\n"
+    << "| key | default | allowed | meaning |\n|---|---|---|---|\n"
+    << "| `extends` | | a path | the parent scenario, relative to this file: its keys apply unless this file sets "
+       "them; [[product]] and [[segment]] entries are merged by name, [[campaign]] entries appended |\n"
+    << "| `replace_campaigns` | `false` | true or false | true: this file's [[campaign]] entries replace the "
+       "parent's instead of being appended |\n"
+    << "| `title` | `\"\"` | text, at most 2000 bytes, no control characters but newline and tab | what the "
+       "scenario is; kept in the results (run files: the root attribute `title`; compare files: "
+       "`/scenarios/title`), no effect on the run; a variant without its own has its parent's |\n"
+    << "| `question` | `\"\"` | as `title` | the question the scenario asks; kept and inherited as `title` |\n";
   for (const auto& s : sections()) {
     o << "\n## " << (s.is_array ? "[[" + s.name + "]]" : "[" + s.name + "]") << "\n\n";
     o << "| key | default | allowed | meaning and source |\n|---|---|---|---|\n";

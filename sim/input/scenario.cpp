@@ -436,6 +436,21 @@ std::pair<toml::table*, std::string> set_target(toml::table& t, const SectionDes
   return {set_entry(t, parts, ctx), parts[2]};
 }
 
+// The top-level keys of free text (Scenario::title, Scenario::question).
+bool is_text_key(const std::string& key) { return key == "title" || key == "question"; }
+
+// --set title=TEXT: a quoted TOML string, or else the text as given.
+void set_text(toml::table& t, const std::string& key, const std::string& value, Origins& origins,
+              const std::string& label) {
+  toml::table vt = set_value(value);
+  forget(t.get(key), origins);
+  if (vt.get("v")->is_string())
+    t.insert_or_assign(key, *vt.get("v"));
+  else
+    t.insert_or_assign(key, value);
+  mark(*t.get(key), label, origins);
+}
+
 void apply_set(toml::table& t, const std::string& assignment, Origins& origins) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -446,13 +461,17 @@ void apply_set(toml::table& t, const std::string& assignment, Origins& origins) 
   std::stringstream ss(key);
   for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
   const std::string ctx = "--set " + assignment + ": error: ";
+  if (parts.size() == 1 && is_text_key(parts[0])) {
+    set_text(t, parts[0], value, origins, "--set " + assignment);
+    return;
+  }
   const SectionDesc* sec = parts.empty() ? nullptr : find_section(parts[0]);
   if (!sec) {
     std::string hint = parts.empty() ? "" : did_you_mean(parts[0], section_names());
-    throw InputError(
-        ctx + "unknown section '" + (parts.empty() ? "" : parts[0]) + "'" +
-        (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-        "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior, economics");
+    throw InputError(ctx + "unknown section '" + (parts.empty() ? "" : parts[0]) + "'" +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; sections: simulation, network, segment.NAME, product.NAME, campaign.INDEX, behavior, "
+                     "economics; or title, question");
   }
   toml::table vt = set_value(value);
   const auto [target, field] = set_target(t, *sec, parts, ctx);
@@ -706,11 +725,63 @@ Resolved resolve(const std::string& text, const std::string& name, const std::st
   return r;
 }
 
+// The value of `title` or `question`: a string that text_problem accepts.
+std::string free_text(const Converter& c, const toml::node& v, const std::string& key) {
+  if (!v.is_string())
+    c.fail(&v, "'" + key + "' = " + show(v) + " is " + type_name(v) + "; expected a \"quoted string\"");
+  std::string text = v.as_string()->get();
+  if (const std::string why = text_problem(text); !why.empty()) c.fail(&v, "'" + key + "' " + why);
+  return text;
+}
+
 // Applies the --set overrides to a resolved table, converts it through the field table and
 // validates the result.
+// The entries `edits` remove: by name (segment, product) or index (campaign, the highest first,
+// so that every index names an entry of the scenario as read).
+void remove_entries(toml::table& t, const std::vector<ScenarioEdit>& edits, Origins& origins) {
+  std::vector<const ScenarioEdit*> removals;
+  for (const auto& e : edits)
+    if (!e.add) removals.push_back(&e);
+  std::sort(removals.begin(), removals.end(), [](const ScenarioEdit* a, const ScenarioEdit* b) {
+    return a->section != b->section       ? a->section < b->section
+           : a->id.size() != b->id.size() ? a->id.size() > b->id.size()
+                                          : a->id > b->id;
+  });
+  for (const ScenarioEdit* e : removals) {
+    const std::string ctx = "removing " + e->section + "." + e->id + ": error: ";
+    if (!find_section(e->section) || !find_section(e->section)->is_array)
+      throw InputError(ctx + "'" + e->section + "' is not a section of entries");
+    toml::table* target = set_entry(t, {e->section, e->id}, ctx);
+    auto& arr = *t[e->section].as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      if (arr[i].as_table() == target) {
+        forget(&arr[i], origins);
+        arr.erase(arr.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+  }
+}
+
+// The entries `edits` add, appended to their sections in the order given.
+void add_entries(toml::table& t, const std::vector<ScenarioEdit>& edits, Origins& origins) {
+  for (const auto& e : edits) {
+    if (!e.add) continue;
+    const std::string ctx = "adding a " + e.section + ": error: ";
+    toml::table vt = set_value(e.entry);
+    if (!vt.get("v") || !vt.get("v")->is_table())
+      throw InputError(ctx + e.entry + " is not an inline table { key = value, ... }");
+    if (!t[e.section].is_array()) t.insert_or_assign(e.section, toml::array{});
+    auto& arr = *t[e.section].as_array();
+    arr.push_back(*vt.get("v"));
+    mark(arr.back(), e.section + " added by a lever", origins);
+  }
+}
+
 Scenario build(toml::table& t, Origins origins, const Resolved& r, const std::string& name,
-               const std::vector<std::string>& sets) {
+               const std::vector<std::string>& sets, const std::vector<ScenarioEdit>& edits = {}) {
+  remove_entries(t, edits, origins);
   for (const auto& a : sets) apply_set(t, a, origins);
+  add_entries(t, edits, origins);
 
   Scenario s;
   s.source_path = name;
@@ -720,12 +791,16 @@ Scenario build(toml::table& t, Origins origins, const Resolved& r, const std::st
   c.set_origins(std::move(origins));
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
+    if (is_text_key(key)) {
+      (key == "title" ? s.title : s.question) = free_text(c, v, key);
+      continue;
+    }
     const SectionDesc* sec = find_section(key);
     if (!sec) {
       std::string hint = did_you_mean(key, section_names());
       c.fail(&v, "unknown section '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                      "; allowed: [simulation], [network], [[segment]], [[product]], [[campaign]], [behavior], "
-                     "[economics], extends");
+                     "[economics], extends, title, question");
     }
     if (sec->is_array) {
       if (key == "segment")
@@ -784,13 +859,15 @@ ParsedScenario::ParsedScenario(const std::string& path) {
   text_ = std::move(t);
 }
 
-Scenario ParsedScenario::with(const std::vector<std::string>& sets) const {
+Scenario ParsedScenario::with(const std::vector<std::string>& sets) const { return with(sets, {}); }
+
+Scenario ParsedScenario::with(const std::vector<std::string>& sets, const std::vector<ScenarioEdit>& edits) const {
   if (!text_) throw std::logic_error("ParsedScenario::with on a scenario that was never read");
   const Resolved& r = text_->resolved;
   toml::table t = r.table;
   Origins origins;
   for (auto&& [k, v] : t) copy_origins(v, *r.table.get(k.str()), r.origins, origins);
-  return build(t, std::move(origins), r, text_->name, sets);
+  return build(t, std::move(origins), r, text_->name, sets, edits);
 }
 
 void print_notes(const Scenario& s) {
@@ -849,6 +926,8 @@ toml::array emit_array(const std::vector<T>& v, const std::vector<FieldDesc>& fi
 
 std::string scenario_to_toml(const Scenario& s) {
   toml::table t;
+  if (!s.title.empty()) t.insert("title", s.title);
+  if (!s.question.empty()) t.insert("question", s.question);
   toml::table sim, net, beh, eco;
   emit(sim, simulation_fields(), &s.simulation);
   emit(net, network_fields(), &s.network);

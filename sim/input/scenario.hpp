@@ -19,6 +19,16 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario parse_scenario(const std::string& text, const std::string& name, const std::string& base_dir,
                         const std::vector<std::string>& sets = {});
 
+// A whole entry of an array section ([[segment]], [[product]], [[campaign]]) added to or removed
+// from a scenario: what --set cannot do, for an attribution's levers (a campaign added as a
+// whole). Removing: `id` is the entry's name, or a campaign's index from 0, in the scenario as
+// read. Adding: `entry` is the entry as an inline TOML table, e.g. { product = "Orbit" }.
+struct ScenarioEdit {
+  std::string section;
+  bool add = false;
+  std::string id, entry;
+};
+
 // A scenario file read and resolved (`extends`) once, to which overrides are applied many times:
 // with(sets) gives what load_scenario(path, sets) gives (the same Scenario, the same messages)
 // without reading the files again. Copies share the text; with() may run on several threads.
@@ -27,6 +37,9 @@ class ParsedScenario {
   ParsedScenario() = default;
   explicit ParsedScenario(const std::string& path);  // InputError as load_scenario's
   Scenario with(const std::vector<std::string>& sets = {}) const;
+  // The same, after removing the entries `edits` remove and before the --set overrides; the
+  // entries they add are appended after the overrides.
+  Scenario with(const std::vector<std::string>& sets, const std::vector<ScenarioEdit>& edits) const;
 
  private:
   struct Text;

@@ -17,6 +17,9 @@ void write_scenarios(hid_t file, const CompareFile& c) {
   strings(g, "name", c.scenario_names);
   strings(g, "path", c.scenario_paths);
   strings(g, "scenario", c.scenario_tomls);
+  std::vector<std::string> none(c.scenario_names.size());
+  strings(g, "title", c.scenario_titles.empty() ? none : c.scenario_titles);
+  strings(g, "question", c.scenario_questions.empty() ? none : c.scenario_questions);
   dataset(g, "agents", H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(c.scenario_agents.size())},
           c.scenario_agents.data());
 }
@@ -88,6 +91,43 @@ void write_economics(hid_t file, const CompareFile& c) {
     dataset(g, parts[i].first, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, parts[i].second->data(), docs[i]);
 }
 
+void write_levers(hid_t file, const CompareLevers& l) {
+  Handle g = group(file, "levers");
+  dataset(g, "scenario", H5T_STD_I64LE, H5T_NATIVE_INT64, {static_cast<hsize_t>(l.scenario.size())}, l.scenario.data(),
+          "the variant (index into /scenarios) whose resolved scenario differs from the base's");
+  strings(g, "key", l.key);
+  strings(g, "base", l.base);
+  strings(g, "variant", l.variant);
+}
+
+void write_attribution(hid_t file, const CompareFile& c) {
+  const CompareAttribution& a = c.attribution;
+  Handle g = group(file, "attribution");
+  attr_string(g, "method", a.method);
+  attr_int(g, "permutations", a.permutations);
+  attr_int(g, "coalitions", a.coalitions);
+  attr_double(g, "max_error", a.max_error);
+  attr_double(g, "sum_residual", a.sum_residual);
+  strings(g, "levers", a.levers);
+  const hsize_t hl = a.levers.size(), hj = c.kpi_names.size(), hk = c.products.size() + 1;
+  dataset(g, "shapley", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hl, hj, hk}, a.shapley.data(),
+          "Shapley value of each lever, mean over replicates [lever, kpi, product]");
+  dataset(g, "shapley_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hl, hj, hk}, a.shapley_ci95.data(),
+          "half-width of its 95% Student-t confidence interval over replicates");
+  dataset(g, "shapley_se", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hl, hj, hk}, a.shapley_se.data(),
+          "standard error of the Shapley value over the sampled permutations (0 when exact)");
+  dataset(g, "main_effect", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hl, hj, hk}, a.main_effect.data(),
+          "the lever alone: base with only this lever minus base, mean over replicates");
+  dataset(g, "interaction", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hj, hk}, a.interaction.data(),
+          "total minus the sum of the main effects [kpi, product]");
+  dataset(g, "interaction_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hj, hk}, a.interaction_ci95.data(),
+          "half-width of its 95% Student-t confidence interval over replicates");
+  dataset(g, "total", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hj, hk}, a.total.data(),
+          "variant minus base [kpi, product] (the sum of the Shapley values)");
+  dataset(g, "total_ci95", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {hj, hk}, a.total_ci95.data(),
+          "half-width of its 95% Student-t confidence interval over replicates");
+}
+
 }  // namespace
 
 void write_compare_file(const std::string& path, bool force, const std::string& command_line, const CompareFile& c) {
@@ -105,6 +145,8 @@ void write_compare_file(const std::string& path, bool force, const std::string& 
     write_series(file, c);
     if (c.has_stars) write_stars(file, c);
     if (c.has_economics) write_economics(file, c);
+    if (c.has_levers) write_levers(file, c.levers);  // compare always has them
+    if (c.has_attribution) write_attribution(file, c);
   });
 }
 
@@ -191,6 +233,61 @@ void read_economics(hid_t f, CompareFile& c) {
   }
 }
 
+// /scenarios/title and /question (files written before them have none: "" each).
+void read_titles(hid_t f, CompareFile& c) {
+  const std::size_t S = c.scenario_names.size();
+  c.scenario_titles = exists(f, "/scenarios/title") ? read_strings(f, "/scenarios/title") : std::vector<std::string>(S);
+  c.scenario_questions =
+      exists(f, "/scenarios/question") ? read_strings(f, "/scenarios/question") : std::vector<std::string>(S);
+  if (c.scenario_titles.size() != S || c.scenario_questions.size() != S)
+    throw Error("/scenarios/title or /scenarios/question has an unexpected shape");
+}
+
+void read_levers(hid_t f, CompareFile& c) {
+  c.has_levers = exists(f, "/levers");
+  if (!c.has_levers) return;
+  CompareLevers& l = c.levers;
+  std::vector<hsize_t> dims;
+  for (double v : read_doubles(f, "/levers/scenario", dims)) l.scenario.push_back(static_cast<std::int64_t>(v));
+  l.key = read_strings(f, "/levers/key");
+  l.base = read_strings(f, "/levers/base");
+  l.variant = read_strings(f, "/levers/variant");
+  const std::size_t L = l.scenario.size();
+  if (l.key.size() != L || l.base.size() != L || l.variant.size() != L) throw Error("/levers has an unexpected shape");
+  for (auto s : l.scenario)
+    if (s < 1 || static_cast<std::size_t>(s) >= c.scenario_names.size())
+      throw Error("/levers/scenario names no variant");
+}
+
+std::vector<double> read_shaped(hid_t f, const std::string& path, const std::vector<hsize_t>& shape) {
+  std::vector<hsize_t> dims;
+  std::vector<double> v = read_doubles(f, path, dims);
+  if (dims != shape) throw Error(path + " has an unexpected shape");
+  return v;
+}
+
+void read_attribution(hid_t f, CompareFile& c) {
+  c.has_attribution = exists(f, "/attribution");
+  if (!c.has_attribution) return;
+  CompareAttribution& a = c.attribution;
+  a.levers = read_strings(f, "/attribution/levers");
+  const hsize_t hl = a.levers.size(), hj = c.kpi_names.size(), hk = c.products.size() + 1;
+  a.shapley = read_shaped(f, "/attribution/shapley", {hl, hj, hk});
+  a.shapley_ci95 = read_shaped(f, "/attribution/shapley_ci95", {hl, hj, hk});
+  a.shapley_se = read_shaped(f, "/attribution/shapley_se", {hl, hj, hk});
+  a.main_effect = read_shaped(f, "/attribution/main_effect", {hl, hj, hk});
+  a.interaction = read_shaped(f, "/attribution/interaction", {hj, hk});
+  a.total = read_shaped(f, "/attribution/total", {hj, hk});
+  a.interaction_ci95 = read_shaped(f, "/attribution/interaction_ci95", {hj, hk});
+  a.total_ci95 = read_shaped(f, "/attribution/total_ci95", {hj, hk});
+  Handle g(check(H5Gopen2(f, "/attribution", H5P_DEFAULT), "open /attribution"), H5Gclose);
+  a.method = read_attr_string(g, "method");
+  a.permutations = read_attr_int(g, "permutations");
+  a.coalitions = read_attr_int(g, "coalitions");
+  a.max_error = read_attr_double(g, "max_error");
+  a.sum_residual = read_attr_double(g, "sum_residual");
+}
+
 }  // namespace
 
 CompareFile read_compare_file(const std::string& path) {
@@ -206,6 +303,9 @@ CompareFile read_compare_file(const std::string& path) {
   read_stars(f, c);
   read_good(f, c);
   read_economics(f, c);
+  read_titles(f, c);
+  read_levers(f, c);
+  read_attribution(f, c);
   return c;
 }
 

@@ -7,6 +7,27 @@
 
 namespace motsim {
 
+// /levers: for every variant, the keys in which its resolved scenario differs from the base's,
+// one row each (L rows over all variants).
+struct CompareLevers {
+  std::vector<std::int64_t> scenario;           // [L] the variant's scenario index (1..S-1)
+  std::vector<std::string> key, base, variant;  // [L] the --set key or entry, and the values as text
+};
+
+// /attribution (compare --attribute, one variant): Shapley values of the variant's levers for
+// every KPI and product. N levers, J KPIs, K + 1 product columns.
+struct CompareAttribution {
+  std::vector<std::string> levers;  // [N]
+  std::string method;               // "exact" or "sampled"
+  long long permutations = 0;       // orders averaged over (N! when exact)
+  long long coalitions = 0;         // sub-scenarios evaluated, the base and the variant included
+  double max_error = 0;             // largest standard error over permutations / |total| (0 exact)
+  double sum_residual = 0;          // largest |sum of Shapley values - total| / |total|
+  std::vector<double> shapley, shapley_ci95, shapley_se, main_effect;  // [N, J, K + 1]
+  std::vector<double> interaction, total;                              // [J, K + 1]
+  std::vector<double> interaction_ci95, total_ci95;                    // [J, K + 1] over replicates
+};
+
 // S scenarios (the base first), R replicates, J KPIs, K products (K + 1 columns: the last is all
 // products together), D days. Arrays are flat, row-major, in the file's axis order.
 struct CompareFile {
@@ -32,6 +53,11 @@ struct CompareFile {
   bool has_economics = false;
   std::vector<double> incremental_profit, incremental_profit_ci95, incremental_spend, incremental_spend_ci95, roi,
       payback_day;
+  std::vector<std::string> scenario_titles, scenario_questions;  // [S] ("" each when the file has none)
+  bool has_levers = false;                                       // /levers (files written before it have none)
+  CompareLevers levers;
+  bool has_attribution = false;  // /attribution (compare --attribute)
+  CompareAttribution attribution;
 };
 
 // Writes the file atomically (beside the target, renamed when complete; see
@@ -39,7 +65,8 @@ struct CompareFile {
 void write_compare_file(const std::string& path, bool force, const std::string& command_line, const CompareFile& c);
 
 // Every dataset a CSV export holds: the scenario, product and KPI names, /kpis/runs, the
-// summaries, the differences, /series and /stars (not the attributes or the scenario texts).
+// summaries, the differences, /series, /stars, /levers and /attribution when present (not the
+// attributes or the scenario texts).
 // Throws InputError when the file cannot be opened, h5::Error (sim/io/h5util.hpp) naming the
 // part that is missing or has an unexpected shape.
 CompareFile read_compare_file(const std::string& path);

@@ -309,6 +309,36 @@ void write_compare_kpis_csv(const CompareFile& c, CsvSet& csv) {
   for (std::size_t j = 0; j < c.kpi_names.size(); ++j) kp << c.kpi_names[j] << ',' << num(c.kpi_good[j]) << '\n';
 }
 
+// levers.csv: per variant, the keys in which it differs from the base, and both values.
+void write_levers_csv(const CompareFile& c, CsvSet& csv) {
+  const CompareLevers& l = c.levers;
+  auto& lv = csv.open("levers.csv", "variant,base,key,base_value,variant_value");
+  lv << '\n';
+  for (std::size_t i = 0; i < l.key.size(); ++i)
+    lv << quote(c.scenario_names[static_cast<std::size_t>(l.scenario[i])]) << ',' << quote(c.scenario_names[0]) << ','
+       << quote(l.key[i]) << ',' << quote(l.base[i]) << ',' << quote(l.variant[i]) << '\n';
+}
+
+// attribution.csv: each lever's Shapley value per product and KPI, with the total and the
+// interaction of that product and KPI repeated on each lever's row.
+void write_attribution_csv(const CompareFile& c, CsvSet& csv) {
+  const CompareAttribution& a = c.attribution;
+  const auto products = kpi_columns_of(c);
+  const std::size_t L = a.levers.size(), J = c.kpi_names.size(), K1 = products.size();
+  auto& at = csv.open("attribution.csv", "variant,base,lever,product,kpi,shapley");
+  at << ",ci95_low,ci95_high,sampling_se,main_effect,total,interaction\n";
+  for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t k = 0; k < K1; ++k)
+      for (std::size_t j = 0; j < J; ++j) {
+        const std::size_t i = (l * J + j) * K1 + k, t = j * K1 + k;
+        const double v = a.shapley[i], h = a.shapley_ci95[i];
+        at << quote(c.scenario_names.back()) << ',' << quote(c.scenario_names[0]) << ',' << quote(a.levers[l]) << ','
+           << quote(products[k]) << ',' << c.kpi_names[j] << ',' << num(v) << ',' << num(v - h) << ',' << num(v + h)
+           << ',' << num(a.shapley_se[i]) << ',' << num(a.main_effect[i]) << ',' << num(a.total[t]) << ','
+           << num(a.interaction[t]) << '\n';
+      }
+}
+
 void export_compare(const std::string& path, CsvSet& csv) {
   const CompareFile c = read_compare_file(path);
   write_runs_csv(c, csv);
@@ -318,6 +348,8 @@ void export_compare(const std::string& path, CsvSet& csv) {
   if (c.has_stars) write_stars_csv(c, csv);          // files written before /stars existed have none
   if (c.has_economics) write_economics_csv(c, csv);  // nor /economics, nor /kpis/good
   if (!c.kpi_good.empty()) write_compare_kpis_csv(c, csv);
+  if (c.has_levers) write_levers_csv(c, csv);
+  if (c.has_attribution) write_attribution_csv(c, csv);  // compare --attribute
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 
 namespace motsim::h5 {
 
@@ -52,6 +53,14 @@ void attr_int(hid_t obj, const char* name, long long value) {
       check(H5Acreate2(obj, name, H5T_STD_I64LE, s, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name),
       H5Aclose);
   check(H5Awrite(a, H5T_NATIVE_LLONG, &value), std::string("write attribute ") + name, 0);
+}
+
+void attr_double(hid_t obj, const char* name, double value) {
+  Handle s(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name, H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT),
+                 std::string("create attribute ") + name),
+           H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_DOUBLE, &value), std::string("write attribute ") + name, 0);
 }
 
 void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, const std::vector<hsize_t>& dims,
@@ -277,6 +286,19 @@ long long read_attr_int(hid_t obj, const char* name) {
   if (H5Aget_storage_size(a) < H5Tget_size(t)) return -1;  // a damaged message: HDF5 would read past it
   long long v = -1;
   if (H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) return -1;
+  return v;
+}
+
+double read_attr_double(hid_t obj, const char* name) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (H5Aexists(obj, name) <= 0) return nan;
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Handle sp(H5Aget_space(a), H5Sclose);
+  if (H5Sget_simple_extent_npoints(sp) != 1) return nan;
+  Handle t(H5Aget_type(a), H5Tclose);
+  if (H5Aget_storage_size(a) < H5Tget_size(t)) return nan;
+  double v = nan;
+  if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0) return nan;
   return v;
 }
 

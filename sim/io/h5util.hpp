@@ -35,6 +35,7 @@ Handle group(hid_t parent, const char* name);
 Handle vlen_string_type();
 void attr_string(hid_t obj, const char* name, const std::string& value);
 void attr_int(hid_t obj, const char* name, long long value);
+void attr_double(hid_t obj, const char* name, double value);
 // A chunked, shuffled and deflated dataset of any rank (first axis extendable).
 void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, const std::vector<hsize_t>& dims,
              const void* data, const char* description = nullptr);
@@ -67,6 +68,7 @@ std::vector<double> read_doubles(hid_t file, const std::string& path, std::vecto
                                  hsize_t max_elements = hsize_t(1) << 28);  // 2 GiB of doubles
 std::string read_attr_string(hid_t obj, const char* name);                  // "" when absent
 long long read_attr_int(hid_t obj, const char* name);                       // -1 when absent or not one integer
+double read_attr_double(hid_t obj, const char* name);                       // NaN when absent or not one number
 
 // The first lines `motsim info` prints of any motsim file: its path, format, version and date.
 std::string describe_head(const std::string& path, const std::string& format, const std::string& motsim_version,

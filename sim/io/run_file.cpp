@@ -170,6 +170,8 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
                bool save_agents) {
   attr_string(file, "scenario", info.scenario_toml);
   attr_string(file, "scenario_path", info.scenario_path);
+  attr_string(file, "title", info.title);
+  attr_string(file, "question", info.question);
   attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
   attr_int(file, "replicate", agents ? static_cast<long long>(agents->replicate) : 0);
   attr_int(file, "agents", r.agents);
@@ -273,6 +275,8 @@ RunFile read_run_summary(const std::string& path) {
   out.motsim_version = read_attr_string(f, "motsim_version");
   out.created = read_attr_string(f, "created");
   out.scenario_path = read_attr_string(f, "scenario_path");
+  out.title = read_attr_string(f, "title");
+  out.question = read_attr_string(f, "question");
   out.seed = read_attr_int(f, "seed");
   out.replicate = read_attr_int(f, "replicate");
   out.agents = read_attr_int(f, "agents");
@@ -300,6 +304,8 @@ std::string describe_run_file(const std::string& path) {
   std::ostringstream o;
   o << describe_head(path, f.format, f.motsim_version, f.created) << "  scenario " << f.scenario_path << ", seed "
     << f.seed << ", replicate " << f.replicate << ", " << f.agents << " agents, " << f.days << " days\n";
+  if (!f.title.empty()) o << "  title: " << f.title << '\n';
+  if (!f.question.empty()) o << "  question: " << f.question << '\n';
   Results r;
   r.products = f.products;
   r.K = static_cast<int>(r.products.size());

@@ -13,6 +13,7 @@ struct RunInfo {
   std::string scenario_toml;  // fully resolved scenario
   std::string scenario_path;
   std::string command_line;
+  std::string title, question;  // the scenario's free text ("" when it has none)
 };
 
 // Writes the results atomically: to a temporary file beside the target, renamed into place
@@ -37,7 +38,7 @@ struct ReviewColumns {
 // A run file as read back. Each reader fills the parts it names.
 struct RunFile {
   // Root attributes ("" or -1 when absent).
-  std::string format, motsim_version, created, scenario_path;
+  std::string format, motsim_version, created, scenario_path, title, question;
   long long seed = -1, replicate = -1, agents = -1, days = -1;
   std::vector<std::string> products;
   std::vector<double> day;             // /timeseries/day

@@ -149,7 +149,7 @@ PyRun run(const PyScenario& s, std::optional<long long> agents, std::optional<lo
   }
   if (python_error) throw py::error_already_set();
   return PyRun{sim, compute_kpis(sim->results()),
-               RunInfo{scenario_to_toml(sc), s.path(), command_line(s, extra, threads)}};
+               RunInfo{scenario_to_toml(sc), s.path(), command_line(s, extra, threads), sc.title, sc.question}};
 }
 
 template <class T>

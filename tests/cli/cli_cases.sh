@@ -37,6 +37,19 @@ case_run_and_info() {
   grep -q "units" "$T/out" || fail "no KPI table"
   expect_exit 0 "$M" info "$T/r.h5"; grep -q "Orbit" "$T/out" || fail "info lacks products"
 }
+case_title_and_question() {
+  small ""; { printf 'title = "Orbit at 80"\nquestion = "Is 80 the right price?"\n'; cat "$T/s.toml"; } > "$T/t.toml"
+  expect_exit 0 "$M" run "$T/t.toml" --out "$T/r.h5" --quiet
+  /usr/bin/python3 - "$T/r.h5" <<'PY' || fail "title or question not in the run file's attributes"
+import h5py, sys
+a = h5py.File(sys.argv[1]).attrs
+assert a["title"] == "Orbit at 80" and a["question"] == "Is 80 the right price?", dict(a)
+PY
+  expect_exit 0 "$M" info "$T/r.h5"; grep -q "title: Orbit at 80" "$T/out" || fail "info lacks the title"
+  expect_exit 0 "$M" validate "$T/t.toml"; grep -q "^title = " "$T/out" || fail "validate does not print the title"
+  printf 'title = 5\n' > "$T/bad.toml"; cat "$T/s.toml" >> "$T/bad.toml"
+  expect_exit 2 "$M" run "$T/bad.toml" --out "$T/b.h5"; expect_msg "bad.toml:1:9: error: 'title' = 5 is an integer"
+}
 case_refuses_overwrite() {
   small ""
   expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet

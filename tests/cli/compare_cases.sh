@@ -178,5 +178,92 @@ case_report_run_and_compare_in_chromium() {
   expect_exit 2 "$SRC/scripts/report" "$T/r.h5" -o "$T/rep_r"; expect_msg "not empty"
   echo x > "$T/bad.h5"; expect_exit 2 "$SRC/scripts/report" "$T/bad.h5" -o "$T/rep_bad"; expect_msg "not an HDF5 file"
 }
+case_attribute_end_to_end() {
+  # The guide's example, small: Shapley values of the claim and of the added campaign.
+  local SMALL=(--agents 3000 --days 60 -r 3)
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$SC/disappointing_launch.toml" "${SMALL[@]}" --attribute --out "$T/a.h5"
+  grep -q "levers changed (2):" "$T/out" || fail "no levers list"
+  grep -q "product.Orbit.claim  *8 -> 9.5" "$T/out" || fail "the claim lever is not listed"
+  grep -q "== attribution: disappointing_launch vs baseline, Shapley values of 2 levers (exact" "$T/out" || fail "no attribution table"
+  grep -q "^  campaign.3 (added) " "$T/out" || fail "the added campaign is not one lever"
+  grep -q "check: the Shapley values sum to the total effect" "$T/out" || fail "no efficiency check"
+  grep -q "attribution run 6/6" "$T/err" || fail "expected 2 sub-scenarios x 3 replicates"
+  py "$T/a.h5" <<'PY' || fail "the attribution in the file is inconsistent"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1])
+dec = lambda a: [x.decode() if isinstance(x, bytes) else x for x in a]
+a = f["attribution"]
+assert dec(a["levers"][()]) == ["product.Orbit.claim", "campaign.3 (added)"], dec(a["levers"][()])
+assert a.attrs["method"] == "exact" and a.attrs["permutations"] == 2 and a.attrs["coalitions"] == 4
+sh, tot = a["shapley"][()], a["total"][()]
+assert sh.shape == (2,) + tot.shape and a["shapley_ci95"].shape == sh.shape and a["main_effect"].shape == sh.shape
+ok = ~np.isnan(tot)
+assert np.allclose(sh.sum(axis=0)[ok], tot[ok], rtol=1e-9, atol=1e-9), "Shapley values do not sum to the total"
+assert np.allclose(tot[ok], f["kpis/diff_mean"][0][ok], rtol=1e-9, atol=1e-9), "the total is not the difference"
+inter = a["interaction"][()]
+assert np.allclose(inter[ok], (tot - a["main_effect"][()].sum(axis=0))[ok], atol=1e-6)
+kn = dec(f["kpis/name"][()]); pn = dec(f["products/name"][()])
+j, k = kn.index("units"), pn.index("Orbit")
+assert sh[1, j, k] > 0, "the added campaign does not raise Orbit's units"
+lv = f["levers"]
+assert dec(lv["key"][()]) == ["product.Orbit.claim", "campaign.3"] and list(lv["scenario"][()]) == [1, 1]
+assert dec(lv["base"][()])[0] == "8" and dec(lv["variant"][()])[0] == "9.5" and dec(lv["base"][()])[1] == "(none)"
+PY
+  expect_exit 0 "$M" export "$T/a.h5" --csv "$T/csv"
+  for f in attribution levers; do [ -s "$T/csv/$f.csv" ] || fail "no $f.csv"; done
+  grep -q '^disappointing_launch,baseline,campaign.3 (added),Orbit,units,' "$T/csv/attribution.csv" || fail "attribution.csv lacks rows"
+  grep -q '^disappointing_launch,baseline,product.Orbit.claim,8,9.5$' "$T/csv/levers.csv" || fail "levers.csv lacks the claim"
+}
+case_attribute_sampled() {
+  # Seven levers: sampled permutations; the values still sum to the total (each order telescopes).
+  printf 'extends = "%s/baseline.toml"
+[behavior]
+wom_rate = 0.2
+ad_salience = 0.3
+loyalty_weight = 2
+[[product]]
+name = "Nova"
+price = 179
+[[product]]
+name = "Orbit"
+claim = 9
+[[product]]
+name = "Pulse"
+visibility = 1
+[[campaign]]
+product = "Pulse"
+' "$SC" > "$T/seven.toml"
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$T/seven.toml" --agents 2000 --days 30 -r 2 --attribute --attribute-samples 4 --out "$T/s.h5"
+  grep -q "Shapley values of 7 levers (sampled, 4 permutations" "$T/out" || fail "not sampled"
+  grep -q "sampling error over permutations" "$T/out" || fail "no sampling error stated"
+  py "$T/s.h5" <<'PY' || fail "the sampled attribution is inconsistent"
+import h5py, sys, numpy as np
+a = h5py.File(sys.argv[1])["attribution"]
+assert a.attrs["method"] == "sampled" and a.attrs["permutations"] == 4 and a.attrs["coalitions"] <= 4 * 6 + 7 + 2
+sh, tot = a["shapley"][()], a["total"][()]
+ok = ~np.isnan(tot)
+assert sh.shape[0] == 7 and np.allclose(sh.sum(axis=0)[ok], tot[ok], rtol=1e-9, atol=1e-6)
+assert (a["shapley_se"][()][~np.isnan(a["shapley_se"][()])] >= 0).all() and a.attrs["max_error"] >= 0
+PY
+}
+case_attribute_refusals() {
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$SC/price_cut.toml" "$SC/ad_blitz.toml" -r 2 "${FAST[@]}" --attribute --out "$T/x.h5"
+  expect_msg "give one base and exactly one variant (got 2 variants)"
+  printf 'extends = "%s/baseline.toml"
+title = "Only a new title"
+' "$SC" > "$T/same.toml"
+  expect_exit 2 "$M" compare "$SC/baseline.toml" "$T/same.toml" -r 2 "${FAST[@]}" --attribute --out "$T/x.h5"
+  expect_msg "changes no key of the base's resolved scenario"
+  [ ! -e "$T/x.h5" ] || fail "file created for a refused attribution"
+  # Without --attribute, a comparison still lists (and stores) the levers.
+  expect_exit 0 "$M" compare "$SC/baseline.toml" "$T/same.toml" -r 2 --agents 2000 --days 20 --out "$T/x.h5"
+  grep -q "levers changed: none" "$T/out" || fail "no empty levers list"
+  py "$T/x.h5" <<'PY' || fail "title or levers missing from the file"
+import h5py, sys
+f = h5py.File(sys.argv[1])
+t = [x.decode() if isinstance(x, bytes) else x for x in f["scenarios/title"][()]]
+assert t[1] == "Only a new title" and f["levers/key"].shape == (0,) and "attribution" not in f
+PY
+}
 
 run_case

@@ -105,6 +105,15 @@ with tempfile.TemporaryDirectory() as tmp:
         del f["economics"], f["kpis/good"]
     old = md.load_compare(f"{tmp}/old.h5")
     check("economics" not in old and "kpis" not in old and "good" not in old["differences"], "an older compare file")
+    check(list(cmp["levers"]["key"]) == ["product.Nova.price", "product.Nova.unit_cost"] and "attribution" not in cmp, "load_compare levers")
+    check(list(cmp["scenarios"]["scenario"]) == ["baseline", "price_cut"], "load_compare scenarios")
+    subprocess.run([motsim, "compare", base, os.path.join(src, "scenarios", "disappointing_launch.toml"), "-r", "2",
+                    "--attribute", "--out", f"{tmp}/a.h5"] + fast, check=True)
+    at = md.load_compare(f"{tmp}/a.h5")["attribution"]
+    check(set(at["lever"]) == {"product.Orbit.claim", "campaign.3 (added)"} and at.attrs["method"] == "exact",
+          "load_compare attribution")
+    units = at[(at["kpi"] == "units") & (at["product"] == "Orbit")]
+    check(abs(units["shapley"].sum() - units["total"].iloc[0]) < 1e-6, "attribution: Shapley values sum to the total")
     sw = md.load_sweep(f"{tmp}/s.h5")
     check(len(sw) == 36 and {"product.Nova.price", "behavior.wom_rate", "units.Nova"} <= set(sw.columns), "load_sweep")
     ts = md.load_sweep_series(f"{tmp}/s.h5", "purchases")

@@ -4,9 +4,9 @@ attribution) and sweep files written by the binary at small sizes, reports built
 headless Chromium, which must load every image; plus the parts that decide colours and words (whether up is
 good, significance, points, the funnel that never rises, the levers diff, the focus brand).
 
-Files written by this build lack the parts other changes add (titles and questions, /levers, economic KPIs,
-/kpis/good, /economics, /attribution): the test adds them with h5py, in the documented layout, so the report
-is checked both on such files and on the older files the binary writes today.
+The files are the binary's own (titles and questions, /levers, the money KPIs, /kpis/good, /economics,
+/attribution); older files are made from them by deleting those parts with h5py, so the report is checked on
+both.
 Set MOTSIM_REPORT_SHOTS=DIR to keep Chromium's screenshots of every page in DIR.
 Usage: test_report_decision.py MOTSIM SOURCE_DIR"""
 import contextlib
@@ -21,7 +21,6 @@ import tempfile
 import h5py
 import numpy as np
 from matplotlib import image as mpimg
-from scipy import stats
 
 motsim, src = sys.argv[1], os.path.realpath(sys.argv[2])
 sys.path.insert(0, os.path.join(src, "scripts"))
@@ -86,16 +85,14 @@ def test_levers_diff():
     check(levers.lookup({"product": [{"name": "A", "price": 3}]}, "product.A.price") == 3, "lookup by name")
 
 
-# Files with the new parts, in the documented layout ------------------------------------------
+# Older files: what the binary writes, with the newer parts taken out --------------------------
+
+ECON_KPIS = ["cost_of_goods", "marketing_spend", "service_cost", "community_cost", "refund_cost", "fixed_cost",
+             "contribution_margin", "profit", "profit_pv", "spend", "lost_customer_value"]
+
 
 def _str(ds):
     return [x.decode() if isinstance(x, bytes) else str(x) for x in ds[()]]
-
-
-def _ci(x, axis):
-    n = x.shape[axis]
-    return stats.t.ppf(0.975, max(n - 1, 1)) * x.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.full(
-        np.delete(x.shape, axis), np.nan)
 
 
 def _replace(g, name, data, **kw):
@@ -104,75 +101,40 @@ def _replace(g, name, data, **kw):
     return g.create_dataset(name, data=data, **kw)
 
 
-def add_economics(path, attribution, campaign_product=0):
-    """Adds what the economics, levers and attribution changes write: cogs, marketing_spend, profit KPIs (with
-    every statistic recomputed), /kpis/good, /economics, titles and questions, /levers and, with attribution,
-    /attribution for variant 1 (its levers: the rows of /levers)."""
+def _untitled(toml):
+    """The resolved scenario without its title and question lines (written before they existed)."""
+    return "\n".join(l for l in toml.split("\n") if not re.match(r"\s*(title|question)\s*=", l))
+
+
+def make_old_run(path):
+    """A run file as written before titles and the economics: no title or question, no money KPIs."""
+    with h5py.File(path, "r+") as f:
+        for a in ("title", "question"):
+            if a in f.attrs:
+                del f.attrs[a]
+        sc = f.attrs["scenario"]
+        f.attrs["scenario"] = _untitled(sc.decode() if isinstance(sc, bytes) else str(sc))
+        for n in ECON_KPIS:
+            if f"kpis/{n}" in f:
+                del f[f"kpis/{n}"]
+
+
+def make_old_compare(path):
+    """A compare file as written before titles, /levers, /kpis/good, /economics and the money KPIs."""
     strs = h5py.string_dtype()
     with h5py.File(path, "r+") as f:
-        kn, scen = _str(f["kpis/name"]), _str(f["scenarios/name"])
-        runs = f["kpis/runs"][()]
-        S, R, J, K1 = runs.shape
-        units, net = runs[:, :, kn.index("units")], runs[:, :, kn.index("net_revenue")]
-        cogs = 60.0 * units
-        spend = np.full_like(units, 5000.0)
-        spend[1:, :, campaign_product] += 8000.0
-        spend[:, :, -1] = spend[:, :, :-1].sum(axis=2)
-        profit = net - cogs - spend
-        names = kn + ["cogs", "marketing_spend", "profit"]
-        runs = np.concatenate([runs, cogs[:, :, None], spend[:, :, None], profit[:, :, None]], axis=2)
-        d = runs[1:] - runs[:1]
-        mean, dm = runs.mean(axis=1), d.mean(axis=1)
-        dc = _ci(d, 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = dm / mean[:1]
+        for n in ("economics", "levers", "kpis/good", "scenarios/title", "scenarios/question", "series/profit"):
+            if n in f:
+                del f[n]
+        _replace(f["scenarios"], "scenario", [_untitled(t) for t in _str(f["scenarios/scenario"])], dtype=strs)
+        kn = _str(f["kpis/name"])
+        keep = [j for j, n in enumerate(kn) if n not in ECON_KPIS]
         g = f["kpis"]
-        _replace(g, "name", names, dtype=strs)
-        _replace(g, "description", names, dtype=strs)
-        _replace(g, "runs", runs)
-        _replace(g, "mean", mean)
-        _replace(g, "ci95", _ci(runs, 1))
-        _replace(g, "diff_mean", dm)
-        _replace(g, "diff_ci95", dc)
-        _replace(g, "diff_relative", rel)
-        _replace(g, "diff_significant", (np.abs(dm) > dc).astype(np.uint8))
-        _replace(g, "good", np.array([report.good_sign(n) for n in names], dtype=np.int8))
-        jp, js = names.index("profit"), names.index("marketing_spend")
-        e = f.require_group("economics")
-        _replace(e, "incremental_profit", dm[:, jp])
-        _replace(e, "incremental_profit_ci95", dc[:, jp])
-        _replace(e, "incremental_spend", dm[:, js])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            _replace(e, "roi", np.where(dm[:, js] > 0, dm[:, jp] / dm[:, js], np.nan))
-        _replace(e, "payback_day", np.full(dm[:, jp].shape, 41.0))
-        toml = _str(f["scenarios/scenario"])
-        _replace(f["scenarios"], "title", ["Baseline"] + [f"{n}: a test decision" for n in scen[1:]], dtype=strs)
-        _replace(f["scenarios"], "question", [""] + [f"Does {n} pay for itself?" for n in scen[1:]], dtype=strs)
-        rows = [(v, k, b, x) for v in range(1, S) for k, b, x in levers.diff(toml[0], toml[v])]
-        lg = f.require_group("levers")
-        _replace(lg, "scenario", np.array([r[0] for r in rows], dtype=np.int64))
-        for i, n in enumerate(["key", "base", "variant"]):
-            _replace(lg, n, [r[i + 1] for r in rows], dtype=strs)
-        if attribution:
-            levs = [r[1] for r in rows if r[0] == 1]
-            L = len(levs)
-            w = np.linspace(2, 1, L) / np.linspace(2, 1, L).sum() * 0.9
-            a = f.require_group("attribution")
-            _replace(a, "levers", levs, dtype=strs)
-            _replace(a, "shapley", w[:, None, None] * dm[0][None])
-            _replace(a, "shapley_ci95", np.abs(w[:, None, None] * dc[0][None]) + 1e-9)
-            _replace(a, "interaction", 0.1 * dm[0])
-            _replace(a, "total", dm[0])
-
-
-def add_run_parts(path):
-    with h5py.File(path, "r+") as f:
-        f.attrs["title"] = "The baseline year"
-        f.attrs["question"] = "How does the market look without any change?"
-        k = f["kpis"]
-        k.create_dataset("cogs", data=60.0 * k["units"][()])
-        k.create_dataset("marketing_spend", data=np.full(k["units"].shape, 5000.0))
-        k.create_dataset("profit", data=k["net_revenue"][()] - k["cogs"][()] - k["marketing_spend"][()])
+        for n in ("runs", "mean", "ci95", "diff_mean", "diff_ci95", "diff_relative", "diff_significant"):
+            data = g[n][()]
+            _replace(g, n, np.take(data, keep, axis=data.ndim - 2))
+        _replace(g, "name", [kn[j] for j in keep], dtype=strs)
+        _replace(g, "description", [_str(g["description"])[j] for j in keep], dtype=strs)
 
 
 # Reports in Chromium --------------------------------------------------------------------------
@@ -209,21 +171,23 @@ def check_report(browser, out, name, shot_dir, want_text=(), want_images=()):
 
 
 def build(tmp):
-    """The files: run (as written, and with the new parts), compare (old; with economics; with attribution), sweeps."""
+    """The files the binary writes (run, compare with economics, compare --attribute, sweeps) and older
+    files made from them (without titles, levers, economics)."""
     base, price_cut, ad_blitz = (os.path.join(SC, n + ".toml") for n in ("baseline", "price_cut", "ad_blitz"))
     two = os.path.join(tmp, "nova_price_and_campaign.toml")
     with open(two, "w") as f:
-        f.write(f'extends = "{base}"\n[[product]]\nname = "Nova"\nprice = 179\n[[campaign]]\nproduct = "Nova"\n'
-                'channel = "online"\nstart_day = 5\nend_day = 50\ndaily_reach = 0.05\n')
+        f.write(f'extends = "{base}"\ntitle = "Nova: cheaper and advertised"\nquestion = "Does a cheaper, '
+                'advertised Nova pay for itself?"\n[[product]]\nname = "Nova"\nprice = 179\n[[campaign]]\n'
+                'product = "Nova"\nchannel = "online"\nstart_day = 5\nend_day = 50\ndaily_reach = 0.05\n'
+                'cost_per_exposure = 0.02\n')
     sh = lambda *a: subprocess.run([motsim, *a], check=True, stdout=subprocess.DEVNULL)  # noqa: E731
     sh("run", base, "--out", f"{tmp}/run.h5", *FAST)
-    shutil.copy(f"{tmp}/run.h5", f"{tmp}/run_new.h5")
-    add_run_parts(f"{tmp}/run_new.h5")
+    shutil.copy(f"{tmp}/run.h5", f"{tmp}/run_old.h5")
+    make_old_run(f"{tmp}/run_old.h5")
     sh("compare", base, price_cut, ad_blitz, "-r", "3", "--out", f"{tmp}/cmp.h5", *FAST)
-    sh("compare", base, two, "-r", "3", "--out", f"{tmp}/cmp_attr.h5", *FAST)
-    shutil.copy(f"{tmp}/cmp.h5", f"{tmp}/cmp_econ.h5")
-    add_economics(f"{tmp}/cmp_econ.h5", attribution=False)
-    add_economics(f"{tmp}/cmp_attr.h5", attribution=True)
+    shutil.copy(f"{tmp}/cmp.h5", f"{tmp}/cmp_old.h5")
+    make_old_compare(f"{tmp}/cmp_old.h5")
+    sh("compare", base, two, "-r", "3", "--attribute", "--out", f"{tmp}/cmp_attr.h5", *FAST)
     for name, design in (("grid", 'design = "grid"\nreplicates = 3\nkeep_series = ["purchases"]\n'
                                   '[parameters]\n"product.Nova.price" = [149, 179, 199, 229]\n'
                                   '"behavior.wom_rate" = { min = 0.02, max = 0.2, steps = 2 }\n'),
@@ -243,24 +207,25 @@ def test_reports(tmp, shots, browser):
         check(status == 0, f"report of {name} failed: {err}")
         return f"{tmp}/rep_{name}"
 
-    check_report(browser, rep("run"), "run", shots, ["<h1>baseline</h1>", "Headline: Orbit", "Profit", "not in this file",
-                                                  "The funnel counts people"],
+    check_report(browser, rep("run_old"), "run_old", shots, ["<h1>baseline</h1>", "Profit", "not in this file",
+                                                          "The funnel counts people"],
                  ["funnel.png", "sales_rating.png", "stars.png"])
-    check_report(browser, rep("run_new"), "run_new", shots, ["The baseline year", "without any change?"],
-                 ["waterfall.png"])
-    page = check_report(browser, rep("cmp"), "cmp", shots,
+    page = check_report(browser, rep("run"), "run", shots,
+                        ["Baseline: wireless earbuds", "without any change?"], ["waterfall.png"])
+    check("Cost of goods sold" in page or "waterfall.png" in page, "run: the profit waterfall")
+    page = check_report(browser, rep("cmp_old"), "cmp_old", shots,
                         ["2 variants against baseline", "<code>product.Nova.price</code>", "<td>199</td>",
                          "<b>159</b>", "<code>campaign.3</code>", "Nova under price_cut", "Pulse under ad_blitz",
                          "Incremental profit", "not in this file", "points", "Computed from the two fully resolved"],
                         ["differences.png", "sales_rating.png", "funnel.png", "stars.png"])
-    check("attribution.png" not in page and "waterfall.png" not in page, "cmp: figures of parts the file lacks")
-    page = check_report(browser, rep("cmp_econ"), "cmp_econ", shots,
-                        ["price_cut: a test decision", "Does price_cut pay for itself?", "day 41",
-                         "by cost line"], ["waterfall.png", "differences.png"])
-    check("Computed from the two fully resolved" not in page, "cmp_econ: /levers not used")
+    check("attribution.png" not in page and "waterfall.png" not in page, "cmp_old: figures of parts the file lacks")
+    page = check_report(browser, rep("cmp"), "cmp", shots,
+                        ["Nova: a 20% price cut", "What if Nova cuts its price by 20%?", "by cost line",
+                         "Return on investment"], ["waterfall.png", "differences.png"])
+    check("Computed from the two fully resolved" not in page, "cmp: /levers not used")
     check_report(browser, rep("cmp_attr"), "cmp_attr", shots,
-                 ["nova_price_and_campaign: a test decision", "Attribution", "Nova under nova_price_and_campaign",
-                  "Return on investment"], ["attribution.png", "waterfall.png"])
+                 ["Nova: cheaper and advertised", "Attribution", "Nova under nova_price_and_campaign"],
+                 ["attribution.png", "waterfall.png"])
     check_report(browser, rep("sweep_grid"), "sweep_grid", shots,
                  ["The levers swept", "<code>product.Nova.price</code>", "149, 179, 199, 229", "Headline: Nova"],
                  ["response.png", "sweep_sales.png"])

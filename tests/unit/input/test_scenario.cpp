@@ -228,3 +228,37 @@ TEST_CASE("scenario: [economics] and the costs are read, defaulted and written b
   CHECK(back.products[0].recovery_cost == 7);
   CHECK(error_of(kBase + "[economics]\ndiscount_rate = -0.1\n").find("economics.discount_rate") != std::string::npos);
 }
+
+TEST_CASE("scenario: a title and a question, inherited through extends unless the variant has its own") {
+  namespace fs = std::filesystem;
+  const auto s =
+      parse_scenario("title = \"Launch\"\nquestion = \"Does the claim pay?\\nAnd later?\"\n" + kBase, "s.toml", ".");
+  CHECK(s.title == "Launch");
+  CHECK(s.question == "Does the claim pay?\nAnd later?");
+  const std::string text = scenario_to_toml(s);
+  CHECK(text.rfind("question = ", 0) == 0);  // top-level keys first
+  CHECK(parse_scenario(text, "resolved.toml", ".").question == s.question);
+  CHECK(parse_scenario(kBase, "s.toml", ".").title.empty());
+  CHECK(scenario_to_toml(parse_scenario(kBase, "s.toml", ".")).find("title") == std::string::npos);
+  const fs::path dir = fs::temp_directory_path() / "motsim_title_test";
+  fs::create_directories(dir);
+  std::ofstream(dir / "base.toml") << "title = \"Base\"\nquestion = \"Q\"\n" << kBase;
+  std::ofstream(dir / "own.toml") << "extends = \"base.toml\"\ntitle = \"Variant\"\n";
+  const auto v = load_scenario((dir / "own.toml").string());
+  CHECK(v.title == "Variant");
+  CHECK(v.question == "Q");  // the parent's
+  CHECK(load_scenario((dir / "own.toml").string(), {"title=From the command line"}).title == "From the command line");
+  CHECK(load_scenario((dir / "own.toml").string(), {"question=\"2026?\""}).question == "2026?");
+  CHECK(load_scenario((dir / "own.toml").string(), {"title=2026"}).title == "2026");  // text, not a number
+  fs::remove_all(dir);
+}
+
+TEST_CASE("scenario: a title must be text without control characters, of bounded length") {
+  CHECK(error_of("title = 3\n" + kBase).find("'title' = 3 is an integer; expected a \"quoted string\"") !=
+        std::string::npos);
+  CHECK(error_of("title = \"a\\u0007b\"\n" + kBase).find("s.toml:1:9: error: 'title' contains a control character") !=
+        std::string::npos);
+  CHECK(error_of("question = \"" + std::string(2001, 'x') + "\"\n" + kBase).find("at most 2000") != std::string::npos);
+  CHECK(error_of(kBase, {"title=a\x01"}).find("--set title=") != std::string::npos);
+  CHECK(error_of("titel = \"x\"\n" + kBase).find("did you mean 'title'") == std::string::npos);  // sections only
+}

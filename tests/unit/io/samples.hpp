@@ -19,7 +19,8 @@ inline std::string write_small_run(const std::string& name, Results& r, bool sav
   sim.run();
   r = sim.results();
   const std::string path = scratch(name);
-  write_run_file(path, true, r, compute_kpis(r), RunInfo{scenario_to_toml(sc), "test.toml", "motsim run test.toml"},
+  write_run_file(path, true, r, compute_kpis(r),
+                 RunInfo{scenario_to_toml(sc), "test.toml", "motsim run test.toml", sc.title, sc.question},
                  &sim.world(), save_agents);
   return path;
 }
@@ -65,6 +66,36 @@ inline CompareFile small_compare(bool stars = true) {
     c.displayed_stars = counting(2 * 5, 1);
     c.experience_stars = counting(2 * 5, 7);
   }
+  return c;
+}
+
+// small_compare with titles, /levers (two keys of the variant) and /attribution (two levers).
+inline CompareFile small_compare_attributed() {
+  CompareFile c = small_compare();
+  c.scenario_titles = {"Base case", ""};
+  c.scenario_questions = {"", "Does the claim, pay?"};
+  c.has_levers = true;
+  c.levers.scenario = {1, 1};
+  c.levers.key = {"product.Nova.claim", "campaign.0"};
+  c.levers.base = {"8", "(none)"};
+  c.levers.variant = {"9.5", "{ product = 'Nova', daily_reach = 0.03 }"};
+  c.has_attribution = true;
+  CompareAttribution& a = c.attribution;
+  a.levers = {"product.Nova.claim", "campaign.0 (added)"};
+  a.method = "exact";
+  a.permutations = 2;
+  a.coalitions = 4;
+  a.max_error = 0;
+  a.sum_residual = 1e-16;
+  const std::size_t J = c.kpi_names.size();
+  a.shapley = counting(2 * J * 2, 1);
+  a.shapley_ci95 = counting(2 * J * 2, 0.5);
+  a.shapley_se.assign(2 * J * 2, 0);
+  a.main_effect = counting(2 * J * 2, 2);
+  a.total = counting(J * 2, 10);
+  a.interaction = counting(J * 2, -1);
+  a.total_ci95 = counting(J * 2, 3);
+  a.interaction_ci95 = counting(J * 2, 4);
   return c;
 }
 

@@ -48,6 +48,42 @@ TEST_CASE("compare file: every exported part is read back as written") {
   CHECK(same(r.experience_stars, w.experience_stars));
 }
 
+TEST_CASE("compare file: titles, questions, /levers and /attribution read back, and older files have none") {
+  const CompareFile w = test::small_compare_attributed();
+  const std::string path = test::scratch("attributed.h5");
+  write_compare_file(path, true, "motsim compare a b --attribute", w);
+  const CompareFile r = read_compare_file(path);
+  CHECK(r.scenario_titles == w.scenario_titles);
+  CHECK(r.scenario_questions == w.scenario_questions);
+  REQUIRE(r.has_levers);
+  CHECK(r.levers.scenario == w.levers.scenario);
+  CHECK(r.levers.key == w.levers.key);
+  CHECK(r.levers.base == w.levers.base);
+  CHECK(r.levers.variant == w.levers.variant);
+  REQUIRE(r.has_attribution);
+  const CompareAttribution &a = r.attribution, &b = w.attribution;
+  CHECK(a.levers == b.levers);
+  CHECK(a.method == "exact");
+  CHECK(a.permutations == 2);
+  CHECK(a.coalitions == 4);
+  CHECK(a.sum_residual == b.sum_residual);
+  CHECK(same(a.shapley, b.shapley));
+  CHECK(same(a.shapley_ci95, b.shapley_ci95));
+  CHECK(same(a.shapley_se, b.shapley_se));
+  CHECK(same(a.main_effect, b.main_effect));
+  CHECK(same(a.total, b.total));
+  CHECK(same(a.interaction, b.interaction));
+  CHECK(same(a.total_ci95, b.total_ci95));
+  CHECK(same(a.interaction_ci95, b.interaction_ci95));
+  // Written without: no /levers, no /attribution, titles empty.
+  const std::string plain = test::scratch("plain.h5");
+  write_compare_file(plain, true, "motsim compare a b", test::small_compare());
+  const CompareFile p = read_compare_file(plain);
+  CHECK_FALSE(p.has_levers);
+  CHECK_FALSE(p.has_attribution);
+  CHECK(p.scenario_titles == std::vector<std::string>{"", ""});
+}
+
 TEST_CASE("compare file: the attributes and scenarios as documented, and a file without /stars") {
   const std::string path = test::scratch("attrs.h5");
   write_compare_file(path, true, "motsim compare a b", test::small_compare(false));

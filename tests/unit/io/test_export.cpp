@@ -84,6 +84,26 @@ TEST_CASE("export: a compare file as runs, summary, differences, series and star
   CHECK(stars[1] == "base,Nova,1,1,7");
 }
 
+TEST_CASE("export: levers.csv and attribution.csv of an attributed comparison") {
+  const std::string h5 = test::scratch("export-attributed.h5");
+  const CompareFile c = test::small_compare_attributed();
+  write_compare_file(h5, true, "test", c);
+  const std::string dir = test::scratch("attributed-csv");
+  export_csv(h5, dir, false);
+  CHECK(names_in(dir) == std::vector<std::string>{"attribution.csv", "differences.csv", "levers.csv", "runs.csv",
+                                                  "series.csv", "stars.csv", "summary.csv"});
+  const auto lv = lines_of(dir + "/levers.csv");
+  REQUIRE(lv.size() == 3);
+  CHECK(lv[0] == "variant,base,key,base_value,variant_value");
+  CHECK(lv[1] == "variant,base,product.Nova.claim,8,9.5");
+  CHECK(lv[2] == "variant,base,campaign.0,(none),\"{ product = 'Nova', daily_reach = 0.03 }\"");
+  const std::size_t J = c.kpi_names.size();
+  const auto at = lines_of(dir + "/attribution.csv");
+  REQUIRE(at.size() == 1 + 2 * 2 * J);  // levers x (product + all) x KPIs
+  CHECK(at[0] == "variant,base,lever,product,kpi,shapley,ci95_low,ci95_high,sampling_se,main_effect,total,interaction");
+  CHECK(at[1] == "variant,base,product.Nova.claim,Nova,units,1,0.5,1.5,0,2,10,-1");
+}
+
 TEST_CASE("export: no stars.csv without /stars, and existing files kept without force") {
   const std::string h5 = test::scratch("export-nostars.h5");
   write_compare_file(h5, true, "test", test::small_compare(false));
