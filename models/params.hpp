@@ -39,7 +39,7 @@ struct Product {
   std::string name = "Product";
   double price = 100.0;
   double quality = 7.0;            // mean true performance (0-10)
-  double quality_sd = 1.0;         // episode-to-episode variation
+  double quality_sd = 1.0;         // sd of performance between consumers and episodes
   double claim = 7.0;              // quality the advertising promises (0-10)
   double info_completeness = 0.9;  // share of brand pages that are complete
   double visibility = 1.0;         // relative weight in online search (content marketing)
@@ -71,13 +71,14 @@ struct Campaign {
 
 struct BehaviorParams {
   // Stimulus and word of mouth
-  double ad_precision = 0.3;     // weight of one ad exposure in the Gaussian belief update
-  double ad_salience = 0.2;      // salience gained per exposure
-  double salience_decay = 0.01;  // daily relative decay of salience
-  double wom_rate = 0.1;         // daily awareness hazard at 100% positive neighbours
-  double wom_trigger = 0.02;     // a recommendation triggers a need
-  double wom_threshold = 7.0;    // remembered satisfaction needed to recommend
-  double wom_precision = 0.5;    // belief weight of a recommendation
+  double ad_precision = 0.3;      // weight of one ad exposure in the Gaussian belief update
+  double ad_salience = 0.2;       // salience gained per exposure
+  double salience_decay = 0.01;   // daily relative decay of salience
+  double recall_threshold = 0.2;  // awareness fades when salience falls below a random threshold in (0, this)
+  double wom_rate = 0.1;          // daily awareness hazard at 100% positive neighbours
+  double wom_trigger = 0.02;      // a recommendation triggers a need
+  double wom_threshold = 6.5;     // remembered satisfaction needed to recommend
+  double wom_precision = 0.5;     // belief weight of a recommendation
   // ZMOT
   double share_reviews = 0.5;  // shares of the sources consulted
   double share_brand = 0.3;
@@ -104,24 +105,28 @@ struct BehaviorParams {
   std::int64_t experience_episodes = 5;
   double experience_days = 14;
   double disconfirmation = 0.5;           // Oliver 1980: x = perf + c (perf - expectation)
+  double taste_share = 0.95;              // share of quality_sd^2 that is a lasting consumer-product fit
+  double incident_weight = 2.0;           // an incident's intensity counts this much more in the peak
   double own_experience_precision = 4.0;  // belief weight of one's own experience
-  double incident_value = 1.0;            // experienced value of an unresolved incident
+  double incident_value = 3.5;            // experienced value of an unresolved incident (mean)
+  double incident_sd = 1.5;               // severity varies: sd of an incident's value
   double service_contact_prob = 0.6;      // an unhappy customer contacts customer service
-  double recovery_value = 6.0;            // experienced value of a resolved incident
+  double recovery_bonus = 1.0;            // a resolved incident: worth a use of the product plus this
+  double trust_loss = 1.0;                // an incident lowers what behaviour remembers, resolved or not
   double refund_threshold = 3.5;
   double churn_threshold = 3.0;
-  double loyalty_threshold = 8.0;
-  double satisfied_threshold = 7.0;
-  double dissatisfied_threshold = 5.0;
-  double promoter_threshold = 9.0;   // net promoter score (Reichheld 2003): 9-10 promote
-  double detractor_threshold = 7.0;  // 0-6 detract
+  double loyalty_threshold = 8.5;
+  double satisfied_threshold = 6.5;
+  double dissatisfied_threshold = 4.5;
+  double promoter_threshold = 8.5;   // net promoter score (Reichheld 2003): 9-10 promote
+  double detractor_threshold = 6.5;  // 0-6 detract
   // TMOT
   double neutral = 5.0;
-  double review_extremity = 3.0;  // a: posting grows with |R - neutral|^gamma
-  double review_gamma = 2.0;
-  std::array<double, 4> star_cuts{3.0, 5.0, 6.5, 8.0};
-  double herding_positive = 0.5;  // rating shift per star of displayed mean above 3
-  double herding_negative = 0.0;  // negative herding is corrected (Muchnik et al. 2013)
+  double review_extremity = 15.0;  // a: posting grows with |R - neutral|^gamma
+  double review_gamma = 6.0;
+  std::array<double, 4> star_cuts{2.5, 4.5, 6.5, 8.5};
+  double herding_positive = 0.32;  // positive raters post this much more under a 5-star display
+  double herding_negative = 0.0;   // every rater posts this much more under a 1-star display
 };
 
 struct Scenario {

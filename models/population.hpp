@@ -41,8 +41,9 @@ struct Population {
   // Per product
   std::vector<std::uint8_t> pflags;
   std::vector<float> salience;
-  std::vector<float> belief;     // believed quality (0-10)
-  std::vector<float> precision;  // precision of that belief
+  std::vector<float> belief;              // believed quality (0-10)
+  std::vector<float> precision;           // precision of that belief
+  std::vector<std::int32_t> aware_until;  // day an aware agent forgets the product (kNever: never)
   // Shared with others: written only between days, so every agent reads yesterday's value.
   // One 3-byte record per agent, so that a neighbour's record is one cache line, not three
   // (word of mouth and research read scattered neighbours).
@@ -72,11 +73,13 @@ struct Population {
     salience.assign(nk, 0.f);
     belief.assign(nk, 0.f);
     precision.assign(nk, 0.f);
+    aware_until.assign(nk, kNever);
     shared.assign(n, Experience{});
   }
 
   static std::size_t bytes_per_agent(int products) {
-    return 1 + 4 + 1 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 1 + 1 + 1 + static_cast<std::size_t>(products) * (1 + 4 + 4 + 4);
+    return 1 + 4 + 1 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 1 + 1 + 1 +
+           static_cast<std::size_t>(products) * (1 + 4 + 4 + 4 + 4);
   }
 };
 
