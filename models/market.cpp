@@ -66,8 +66,11 @@ double experienced_value(double performance, double expectation, double c) {
 }
 
 double review_probability(double base, double remembered, const BehaviorParams& b) {
-  const double d = std::abs(remembered - b.neutral) / 5.0;
-  return std::min(1.0, base * (1.0 + b.review_extremity * std::pow(d, b.review_gamma)));
+  const double ref = std::clamp(b.review_reference, 1e-9, 10.0 - 1e-9);
+  const bool above = remembered >= ref;
+  const double d = above ? (remembered - ref) / (10.0 - ref) : (ref - remembered) / ref;
+  const double a = above ? b.review_extremity : b.review_extremity_negative;
+  return std::min(1.0, base * (1.0 + a * std::pow(d, b.review_gamma)));
 }
 
 int stars_from_score(double score, const std::array<double, 4>& cuts) {

@@ -80,8 +80,10 @@ std::int64_t recall_days(double salience, double u, const BehaviorParams& b);
 // Expectation-disconfirmation (Oliver 1980): x = perf + c (perf - expectation), clamped to [0, 10].
 double experienced_value(double performance, double expectation, double c);
 
-// Self-selection of reviewers (Hu, Pavlou & Zhang 2009):
-// p = base (1 + a (|R - neutral| / 5)^gamma), at most 1.
+// Self-selection of reviewers (Hu, Pavlou & Zhang 2009; Anderson 1998):
+// p = base (1 + a d^gamma), at most 1, a = review_extremity above r (brag) and
+// review_extremity_negative below (moan), d the distance of R from review_reference r as a share of
+// the room on its side: (R - r)/(10 - r) above, (r - R)/r below (0 at r, 1 at 0 and 10).
 double review_probability(double base, double remembered, const BehaviorParams& b);
 
 // Stars 1..5 from a 0-10 score through the four cut points.

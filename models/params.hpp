@@ -29,7 +29,7 @@ struct Segment {
   double rating_weight = 0.1;         // utility per star above 3, at full review count
   double review_volume_weight = 1.8;  // utility of having reviews at all (social proof), saturating
   double wom_susceptibility = 1.0;    // multiplies behavior.wom_rate
-  double review_propensity = 0.03;    // base probability to post (1.5-10% of buyers post)
+  double review_propensity = 0.02;    // probability to post an unremarkable experience (d = 0)
   double need_interval_days = 365;    // mean days between category needs (0 = never)
   double patience_days = 30;          // days an unmet need lasts
   double prior_quality = 5.0;         // quality belief before any information
@@ -122,8 +122,10 @@ struct BehaviorParams {
   double detractor_threshold = 6.5;  // 0-6 detract
   // TMOT
   double neutral = 5.0;
-  double review_extremity = 15.0;  // a: posting grows with |R - neutral|^gamma
-  double review_gamma = 6.0;
+  double review_extremity = 5.0;  // a above the reference (brag)
+  double review_gamma = 3.0;
+  double review_reference = 6.5;            // the experience least often posted (d = 0)
+  double review_extremity_negative = 14.0;  // a below the reference (moan)
   std::array<double, 4> star_cuts{2.5, 4.5, 6.5, 8.5};
   double herding_positive = 0.32;  // positive raters post this much more under a 5-star display
   double herding_negative = 0.0;   // every rater posts this much more under a 1-star display

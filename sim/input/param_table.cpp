@@ -253,7 +253,13 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("review_extremity", &Beh::review_extremity, 0, 1e6,
             "a in p = base (1 + a |R - neutral|^gamma / 5^gamma): extremes post more "
             "(Hu, Pavlou & Zhang 2009)"),
-      field("review_gamma", &Beh::review_gamma, 0, 10, "gamma, curvature of self-selection"),
+      field("review_gamma", &Beh::review_gamma, 0, 100, "gamma, curvature of self-selection"),
+      field("review_extremity_negative", &Beh::review_extremity_negative, 0, 1e6,
+            "a below review_reference: how much more a bad experience is posted (moan; dissatisfied "
+            "customers spread more word of mouth, Anderson 1998)"),
+      field("review_reference", &Beh::review_reference, 0.01, 9.99,
+            "remembered satisfaction least often posted: posting grows with the distance d from it, as a "
+            "share of the room on its side ((R - r)/(10 - r) above, (r - R)/r below)"),
       field("star_cuts", &Beh::star_cuts, 0, 10,
             "four increasing cut points of remembered satisfaction between 1|2|3|4|5 stars"),
       field("herding_positive", &Beh::herding_positive, 0, 10,

@@ -1,7 +1,8 @@
 // motsim_realism: the baseline market against the evidence of MODEL.md ("What a realistic
 // market looks like"), over replicates. Used by scripts/realism (docs/validation.md, "Realism").
 //
-// usage: motsim_realism [SCENARIO] [--agents N] [--replicates R] [--csv DIR]
+// usage: motsim_realism [SCENARIO] [--agents N] [--replicates R] [--csv DIR] [--set KEY=VALUE]...
+//                       [--no-variants]
 //
 // Prints, per product and for the market, the posted star shares against the Amazon Fine Food
 // reviews, the displayed mean, reviews per unit sold, NPS, the satisfied share, awareness at the
@@ -92,6 +93,8 @@ const char* verdict(bool ok) { return ok ? "ok" : "MISS"; }
 
 int main(int argc, char** argv) {
   std::string path = std::string(MOTSIM_SOURCE_DIR) + "/scenarios/baseline.toml", csv;
+  std::vector<std::string> sets;
+  bool variants = true;  // the price and quality variants (elasticities, effect of quality)
   long agents = -1;
   int reps = 5;
   for (int a = 1; a < argc; ++a) {
@@ -102,8 +105,14 @@ int main(int argc, char** argv) {
       reps = std::atoi(argv[++a]);
     else if (s == "--csv" && a + 1 < argc)
       csv = argv[++a];
+    else if (s == "--no-variants")
+      variants = false;
+    else if (s == "--set" && a + 1 < argc)
+      sets.push_back(argv[++a]);
     else if (s == "-h" || s == "--help") {
-      std::puts("usage: motsim_realism [SCENARIO] [--agents N] [--replicates R] [--csv DIR]");
+      std::puts(
+          "usage: motsim_realism [SCENARIO] [--agents N] [--replicates R] [--csv DIR] [--set KEY=VALUE]... "
+          "[--no-variants]");
       return 0;
     } else if (!s.empty() && s[0] != '-')
       path = s;
@@ -118,7 +127,7 @@ int main(int argc, char** argv) {
   }
   Scenario base;
   try {
-    base = load_scenario(path, {});
+    base = load_scenario(path, sets);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "motsim_realism: %s\n", e.what());
     return 2;
@@ -138,6 +147,7 @@ int main(int argc, char** argv) {
     Scenario sc = base;
     sc.simulation.replicate = rep;
     runs.push_back(measure(sc));
+    if (!variants) continue;
     for (int k = 0; k < K; ++k) {
       Scenario up = sc, down = sc;
       up.products[k].price *= 1.05;
@@ -233,12 +243,14 @@ int main(int argc, char** argv) {
                 mid ? verdict(sm >= 65 && sm <= 90) : "");
     std::printf("| %s: aware at the end (%%) | follows marketing | %s | |\n", base.products[k].name.c_str(),
                 fmt(aware, "%.0f").c_str());
-    std::printf("| %s: own-price elasticity of units | -3.5 to -1.8 | %s | %s |\n", base.products[k].name.c_str(),
-                fmt(elasticity[k]).c_str(), verdict(el >= -3.5 && el <= -1.8));
+    if (variants)
+      std::printf("| %s: own-price elasticity of units | -3.5 to -1.8 | %s | %s |\n", base.products[k].name.c_str(),
+                  fmt(elasticity[k]).c_str(), verdict(el >= -3.5 && el <= -1.8));
     std::printf("| %s: units, reviews per unit sold (%%) | | %s, %s | |\n", base.products[k].name.c_str(),
                 fmt(units, "%.0f").c_str(), fmt(rpu, "%.1f").c_str());
   }
-  std::printf("| %s quality +1.5: units (%%), stars, NPS | | %s, %s, %s | |\n", base.products[low].name.c_str(),
-              fmt(q_units, "%+.0f").c_str(), fmt(q_rating, "%+.2f").c_str(), fmt(q_nps, "%+.0f").c_str());
+  if (variants)
+    std::printf("| %s quality +1.5: units (%%), stars, NPS | | %s, %s, %s | |\n", base.products[low].name.c_str(),
+                fmt(q_units, "%+.0f").c_str(), fmt(q_rating, "%+.2f").c_str(), fmt(q_nps, "%+.0f").c_str());
   return 0;
 }

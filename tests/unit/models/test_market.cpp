@@ -42,14 +42,25 @@ TEST_CASE("expectation-disconfirmation raises or lowers the experienced value") 
   CHECK(experienced_value(0.5, 9, 1.0) == 0.0);
 }
 
-TEST_CASE("self-selection: extreme experiences are posted more often") {
-  BehaviorParams b;
+TEST_CASE("self-selection: extreme experiences are posted more often, bad ones most") {
+  BehaviorParams b;  // reference 6.5, brag a = 5, moan a = 14, gamma 3
   const double base = 0.03;
-  CHECK(review_probability(base, b.neutral, b) == doctest::Approx(base));
+  CHECK(review_probability(base, b.review_reference, b) == doctest::Approx(base));  // the least posted
   CHECK(review_probability(base, 10, b) == doctest::Approx(base * (1 + b.review_extremity)));
-  CHECK(review_probability(base, 0, b) == doctest::Approx(review_probability(base, 10, b)));
-  CHECK(review_probability(base, 8, b) > review_probability(base, 6, b));
+  CHECK(review_probability(base, 0, b) == doctest::Approx(base * (1 + b.review_extremity_negative)));
+  // d is the share of the room on each side: half way up (8.25) and half way down (3.25).
+  const double half = std::pow(0.5, b.review_gamma);
+  CHECK(review_probability(base, 8.25, b) == doctest::Approx(base * (1 + b.review_extremity * half)));
+  CHECK(review_probability(base, 3.25, b) == doctest::Approx(base * (1 + b.review_extremity_negative * half)));
+  CHECK(review_probability(base, 8, b) > review_probability(base, 7, b));
+  CHECK(review_probability(base, 2, b) > review_probability(base, 5, b));
   CHECK(review_probability(0.9, 10, b) == 1.0);
+  // With the reference at neutral and equal sides: the first version's |R - 5| / 5.
+  b.review_reference = 5;
+  b.review_extremity_negative = b.review_extremity = 3;
+  b.review_gamma = 2;
+  CHECK(review_probability(base, 8, b) == doctest::Approx(base * (1 + 3 * 0.36)));
+  CHECK(review_probability(base, 2, b) == doctest::Approx(review_probability(base, 8, b)));
 }
 
 TEST_CASE("stars from the remembered score through the cut points") {
