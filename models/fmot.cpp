@@ -18,6 +18,7 @@ void purchase(BlockContext& c, std::uint32_t i, int k, Rng& r) {
     c.count(kNewAdopters, k) += 1;
   }
   p.flags[i] |= kEverBought;
+  remember_owned(c, i, k);
   p.owned[i] = static_cast<std::int8_t>(k);
   p.expectation[i] = p.belief[ik];
   p.purchase_day[i] = c.day;
@@ -46,7 +47,7 @@ void fmot(BlockContext& c) {
   double v[kMaxProducts];
   for (std::uint32_t i : c.buf.decide) {
     decay_salience(w, i, c.day);
-    const int n = consideration_set(w, i, set);
+    const int n = consideration_set(w, i, set, c.day);
     const auto& seg = w.sc.segments[p.segment[i]];
     const std::size_t base = static_cast<std::size_t>(i) * w.K;
     for (int j = 0; j < n; ++j) {

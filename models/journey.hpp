@@ -24,8 +24,17 @@ void decay_salience(World& w, std::uint32_t i, std::int32_t day);
 // Orders the day's events by agent, stably (the order each source appended them).
 void sort_by_agent(std::vector<Event>& ev, std::vector<Event>& scratch);
 void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom);
+// After a contact with k (aware, salience raised): how long k now stays in memory
+// (model::recall_days); never shortened; a memory that does not fade (aware_until = kNever:
+// initial awareness, a product bought) stays so. make_aware marks a new memory with 0.
+void remember(BlockContext& c, std::uint32_t i, int k);
+// The forgetting day of a contact on `day` with salience s (kNever: never forgotten).
+std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s);
+// A bought product is not forgotten.
+void remember_owned(BlockContext& c, std::uint32_t i, int k);
 // Consideration set: aware, not lost, not dropped, ranked by belief + weight * salience.
-int consideration_set(const World& w, std::uint32_t i, int* out);
+// Ties are broken at random (draws keyed by agent and day) when day >= 0, else by index.
+int consideration_set(const World& w, std::uint32_t i, int* out, std::int32_t day = -1);
 void begin_use(BlockContext& c, std::uint32_t i);
 
 }  // namespace motsim::stage

@@ -43,12 +43,12 @@ void ReviewPlatform::refresh(const BehaviorParams& b) {
 
 namespace model {
 
-PeakEnd peak_end(const double* x, int n, double neutral) {
+PeakEnd peak_end(const double* x, int n, double neutral, const double* weight) {
   PeakEnd r{neutral, neutral, neutral, neutral};
   if (n <= 0) return r;
   double best = -1, sum = 0;
   for (int i = 0; i < n; ++i) {
-    const double intensity = std::abs(x[i] - neutral);
+    const double intensity = std::abs(x[i] - neutral) * (weight ? weight[i] : 1.0);
     if (intensity > best) {
       best = intensity;
       r.peak = x[i];
@@ -66,8 +66,11 @@ double experienced_value(double performance, double expectation, double c) {
 }
 
 double review_probability(double base, double remembered, const BehaviorParams& b) {
-  const double d = std::abs(remembered - b.neutral) / 5.0;
-  return std::min(1.0, base * (1.0 + b.review_extremity * std::pow(d, b.review_gamma)));
+  const double ref = std::clamp(b.review_reference, 1e-9, 10.0 - 1e-9);
+  const bool above = remembered >= ref;
+  const double d = above ? (remembered - ref) / (10.0 - ref) : (ref - remembered) / ref;
+  const double a = above ? b.review_extremity : b.review_extremity_negative;
+  return std::min(1.0, base * (1.0 + a * std::pow(d, b.review_gamma)));
 }
 
 int stars_from_score(double score, const std::array<double, 4>& cuts) {
@@ -76,10 +79,39 @@ int stars_from_score(double score, const std::array<double, 4>& cuts) {
   return s;
 }
 
-double herding_shift(double displayed_mean, std::int64_t count, const BehaviorParams& b) {
-  if (count <= 0) return 0.0;
-  const double d = displayed_mean - 3.0;
-  return d >= 0 ? b.herding_positive * d : b.herding_negative * d;
+double herding_turnout(double displayed_mean, std::int64_t count, int stars, const BehaviorParams& b) {
+  if (count <= 0) return 1.0;
+  const double d = (displayed_mean - 3.0) / 2.0;  // -1 (all 1 star) .. 1 (all 5 stars)
+  if (d >= 0) return stars >= 4 ? 1.0 + b.herding_positive * d : 1.0;
+  return 1.0 - b.herding_negative * d;
+}
+
+Performance performance(double quality, double quality_sd, double taste_share, double fit_z) {
+  const double t = std::clamp(taste_share, 0.0, 1.0);
+  return {quality + quality_sd * std::sqrt(t) * fit_z, quality_sd * std::sqrt(1.0 - t)};
+}
+
+double taste_z(double u, double sign_u) {
+  const double z = std::min(4.0, -std::log(u) / std::sqrt(2.0));  // at most 4 sd (0.17% of the mass beyond)
+  return sign_u < 0.5 ? -z : z;
+}
+
+double incident_episode(bool resolved, double z, double use, const BehaviorParams& b) {
+  if (resolved) return std::clamp(use + b.recovery_bonus + b.incident_sd * z, 0.0, 10.0);
+  return std::clamp(b.incident_value + b.incident_sd * z, 0.0, std::max(b.neutral, b.incident_value));
+}
+
+double trusted_value(double remembered, int incidents, double trust_loss) {
+  return std::clamp(remembered - trust_loss * incidents, 0.0, 10.0);
+}
+
+std::int64_t recall_days(double salience, double u, const BehaviorParams& b) {
+  if (b.recall_threshold <= 0 || b.salience_decay <= 0) return -1;
+  if (b.salience_decay >= 1) return 1;
+  const double s = std::max(salience, b.ad_salience);
+  const double days = (std::log(s / b.recall_threshold) - std::log(u)) / -std::log1p(-b.salience_decay);
+  if (!(days < 1e9)) return -1;  // a trace that outlives any run (or s = inf)
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(days)));
 }
 
 void gaussian_update(float& mean, float& precision, double observation, double obs_precision) {

@@ -23,18 +23,18 @@ struct SimulationParams {
 struct Segment {
   std::string name = "mainstream";
   double share = 1.0;
-  double research_prob = 0.88;
-  double sources_mean = 10.4;
-  double price_sensitivity = 0.01;
-  double price_sensitivity_sd = 0.3;
-  double quality_weight = 0.8;
-  double rating_weight = 0.1;
-  double review_volume_weight = 1.8;
-  double wom_susceptibility = 1.0;
-  double review_propensity = 0.03;
-  double need_interval_days = 365;
-  double patience_days = 30;
-  double prior_quality = 5.0;
+  double research_prob = 0.88;        // Google/Shopper Sciences 2011 (ZMOT study)
+  double sources_mean = 10.4;         // same study: 10.4 sources on average
+  double price_sensitivity = 0.01;    // utility per currency unit
+  double price_sensitivity_sd = 0.3;  // log-normal dispersion between agents
+  double quality_weight = 0.8;        // utility per quality point (0-10 scale)
+  double rating_weight = 0.1;         // utility per star above 3, at full review count
+  double review_volume_weight = 1.8;  // utility of having reviews at all (social proof), saturating
+  double wom_susceptibility = 1.0;    // multiplies behavior.wom_rate
+  double review_propensity = 0.02;    // probability to post an unremarkable experience (d = 0)
+  double need_interval_days = 365;    // mean days between category needs (0 = never)
+  double patience_days = 30;          // days an unmet need lasts
+  double prior_quality = 5.0;         // quality belief before any information
 };
 
 // The most products a scenario may have: stages keep per-product scratch arrays of this size,
@@ -45,11 +45,11 @@ inline constexpr int kMaxProducts = 64;
 struct Product {
   std::string name = "Product";
   double price = 100.0;
-  double quality = 7.0;
-  double quality_sd = 1.0;
-  double claim = 7.0;
-  double info_completeness = 0.9;
-  double visibility = 1.0;
+  double quality = 7.0;            // mean true performance (0-10)
+  double quality_sd = 1.0;         // sd of performance between consumers and episodes
+  double claim = 7.0;              // quality the advertising promises (0-10)
+  double info_completeness = 0.9;  // share of brand pages that are complete
+  double visibility = 1.0;         // relative weight in online search (content marketing)
   double missing_accessory_prob = 0.0;
   double delivery_problem_prob = 0.02;
   double defect_prob = 0.03;
@@ -94,13 +94,14 @@ struct Campaign {
 
 struct BehaviorParams {
   // Stimulus and word of mouth
-  double ad_precision = 0.3;
-  double ad_salience = 0.2;
-  double salience_decay = 0.01;
-  double wom_rate = 0.1;
-  double wom_trigger = 0.02;
-  double wom_threshold = 7.0;
-  double wom_precision = 0.5;
+  double ad_precision = 0.3;      // weight of one ad exposure in the Gaussian belief update
+  double ad_salience = 0.2;       // salience gained per exposure
+  double salience_decay = 0.01;   // daily relative decay of salience
+  double recall_threshold = 0.2;  // awareness fades when salience falls below a random threshold in (0, this)
+  double wom_rate = 0.1;          // daily awareness hazard at 100% positive neighbours
+  double wom_trigger = 0.02;      // a recommendation triggers a need
+  double wom_threshold = 6.5;     // remembered satisfaction needed to recommend
+  double wom_precision = 0.5;     // belief weight of a recommendation
   // ZMOT
   double share_reviews = 0.5;
   double share_brand = 0.3;
@@ -126,25 +127,31 @@ struct BehaviorParams {
   bool experience = true;
   std::int64_t experience_episodes = 5;
   double experience_days = 14;
-  double disconfirmation = 0.5;
-  double own_experience_precision = 4.0;
-  double incident_value = 1.0;
-  double service_contact_prob = 0.6;
-  double recovery_value = 6.0;
+  double disconfirmation = 0.5;           // Oliver 1980: x = perf + c (perf - expectation)
+  double taste_share = 0.95;              // share of quality_sd^2 that is a lasting consumer-product fit
+  double incident_weight = 2.0;           // an incident's intensity counts this much more in the peak
+  double own_experience_precision = 4.0;  // belief weight of one's own experience
+  double incident_value = 3.5;            // experienced value of an unresolved incident (mean)
+  double incident_sd = 1.5;               // severity varies: sd of an incident's value
+  double service_contact_prob = 0.6;      // an unhappy customer contacts customer service
+  double recovery_bonus = 1.0;            // a resolved incident: worth a use of the product plus this
+  double trust_loss = 1.0;                // an incident lowers what behaviour remembers, resolved or not
   double refund_threshold = 3.5;
   double churn_threshold = 3.0;
-  double loyalty_threshold = 8.0;
-  double satisfied_threshold = 7.0;
-  double dissatisfied_threshold = 5.0;
-  double promoter_threshold = 9.0;
-  double detractor_threshold = 7.0;
+  double loyalty_threshold = 8.5;
+  double satisfied_threshold = 6.5;
+  double dissatisfied_threshold = 4.5;
+  double promoter_threshold = 8.5;   // net promoter score (Reichheld 2003): 9-10 promote
+  double detractor_threshold = 6.5;  // 0-6 detract
   // TMOT
   double neutral = 5.0;
-  double review_extremity = 3.0;
-  double review_gamma = 2.0;
-  std::array<double, 4> star_cuts{3.0, 5.0, 6.5, 8.0};
-  double herding_positive = 0.5;
-  double herding_negative = 0.0;
+  double review_extremity = 5.0;  // a above the reference (brag)
+  double review_gamma = 3.0;
+  double review_reference = 6.5;            // the experience least often posted (d = 0)
+  double review_extremity_negative = 14.0;  // a below the reference (moan)
+  std::array<double, 4> star_cuts{2.5, 4.5, 6.5, 8.5};
+  double herding_positive = 0.32;  // positive raters post this much more under a 5-star display
+  double herding_negative = 0.0;   // every rater posts this much more under a 1-star display
 };
 
 // How money over time is valued (sim/engine/economics.cpp).

@@ -45,6 +45,7 @@ struct Population {
   std::vector<float> salience;
   std::vector<float> belief;
   std::vector<float> precision;
+  std::vector<std::int32_t> aware_until;  // day an aware agent forgets the product (kNever: never)
   // Shared with others: written only between days, so every agent reads yesterday's value.
   // One 3-byte record per agent, so that a neighbour's record is one cache line, not three
   // (word of mouth and research read scattered neighbours).
@@ -91,6 +92,8 @@ void for_each_column(P& p, F&& f) {
   f(Column{"salience", "salience at its last update", true, true}, p.salience, 0.f);
   f(Column{"belief", "believed quality (0-10)", true, true}, p.belief, 0.f);
   f(Column{"precision", "precision of that belief", true, false}, p.precision, 0.f);
+  f(Column{"aware_until", "day an aware agent forgets the product (kNever: never)", true, false}, p.aware_until,
+    kNever);
   f(Column{"shared", "the last experience (saved as experienced_product, remembered_satisfaction)", false, false},
     p.shared, E{});
 }

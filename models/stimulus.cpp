@@ -14,6 +14,13 @@ void decay_salience(World& w, std::uint32_t i, std::int32_t day) {
   p.salience_day[i] = day;
   const double d = w.sc.behavior.salience_decay;
   if (d <= 0) return;
+  // Forgetting, applied lazily too: the aware stock counted it on its day (forget_calendar).
+  const std::size_t base = static_cast<std::size_t>(i) * w.K;
+  for (int k = 0; k < w.K; ++k)
+    if (p.aware_until[base + k] <= day) {
+      p.pflags[base + k] &= static_cast<std::uint8_t>(~kAware);
+      p.aware_until[base + k] = kNever;
+    }
   // (1 - d)^dt, from the table the engine computed with the same pow() (the same value)
   const float f = static_cast<std::size_t>(dt) < w.salience_factor.size() ? w.salience_factor[dt]
                                                                           : static_cast<float>(std::pow(1.0 - d, dt));
@@ -25,8 +32,38 @@ void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom) {
   auto& f = c.w.pop.pflags[static_cast<std::size_t>(i) * c.w.K + k];
   if (f & kAware) return;
   f |= kAware;
+  c.w.pop.aware_until[static_cast<std::size_t>(i) * c.w.K + k] = 0;  // a new memory: remember() dates it
   c.count(kNewlyAware, k) += 1;
   if (by_wom) c.count(kWomAware, k) += 1;
+}
+
+std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s) {
+  const auto& b = w.sc.behavior;
+  if (b.recall_threshold <= 0 || b.salience_decay <= 0) return kNever;
+  const double u = w.rng(i, day, Stream::Memory, static_cast<std::uint64_t>(k)).uniform_pos();
+  const std::int64_t d = model::recall_days(s, u, b);
+  if (d < 0 || day + d >= kWomQueued) return kNever;
+  return static_cast<std::int32_t>(day + d);
+}
+
+void remember(BlockContext& c, std::uint32_t i, int k) {
+  auto& p = c.w.pop;
+  const std::size_t ik = static_cast<std::size_t>(i) * c.w.K + k;
+  const std::int32_t old = p.aware_until[ik];
+  // kNever: a memory that does not fade (the brand's initial awareness, a product bought)
+  if (old == kNever) return;
+  const std::int32_t next = recall_day(c.w, i, k, c.day, p.salience[ik]);
+  if (next <= old) return;  // a contact never shortens the memory
+  p.aware_until[ik] = next;
+  if (old != 0 || next != kNever) c.buf.forget_moves.push_back({old == 0 ? kNever : old, next, k});
+}
+
+void remember_owned(BlockContext& c, std::uint32_t i, int k) {
+  auto& p = c.w.pop;
+  const std::size_t ik = static_cast<std::size_t>(i) * c.w.K + k;
+  if (p.aware_until[ik] == kNever) return;
+  if (p.aware_until[ik] != 0) c.buf.forget_moves.push_back({p.aware_until[ik], kNever, k});
+  p.aware_until[ik] = kNever;
 }
 
 void start_need(World& w, std::uint32_t i, std::int32_t day) {
@@ -150,9 +187,11 @@ void apply_events(BlockContext& c) {
   while (idx < ev.size()) {
     const std::uint32_t i = ev[idx].agent;
     if (w.retired(i)) {  // it will never decide again: only the counts change
+      decay_salience(w, i, c.day);
       for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
         if (ev[idx].kind == EventKind::Exposure) c.count(kExposures, ev[idx].product) += 1;
         make_aware(c, i, ev[idx].product, ev[idx].kind == EventKind::WordOfMouth);
+        remember(c, i, ev[idx].product);
       }
       continue;
     }
@@ -170,6 +209,7 @@ void apply_events(BlockContext& c) {
         const double claim = cp.claim >= 0 ? cp.claim : w.sc.products[k].claim;
         model::gaussian_update(p.belief[ik], p.precision[ik], claim, b.ad_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
+        remember(c, i, k);
         trigger = cp.trigger_prob;
       } else {
         make_aware(c, i, k, true);
@@ -181,6 +221,7 @@ void apply_events(BlockContext& c) {
                                 : b.wom_threshold;
         model::gaussian_update(p.belief[ik], p.precision[ik], told, b.wom_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
+        remember(c, i, k);
         trigger = b.wom_trigger;
       }
       if (trigger > 0 && can_trigger_need(w, i) && r.bernoulli(trigger)) {

@@ -1,4 +1,6 @@
 // Stage 5, TMOT/UMOT: sharing the experience (MODEL.md "TMOT/UMOT").
+#include <algorithm>
+
 #include "models/journey.hpp"
 
 namespace motsim::stage {
@@ -13,10 +15,10 @@ void tmot(BlockContext& c) {
     const double R = c.buf.finish_R[j];
     Rng r = w.rng(i, c.day, Stream::Tmot);
     const double base = w.sc.segments[p.segment[i]].review_propensity;
-    if (!r.bernoulli(model::review_probability(base, R, b))) continue;
-    // Herding: the rating displayed yesterday nudges the score the rater reports.
-    const double shift = model::herding_shift(w.platform.displayed_mean[k], w.platform.count[k], b);
-    const int stars = model::stars_from_score(R + shift, b.star_cuts);
+    const int stars = model::stars_from_score(R, b.star_cuts);
+    // Herding: the rating displayed yesterday changes who posts.
+    const double herd = model::herding_turnout(w.platform.displayed_mean[k], w.platform.count[k], stars, b);
+    if (!r.bernoulli(std::min(1.0, herd * model::review_probability(base, R, b)))) continue;
     const bool answered = stars <= 2 && r.bernoulli(w.sc.products[k].response_rate);
     c.count(kReviews, k) += 1;
     if (answered) c.count(kAnswered, k) += 1;

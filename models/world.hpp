@@ -45,6 +45,10 @@ struct World {
   std::vector<std::int32_t> wom_next;  // a day, kNever (nobody around recommends anything),
                                        // kWomRetired or, between days only, kWomQueued
 
+  // Forgetting (models/stimulus.cpp, remember): [day * K + k], how many agents forget k at the
+  // start of that day, as scheduled so far; the aware stock subtracts it (sim/engine).
+  std::vector<std::int64_t> forget_calendar;
+
   // Scheduling: per block, a lower bound of the next day any of its agents is due (its
   // next_day or wom_next). Blocks whose bound lies ahead are not scanned at all.
   std::vector<std::int32_t> block_wake;
@@ -77,6 +81,12 @@ struct WomChange {
   bool old_positive, new_positive;
 };
 enum class EventKind : std::uint8_t { Exposure, WordOfMouth };
+// A move of one agent's forgetting day for a product, applied to World::forget_calendar between
+// days (from: the day it was scheduled, kNever none; to: the new day, kNever none).
+struct ForgetMove {
+  std::int32_t from, to;
+  int product;
+};
 struct Event {
   std::uint32_t agent;
   EventKind kind;
@@ -94,12 +104,14 @@ struct BlockBuffer {
   std::vector<std::int64_t> campaign_exposures;
   std::vector<ReviewRecord> reviews;
   std::vector<SharedUpdate> shared;
+  std::vector<ForgetMove> forget_moves;
   std::vector<Event> events;
   std::vector<Event> events_scratch;                        // sort_by_agent's buffer
   std::vector<std::uint32_t> decide;                        // agents deciding today (need active)
   std::vector<std::uint32_t> finish;                        // agents whose experience ends today
   std::vector<float> finish_R;                              // their remembered satisfaction (for TMOT)
-  std::vector<double> episodes;                             // scratch
+  std::vector<double> episodes;                             // scratch: one experience's episodes
+  std::vector<double> episode_weights;                      // scratch: their weights in the peak
   std::vector<std::uint32_t> wom_due;                       // scratch: agents who hear word of mouth today
   std::vector<std::uint32_t> due;                           // scratch: agents whose next_day has come
   std::vector<std::pair<std::uint32_t, double>> wom_heard;  // heard word of mouth today, and the hazard
@@ -114,6 +126,7 @@ struct BlockBuffer {
     experience_stars.assign(static_cast<std::size_t>(K) * 5, 0);
     reviews.clear();
     shared.clear();
+    forget_moves.clear();
     events.clear();
     decide.clear();
     finish.clear();

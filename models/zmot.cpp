@@ -40,6 +40,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
+      remember(c, i, k);
       if (read_reviews & (1ull << k)) continue;  // the same page again adds nothing
       read_reviews |= 1ull << k;
       const double cnt = static_cast<double>(w.platform.count[k]);
@@ -52,6 +53,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
+      remember(c, i, k);
       if (read_brand & (1ull << k)) continue;
       read_brand |= 1ull << k;
       const auto& prod = w.sc.products[k];
@@ -60,6 +62,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       } else {
         model::gaussian_update(p.belief[base + k], p.precision[base + k], prod.claim, b.content_precision);
         p.salience[base + k] = std::min(1.0f, p.salience[base + k] + static_cast<float>(b.ad_salience));
+        remember(c, i, k);
       }
     } else {
       // A neighbour's experience, as it stood yesterday.
@@ -69,6 +72,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
+      remember(c, i, k);
       model::gaussian_update(p.belief[base + k], p.precision[base + k], p.shared[j].score / 10.0, b.neighbor_precision);
     }
   }
@@ -94,7 +98,7 @@ void zmot(BlockContext& c) {
   }
 }
 
-int consideration_set(const World& w, std::uint32_t i, int* out) {
+int consideration_set(const World& w, std::uint32_t i, int* out, std::int32_t day) {
   const auto& p = w.pop;
   const std::size_t base = static_cast<std::size_t>(i) * w.K;
   const double sw = w.sc.behavior.salience_weight;
@@ -108,8 +112,12 @@ int consideration_set(const World& w, std::uint32_t i, int* out) {
   }
   const int cmax = static_cast<int>(w.sc.behavior.consideration_max);
   if (n > cmax) {
+    // Equal scores in random order (a uniform per product, keyed by agent and day), or by index.
+    double tie[64];
+    Rng r = w.rng(i, day < 0 ? 0 : day, Stream::Tie);
+    for (int k = 0; k < w.K; ++k) tie[k] = day < 0 ? -k : r.uniform();
     std::partial_sort(out, out + cmax, out + n,
-                      [&](int a, int b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
+                      [&](int a, int b) { return score[a] > score[b] || (score[a] == score[b] && tie[a] > tie[b]); });
     n = cmax;
   }
   return n;

@@ -25,6 +25,9 @@ enum class Stream : std::uint64_t {
   Tmot = 10,
   Network = 11,
   WomNext = 12,  // next word-of-mouth day on a graph, drawn ahead
+  Taste = 13,    // + product * 16: a consumer's lasting fit with a product (day 0)
+  Memory = 14,   // + product * 16: how long a contact keeps a product in memory
+  Tie = 15,      // random order of equally ranked products in the consideration set
 };
 
 // Entity ids at or above this value denote blocks of agents rather than agents.

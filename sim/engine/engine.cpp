@@ -123,6 +123,9 @@ void Simulation::initialise() {
   initial_aware_.assign(w.K, 0);
   for (std::uint32_t b = 0; b < blocks_; ++b)
     for (int k = 0; k < w.K; ++k) initial_aware_[k] += aware[b][k];
+  // Initial awareness is the brand's consolidated memory, built before the run: not forgotten
+  // within it (aware_until stays kNever); what the run's contacts teach fades (models/stimulus.cpp).
+  w.forget_calendar.assign(static_cast<std::size_t>(sc.simulation.days) * w.K, 0);
 }
 
 void Simulation::step(std::int32_t day, bool profile) {
@@ -218,6 +221,10 @@ void Simulation::add_block_buffers(std::int32_t day) {
     for (std::size_t c = 0; c < buf.campaign_exposures.size(); ++c)
       r.campaign_exposures[static_cast<std::size_t>(day) * buf.campaign_exposures.size() + c] +=
           buf.campaign_exposures[c];
+    for (const auto& m : buf.forget_moves) {  // forgetting days moved today (all later than today)
+      if (m.from < r.days) w.forget_calendar[static_cast<std::size_t>(m.from) * K + m.product] -= 1;
+      if (m.to < r.days) w.forget_calendar[static_cast<std::size_t>(m.to) * K + m.product] += 1;
+    }
     for (const auto& rv : buf.reviews) {
       r.reviews.push_back(rv);
       w.platform.add(rv);
@@ -249,7 +256,7 @@ void Simulation::record_stocks(std::int32_t day) {
     const std::size_t dk = static_cast<std::size_t>(day) * K + k;
     const std::int64_t prev_aware = day > 0 ? r.aware[dk - K] : initial_aware_[k];
     const std::int64_t prev_adopt = day > 0 ? r.adopters[dk - K] : 0;
-    r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k);
+    r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k) - w.forget_calendar[dk];
     r.adopters[dk] = prev_adopt + r.count(kNewAdopters, day, k);
     // NaN before the first review, like the KPI `rating`: there is no mean to display.
     r.rating_mean[dk] = pf.count[k] > 0 ? pf.displayed_mean[k] : std::nan("");
@@ -270,6 +277,14 @@ void Simulation::run(const std::function<void(int, int)>& progress, bool profile
     results_.days_done = d + 1;
     if (progress) progress(d + 1, days);
   }
+  // What agents forgot by the end of the last day (forgetting is otherwise applied lazily), so
+  // that their final state agrees with the aware stock.
+  auto& p = world_.pop;
+  for (std::size_t ik = 0; ik < p.aware_until.size(); ++ik)
+    if (p.aware_until[ik] < results_.days_done) {
+      p.pflags[ik] &= static_cast<std::uint8_t>(~kAware);
+      p.aware_until[ik] = kNever;
+    }
   if (profile)
     for (const auto& block : step_seconds_)
       for (std::size_t s = 0; s < kNumBlockSteps; ++s) results_.stage_seconds[s] += block[s];

@@ -237,6 +237,11 @@ const std::vector<FieldDesc>& behavior_fields() {
             "salience (0-1) gained per ad exposure, recommendation heard or complete brand page read, "
             "capped at 1; also the salience of a product known on day 0"),
       field("salience_decay", &Beh::salience_decay, 0, 1, "relative daily decay of salience (applied lazily)"),
+      field("recall_threshold", &Beh::recall_threshold, 0, 1,
+            "forgetting: a product learnt of during the run is forgotten when its salience, decaying by "
+            "salience_decay, falls below a threshold drawn uniformly in (0, recall_threshold) at each "
+            "contact (one contact: about 1/salience_decay days); 0: never. Initial awareness and a "
+            "product bought are not forgotten. Advertising carryover: Leone 1995, Broadbent's adstock"),
       field("wom_rate", &Beh::wom_rate, 0, 1,
             "daily probability of hearing of a product when every neighbour (in the mean field: every "
             "other consumer) recommends it, times the segment's wom_susceptibility (Bass's q per day)"),
@@ -280,14 +285,30 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("experience_episodes", &Beh::experience_episodes, 1, 1000, "usage episodes forming the experience"),
       field("experience_days", &Beh::experience_days, 0, 3650, "days from delivery to the remembered judgement"),
       field("disconfirmation", &Beh::disconfirmation, 0, 10, "c in x = perf + c (perf - expectation) (Oliver 1980)"),
+      field("taste_share", &Beh::taste_share, 0, 1,
+            "share of a product's performance variance quality_sd^2 that is a lasting fit between "
+            "consumer and product (taste), the rest varying between episodes (Kwark, Chen & "
+            "Raghunathan 2014; Sun 2012)"),
+      field("incident_weight", &Beh::incident_weight, 0, 100,
+            "weight of an incident's intensity |x - neutral| when the peak of the experience is chosen: "
+            "a breakdown or a service call stands out (Baumeister et al. 2001, bad is stronger than good)"),
       field("own_experience_precision", &Beh::own_experience_precision, 0, 1e6,
             "belief precision of one's own remembered experience"),
-      field("incident_value", &Beh::incident_value, 0, 10, "experienced value of an unresolved incident (0-10)"),
+      field("incident_value", &Beh::incident_value, 0, 10,
+            "mean experienced value of an unresolved incident (0-10); at most neutral"),
+      field("incident_sd", &Beh::incident_sd, 0, 10,
+            "sd of an incident's experienced value, resolved or not: incidents vary in severity"),
       field("service_contact_prob", &Beh::service_contact_prob, 0, 1,
             "probability that a customer with an incident contacts customer service"),
-      field("recovery_value", &Beh::recovery_value, 0, 10,
-            "experienced value of a resolved incident (de Matos et al. 2007: recovery helps "
-            "satisfaction but not above a flawless experience)"),
+      field("recovery_bonus", &Beh::recovery_bonus, -10, 10,
+            "a resolved incident is worth what a use of the product is worth to the customer plus "
+            "this (and incident_sd noise): good service pleases, so a recovery can satisfy more than "
+            "a flawless experience (the recovery paradox on satisfaction, de Matos et al. 2007)"),
+      field("trust_loss", &Beh::trust_loss, 0, 10,
+            "points an incident takes off what behaviour keeps of an experience (belief, loyalty, "
+            "brand lost, word of mouth), resolved or not: reliability is not restored by a recovery, "
+            "so repurchase and word of mouth stay at or below the no-failure level (de Matos et al. "
+            "2007; Maxham & Netemeyer 2002)"),
       field("refund_threshold", &Beh::refund_threshold, 0, 10,
             "remembered satisfaction below which the product is returned within the window"),
       field("churn_threshold", &Beh::churn_threshold, 0, 10,
@@ -307,15 +328,24 @@ const std::vector<FieldDesc>& behavior_fields() {
       field("review_extremity", &Beh::review_extremity, 0, 1e6,
             "a in p = base (1 + a |R - neutral|^gamma / 5^gamma): extremes post more "
             "(Hu, Pavlou & Zhang 2009)"),
-      field("review_gamma", &Beh::review_gamma, 0, 10, "gamma, curvature of self-selection"),
+      field("review_gamma", &Beh::review_gamma, 0, 100, "gamma, curvature of self-selection"),
+      field("review_extremity_negative", &Beh::review_extremity_negative, 0, 1e6,
+            "a below review_reference: how much more a bad experience is posted (moan; dissatisfied "
+            "customers spread more word of mouth, Anderson 1998)"),
+      field("review_reference", &Beh::review_reference, 0.01, 9.99,
+            "remembered satisfaction least often posted: posting grows with the distance d from it, as a "
+            "share of the room on its side ((R - r)/(10 - r) above, (r - R)/r below)"),
       field("star_cuts", &Beh::star_cuts, 0, 10,
             "four increasing cut points of remembered satisfaction between 1|2|3|4|5 stars"),
       field("herding_positive", &Beh::herding_positive, 0, 10,
-            "shift of the rater's score (0-10 scale points) per displayed star above 3; calibrated so that an "
-            "all-positive display makes ratings about 30% more often positive (Muchnik, Aral & "
-            "Taylor 2013: +32%; docs/validation.md case 3)"),
+            "herding as turnout: under a displayed mean m >= 3 a buyer who would give 4-5 stars posts "
+            "1 + herding_positive (m - 3)/2 times as often; 0.32: a positive prior made the first "
+            "viewer 32% more likely to rate positively, with no effect on negative ratings (Muchnik, "
+            "Aral & Taylor 2013)"),
       field("herding_negative", &Beh::herding_negative, 0, 10,
-            "shift per displayed star below 3; 0: negative herding corrected (Muchnik 2013)"),
+            "under a displayed mean m < 3 every buyer posts 1 + herding_negative (3 - m)/2 times as "
+            "often: more turnout, no net effect on the posted shares (negative herding corrected, "
+            "Muchnik et al. 2013)"),
   };
   return f;
 }

@@ -69,9 +69,9 @@ assert f["kpis/good"].dtype == np.int8 and good["profit"] == 1 and good["refunds
 e = f["economics"]
 jp, js = kn.index("profit"), kn.index("spend")
 assert np.allclose(e["incremental_profit"][()], f["kpis/diff_mean"][0, jp][None, :])
-# The spend without the volume effect: the base's quality and accessory unit cost (Nova 5 x 7.8
-# + 3, Orbit 4 x 6.4 + 2, Pulse 2.5 x 5.5) on the extra units is left out.
-d = np.array([42.0, 27.6, 13.75])
+# The spend without the volume effect: the base's quality and accessory unit cost (Nova 5 x 8.1
+# + 3, Orbit 4 x 7.4 + 2, Pulse 2.5 x 6.6) on the extra units is left out.
+d = np.array([43.5, 31.6, 16.5])
 du = f["kpis/diff_mean"][0, kn.index("units")]
 net = f["kpis/diff_mean"][0, js] - np.append(d * du[:3], (d * du[:3]).sum())
 assert np.allclose(e["incremental_spend"][0], net, rtol=1e-9, atol=1e-6), (e["incremental_spend"][0], net)
@@ -185,7 +185,7 @@ case_attribute_end_to_end() {
   grep -q "levers changed (2):" "$T/out" || fail "no levers list"
   grep -q "product.Orbit.claim  *8 -> 9.5" "$T/out" || fail "the claim lever is not listed"
   grep -q "== attribution: disappointing_launch vs baseline, Shapley values of 2 levers (exact" "$T/out" || fail "no attribution table"
-  grep -q "^  campaign.3 (added) " "$T/out" || fail "the added campaign is not one lever"
+  grep -q "^  campaign.4 (added) " "$T/out" || fail "the added campaign is not one lever"
   grep -q "check: the Shapley values sum to the total effect" "$T/out" || fail "no efficiency check"
   grep -q "attribution run 6/6" "$T/err" || fail "expected 2 sub-scenarios x 3 replicates"
   py "$T/a.h5" <<'PY' || fail "the attribution in the file is inconsistent"
@@ -193,7 +193,7 @@ import h5py, sys, numpy as np
 f = h5py.File(sys.argv[1])
 dec = lambda a: [x.decode() if isinstance(x, bytes) else x for x in a]
 a = f["attribution"]
-assert dec(a["levers"][()]) == ["product.Orbit.claim", "campaign.3 (added)"], dec(a["levers"][()])
+assert dec(a["levers"][()]) == ["product.Orbit.claim", "campaign.4 (added)"], dec(a["levers"][()])
 assert a.attrs["method"] == "exact" and a.attrs["permutations"] == 2 and a.attrs["coalitions"] == 4
 sh, tot = a["shapley"][()], a["total"][()]
 assert sh.shape == (2,) + tot.shape and a["shapley_ci95"].shape == sh.shape and a["main_effect"].shape == sh.shape
@@ -206,12 +206,12 @@ kn = dec(f["kpis/name"][()]); pn = dec(f["products/name"][()])
 j, k = kn.index("units"), pn.index("Orbit")
 assert sh[1, j, k] > 0, "the added campaign does not raise Orbit's units"
 lv = f["levers"]
-assert dec(lv["key"][()]) == ["product.Orbit.claim", "campaign.3"] and list(lv["scenario"][()]) == [1, 1]
+assert dec(lv["key"][()]) == ["product.Orbit.claim", "campaign.4"] and list(lv["scenario"][()]) == [1, 1]
 assert dec(lv["base"][()])[0] == "8" and dec(lv["variant"][()])[0] == "9.5" and dec(lv["base"][()])[1] == "(none)"
 PY
   expect_exit 0 "$M" export "$T/a.h5" --csv "$T/csv"
   for f in attribution levers; do [ -s "$T/csv/$f.csv" ] || fail "no $f.csv"; done
-  grep -q '^disappointing_launch,baseline,campaign.3 (added),Orbit,units,' "$T/csv/attribution.csv" || fail "attribution.csv lacks rows"
+  grep -q '^disappointing_launch,baseline,campaign.4 (added),Orbit,units,' "$T/csv/attribution.csv" || fail "attribution.csv lacks rows"
   grep -q '^disappointing_launch,baseline,product.Orbit.claim,8,9.5$' "$T/csv/levers.csv" || fail "levers.csv lacks the claim"
 }
 case_attribute_sampled() {
@@ -223,7 +223,7 @@ ad_salience = 0.3
 loyalty_weight = 2
 [[product]]
 name = "Nova"
-price = 179
+price = 169
 [[product]]
 name = "Orbit"
 claim = 9

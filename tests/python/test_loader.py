@@ -90,7 +90,7 @@ with tempfile.TemporaryDirectory() as tmp:
     ts = run["timeseries"]
     check({"profit", "cost_of_goods", "marketing_spend", "profit_pv"} <= set(ts.columns), "load_run economic series")
     check(np.isclose(run["kpis"].loc["Nova", "profit"], ts.query("product == 'Nova'")["profit"].sum()), "KPI profit")
-    check("campaigns" in run and len(run["campaigns"]) == 40 * 3 and run["campaigns"]["spend"].sum() > 0,
+    check("campaigns" in run and len(run["campaigns"]) == 40 * 4 and run["campaigns"]["spend"].sum() > 0,
           "load_run campaigns: one row per day and campaign, with the spend")
     ec = cmp.get("economics")
     check(ec is not None and len(ec) == 4 and {"roi", "payback_day", "incremental_spend_ci95"} <= set(ec.columns),
@@ -110,7 +110,7 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([motsim, "compare", base, os.path.join(src, "scenarios", "disappointing_launch.toml"), "-r", "2",
                     "--attribute", "--out", f"{tmp}/a.h5"] + fast, check=True)
     at = md.load_compare(f"{tmp}/a.h5")["attribution"]
-    check(set(at["lever"]) == {"product.Orbit.claim", "campaign.3 (added)"} and at.attrs["method"] == "exact",
+    check(set(at["lever"]) == {"product.Orbit.claim", "campaign.4 (added)"} and at.attrs["method"] == "exact",
           "load_compare attribution")
     units = at[(at["kpi"] == "units") & (at["product"] == "Orbit")]
     check(abs(units["shapley"].sum() - units["total"].iloc[0]) < 1e-6, "attribution: Shapley values sum to the total")

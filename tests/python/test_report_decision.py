@@ -214,8 +214,8 @@ def test_reports(tmp, shots, browser):
                         ["Baseline: wireless earbuds", "without any change?"], ["waterfall.png"])
     check("Cost of goods sold" in page or "waterfall.png" in page, "run: the profit waterfall")
     page = check_report(browser, rep("cmp_old"), "cmp_old", shots,
-                        ["2 variants against baseline", "<code>product.Nova.price</code>", "<td>199</td>",
-                         "<b>159</b>", "<code>campaign.3</code>", "Nova under price_cut", "Pulse under ad_blitz",
+                        ["2 variants against baseline", "<code>product.Nova.price</code>", "<td>179</td>",
+                         "<b>143</b>", "<code>campaign.4</code>", "Nova under price_cut", "Pulse under ad_blitz",
                          "Incremental profit", "not in this file", "points", "Computed from the two fully resolved"],
                         ["differences.png", "sales_rating.png", "funnel.png", "stars.png"])
     check("attribution.png" not in page and "waterfall.png" not in page, "cmp_old: figures of parts the file lacks")

@@ -77,6 +77,9 @@ segment = "y"
 
 }  // namespace
 
+// Re-pinned once on 2026-12-02 when the realistic market (taste, incident severity, trust,
+// herding as turnout, forgetting, random ties; issue 14) changed the results on purpose; the
+// Bass limit's pure diffusion cases did not move.
 TEST_CASE("reference runs: pinned checksums") {
   struct Ref {
     const char* network;
@@ -84,9 +87,9 @@ TEST_CASE("reference runs: pinned checksums") {
     std::uint64_t pinned;
   };
   const Ref refs[] = {
-      {"watts_strogatz", true, 9219137985045544533ull},
-      {"complete", true, 15309699596675004674ull},
-      {"barabasi_albert", false, 4658654122066538446ull},
+      {"watts_strogatz", true, 1104608357748783751ull},
+      {"complete", true, 8251237859414318799ull},
+      {"barabasi_albert", false, 18133689456760344233ull},
   };
   for (const auto& ref : refs) {
     const std::uint64_t sum = checksum(test::run(reference(ref.network, ref.repeat), 2).r);
@@ -118,7 +121,7 @@ TEST_CASE("reference runs: pinned checksums of the Bass limit") {
   const Ref refs[] = {
       {with({&fast, &ws}), 3587603465358626716ull},
       {with({&fast}), 14038371411381416476ull},
-      {with({&fast, &ws, &journey}), 11347375806168664825ull},
+      {with({&fast, &ws, &journey}), 372052922661218671ull},
   };
   for (const auto& ref : refs) {
     const Scenario sc = load_scenario(std::string(MOTSIM_SOURCE_DIR) + "/scenarios/bass.toml", ref.sets);
