@@ -37,6 +37,7 @@ std::string stem_of(const std::string& path) { return fs::path(path).stem().stri
 struct Study {
   std::vector<Scenario> scenarios;  // the base first
   std::vector<std::string> names, paths;
+  std::vector<std::string> sets;                // the --set overrides every scenario was loaded with
   std::vector<std::vector<KeyChange>> changes;  // [s]: how scenario s differs from the base (none for the base)
   int S = 0, R = 0, J = 0, K = 0, D = 0;        // scenarios, replicates, KPIs, products, days
   const Scenario& base() const { return scenarios[0]; }
@@ -62,14 +63,12 @@ std::vector<std::string> product_names(const Scenario& sc) {
   return n;
 }
 
-// A variant must have the base's products, days and seed (common random numbers).
+// A variant must have the base's products and seed (common random numbers); the days are
+// aligned before (align_horizons).
 void check_variant(const Scenario& base, const Scenario& sc, const std::string& base_path, const std::string& path) {
   if (product_names(base) != product_names(sc))
     throw InputError(path + ": error: its products differ from the base's (" + base_path +
                      "); a comparison needs the same products in the same order");
-  if (sc.simulation.days != base.simulation.days)
-    throw InputError(path + ": error: simulation.days = " + std::to_string(sc.simulation.days) +
-                     " differs from the base's " + std::to_string(base.simulation.days) + "; use --days to align them");
   // Common random numbers: replicate r must use the same random key in every scenario.
   // simulation.replicate is set by compare itself (the base's key + r): a variant's own would be
   // ignored.
@@ -85,10 +84,34 @@ void check_variant(const Scenario& base, const Scenario& sc, const std::string& 
                      "to set one for every scenario");
 }
 
+// Every scenario runs over the same days. When they set different horizons (a lever whose
+// effect outlives the first year may set simulation.days itself) and --days does not choose one,
+// all run over the longest, which a note names; the runs then use these sets.
+std::vector<std::string> align_horizons(const CompareOptions& opt, const std::vector<Scenario>& scenarios) {
+  std::vector<std::string> sets = opt.sets;
+  std::size_t longest = 0;
+  for (std::size_t s = 1; s < scenarios.size(); ++s)
+    if (scenarios[s].simulation.days > scenarios[longest].simulation.days) longest = s;
+  const auto days = scenarios[longest].simulation.days;
+  bool differ = false;
+  for (const auto& sc : scenarios) differ |= sc.simulation.days != days;
+  if (!differ) return sets;
+  std::fprintf(stderr,
+               "motsim: note: the scenarios set different horizons; every scenario runs over the longest, "
+               "simulation.days = %lld (%s); use --days to choose another\n",
+               static_cast<long long>(days), opt.scenarios[longest].c_str());
+  sets.push_back("simulation.days=" + std::to_string(days));
+  return sets;
+}
+
 Study load_study(const CompareOptions& opt) {
   Study st;
-  for (const auto& p : opt.scenarios) {
-    st.scenarios.push_back(load_scenario(p, opt.sets));
+  std::vector<Scenario> first;
+  for (const auto& p : opt.scenarios) first.push_back(load_scenario(p, opt.sets));
+  st.sets = align_horizons(opt, first);
+  for (std::size_t i = 0; i < opt.scenarios.size(); ++i) {
+    const auto& p = opt.scenarios[i];
+    st.scenarios.push_back(st.sets.size() == opt.sets.size() ? std::move(first[i]) : load_scenario(p, st.sets));
     print_notes(st.scenarios.back());
     std::string n = stem_of(p);
     while (std::find(st.names.begin(), st.names.end(), n) != st.names.end()) n += "_";
@@ -464,7 +487,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   check_output_path(out, opt.force, inputs);
   for (const auto& sc : st.scenarios) check_memory(sc, false);
   AttributionSetup at;  // prepared before any run: a bad combination of levers stops at once
-  if (opt.attribute) at = prepare_attribution(st.paths[0], opt.sets, st.base(), st.scenarios[1], opt.attribute_samples);
+  if (opt.attribute) at = prepare_attribution(st.paths[0], st.sets, st.base(), st.scenarios[1], opt.attribute_samples);
   const int extra = opt.attribute ? static_cast<int>(at.plan.coalitions.size() - 2) * st.R : 0;
   const Replicates rp = run_replicates(st, opt);
   if (stop_requested()) return interrupted(out, rp.done, st.S * st.R + extra);
