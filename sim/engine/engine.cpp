@@ -256,7 +256,7 @@ void Simulation::record_stocks(std::int32_t day) {
     const std::size_t dk = static_cast<std::size_t>(day) * K + k;
     const std::int64_t prev_aware = day > 0 ? r.aware[dk - K] : initial_aware_[k];
     const std::int64_t prev_adopt = day > 0 ? r.adopters[dk - K] : 0;
-    r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k) - w.forget_calendar[dk];
+    r.aware[dk] = prev_aware + r.count(kNewlyAware, day, k) - world_.forget_calendar[dk];
     r.adopters[dk] = prev_adopt + r.count(kNewAdopters, day, k);
     // NaN before the first review, like the KPI `rating`: there is no mean to display.
     r.rating_mean[dk] = pf.count[k] > 0 ? pf.displayed_mean[k] : std::nan("");
