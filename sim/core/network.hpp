@@ -40,7 +40,7 @@ struct Network {
 
 // Builds the network deterministically from (seed, replicate). Throws InputError on a bad
 // edge-list file.
-Network build_network(const NetworkParams& p, std::uint32_t agents, std::uint64_t seed, std::uint64_t replicate);
+Network build_network(const NetworkParams& p, std::uint32_t n, std::uint64_t seed, std::uint64_t rep);
 
 // Undirected edge list -> CSR (sorted, deduplicated, self-loops dropped).
 Network csr_from_edges(std::uint32_t nodes, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges);

@@ -379,11 +379,13 @@ void fill_economics(CompareFile& c, const std::vector<VariantEconomics>& ec) {
 
 std::vector<double> means(const std::vector<MeanCi>& v) {
   std::vector<double> m;
+  m.reserve(v.size());
   for (const auto& x : v) m.push_back(x.mean);
   return m;
 }
 std::vector<double> halves(const std::vector<MeanCi>& v) {
   std::vector<double> h;
+  h.reserve(v.size());
   for (const auto& x : v) h.push_back(x.half);
   return h;
 }

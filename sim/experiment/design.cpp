@@ -156,6 +156,7 @@ Matrix sobol_from(int first, int n, int dims) {
   if (dims < 1 || dims > kSobolMaxDim)
     throw std::invalid_argument("the Sobol sequence supports 1 to " + std::to_string(kSobolMaxDim) + " dimensions");
   std::vector<std::vector<std::uint32_t>> v;
+  v.reserve(dims);
   for (int d = 0; d < dims; ++d) v.push_back(direction_numbers(d));
   Matrix out;
   std::vector<std::uint32_t> x(dims, 0);
@@ -209,6 +210,7 @@ std::vector<SaltelliPoint> saltelli(int n, int k) {
                                 " parameters");
   const Matrix s = sobol(n, 2 * k);
   std::vector<SaltelliPoint> out;
+  out.reserve(static_cast<std::size_t>(n) * (k + 2));
   for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin(), s[i].begin() + k), 0, i});
   for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin() + k, s[i].end()), 1, i});
   for (int p = 0; p < k; ++p)

@@ -1,5 +1,4 @@
 #include <cmath>
-#include <limits>
 #include <sstream>
 #include <type_traits>
 
@@ -7,8 +6,6 @@
 
 namespace motsim {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // A value as TOML writes it, and its numbers.
 template <class T>
@@ -228,7 +225,7 @@ const std::vector<FieldDesc>& campaign_fields() {
   return f;
 }
 
-const std::vector<FieldDesc>& behavior_fields() {
+const std::vector<FieldDesc>& behavior_fields() {  // NOLINT(readability-function-size): a plain table
   static const std::vector<FieldDesc> f = {
       field("ad_precision", &Beh::ad_precision, 0, 1e6,
             "precision of one ad exposure in the Gaussian belief update (ads are believed only "

@@ -70,6 +70,7 @@ const char* type_name(const toml::node& n) {
 
 std::vector<std::string> keys_of(const std::vector<FieldDesc>& fields) {
   std::vector<std::string> k;
+  k.reserve(fields.size());
   for (auto& f : fields) k.push_back(f.key);
   return k;
 }

@@ -9,6 +9,6 @@ namespace motsim {
 // Writes the CSV files (each to a temporary name, all renamed when complete) and returns
 // their paths. Throws InputError for a missing, non-HDF5, truncated or foreign file, or
 // when a CSV exists and `force` is false.
-std::vector<std::string> export_csv(const std::string& results, const std::string& dir, bool force);
+std::vector<std::string> export_csv(const std::string& path, const std::string& dir, bool force);
 
 }  // namespace motsim

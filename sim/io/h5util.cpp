@@ -90,6 +90,7 @@ void dataset(hid_t parent, const char* name, hid_t file_type, hid_t mem_type, co
 
 void strings(hid_t parent, const char* name, const std::vector<std::string>& v) {
   std::vector<const char*> p;
+  p.reserve(v.size());
   for (auto& s : v) p.push_back(s.c_str());
   Handle t = vlen_string_type();
   hsize_t n = v.size();

@@ -61,7 +61,7 @@ void silence_errors();
 Handle open_for_reading(const std::string& path);
 // Reading (throw Error with the object's path when something is missing or malformed).
 bool exists(hid_t file, const std::string& path);
-std::vector<std::string> members(hid_t file, const std::string& group);  // sorted names
+std::vector<std::string> members(hid_t file, const std::string& path);  // sorted names
 std::vector<std::string> read_strings(hid_t file, const std::string& path);
 // Any numeric dataset as doubles; `dims` receives its shape. At most `max_elements`.
 std::vector<double> read_doubles(hid_t file, const std::string& path, std::vector<hsize_t>& dims,
