@@ -24,11 +24,11 @@ python3-matplotlib (report). Layouts: docs/hdf5-schema.md, docs/hdf5-compare.md,
 from .compare import load_compare
 from .hdf5 import strings, text
 from .paths import binary, build_dir, repo_root
-from .run_file import load_run
+from .run_file import load_run, spend_by_channel
 from .sensitivity import morris_indices, sobol_indices, sobol_second_order
 from .sweep import load_sweep, load_sweep_series, summarise, sweep_spec
 
-__all__ = ["load_run", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
+__all__ = ["load_run", "spend_by_channel", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
            "sobol_indices", "sobol_second_order", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
 
 _SIMULATION = ("Scenario", "run", "RunResult", "ScenarioError", "OutputError")

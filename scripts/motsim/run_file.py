@@ -25,12 +25,40 @@ def _series(ts, products):
 
 
 def _campaigns(g, days, products):
-    """/campaigns as one long frame: day, campaign (scenario index), product, exposures, spend."""
+    """/campaigns as one long frame: day, campaign (scenario index), product, channel (None in
+    files older than /campaigns/channel), exposures, spend."""
     ex, sp, prod = g["exposures"][()], g["spend"][()], g["product"][()]
     D, C = ex.shape
+    channel = strings(g["channel"]) if "channel" in g else [None] * C
     return pd.DataFrame({"day": np.repeat(days[:D], C), "campaign": np.tile(np.arange(C), D),
-                         "product": np.tile(np.array(products)[prod], D), "exposures": ex.reshape(-1),
+                         "product": np.tile(np.array(products)[prod], D),
+                         "channel": np.tile(np.array(channel, dtype=object), D), "exposures": ex.reshape(-1),
                          "spend": sp.reshape(-1)})
+
+
+def spend_by_channel(run):
+    """Marketing spend per day, product and channel from a load_run() result: each campaign's
+    spend under its media channel, and the rest of the product's marketing_spend series (its
+    content marketing, content_cost_per_day) under the channel "content". Columns day, product,
+    channel, spend; the rows of a product sum to its marketing_spend."""
+    ts = run["timeseries"]
+    if "marketing_spend" not in ts:
+        raise ValueError("this run file has no marketing_spend series (written before the economics)")
+    frames = []
+    camp = run.get("campaigns")
+    paid = pd.Series(0.0, index=pd.MultiIndex.from_frame(ts[["day", "product"]]))
+    if camp is not None and len(camp):
+        if camp["channel"].isna().any():
+            raise ValueError("this run file's /campaigns has no channel (written before /campaigns/channel)")
+        by = camp.groupby(["day", "product", "channel"], sort=True)["spend"].sum().reset_index()
+        frames.append(by)
+        paid = paid.add(by.groupby(["day", "product"])["spend"].sum(), fill_value=0.0)
+    content = ts.set_index(["day", "product"])["marketing_spend"] - paid.reindex(
+        pd.MultiIndex.from_frame(ts[["day", "product"]]))
+    content = content.clip(lower=0.0).rename("spend").reset_index()  # float rounding only
+    content["channel"] = "content"
+    frames.append(content[content["spend"] > 0][["day", "product", "channel", "spend"]])
+    return pd.concat(frames, ignore_index=True).sort_values(["day", "product", "channel"]).reset_index(drop=True)
 
 
 def load_run(path):

@@ -26,6 +26,7 @@ struct CostModel {
     int product = 0;
     std::int64_t start_day = 0, end_day = 0;
     double cost_per_exposure = 0, daily_budget = 0;
+    std::string channel;  // the scenario's media channel label (results group spend by it)
   };
   std::vector<ProductCosts> products;
   std::vector<CampaignCosts> campaigns;

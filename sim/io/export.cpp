@@ -192,11 +192,30 @@ void write_reviews_csv(const RunFile& f, CsvSet& csv) {
   }
 }
 
+// campaigns.csv (only when the run had campaigns): one row per day and campaign, with its
+// product, media channel, exposures and spend.
+void write_campaigns_csv(const RunFile& f, CsvSet& csv) {
+  const CampaignColumns& c = f.campaigns;
+  const std::size_t C = c.product.size(), D = f.day.size();
+  if (C == 0) return;
+  auto& cp = csv.open("campaigns.csv", "day,campaign,product,channel,exposures,spend");
+  cp << '\n';
+  for (std::size_t d = 0; d < D; ++d)
+    for (std::size_t i = 0; i < C; ++i) {
+      const double pk = c.product[i];
+      const bool named = pk >= 0 && pk < static_cast<double>(f.products.size());
+      cp << num(f.day[d]) << ',' << i << ',' << (named ? quote(f.products[static_cast<std::size_t>(pk)]) : num(pk))
+         << ',' << (c.channel.empty() ? std::string() : quote(c.channel[i])) << ',' << num(c.exposures[d * C + i])
+         << ',' << num(c.spend[d * C + i]) << '\n';
+    }
+}
+
 void export_run(const std::string& path, CsvSet& csv) {
   const RunFile f = read_run_file(path);
   write_timeseries_csv(f, csv);
   write_kpis_csv(f, csv);
   write_reviews_csv(f, csv);
+  write_campaigns_csv(f, csv);
 }
 
 // The product columns of a compare file's KPIs: the products, then all products together.

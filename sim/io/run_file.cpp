@@ -83,14 +83,17 @@ void write_campaigns(hid_t file, const Results& r) {
   if (C == 0 || r.campaign_exposures.size() < D * C) return;
   Handle g = group(file, "campaigns");
   std::vector<std::int32_t> product(C);
+  std::vector<std::string> channel(C);
   std::vector<double> spend(D * C);
   for (std::size_t c = 0; c < C; ++c) {
     product[c] = r.costs.campaigns[c].product;
+    channel[c] = r.costs.campaigns[c].channel;
     for (hsize_t d = 0; d < D; ++d)
       spend[d * C + c] =
           campaign_spend(r.costs.campaigns[c], static_cast<std::int64_t>(d), r.campaign_exposures[d * C + c]);
   }
   dataset(g, "product", H5T_STD_I32LE, H5T_NATIVE_INT32, {C}, product.data(), "product index of each campaign");
+  strings(g, "channel", channel);
   dataset(g, "exposures", H5T_STD_I64LE, H5T_NATIVE_INT64, {D, C}, r.campaign_exposures.data(),
           "exposures per day and campaign (scenario order)");
   dataset(g, "spend", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {D, C}, spend.data(),
@@ -256,6 +259,21 @@ void read_reviews(hid_t f, ReviewColumns& out) {
   }
 }
 
+void read_campaigns(hid_t f, std::size_t days, CampaignColumns& out) {
+  if (!h5::exists(f, "/campaigns")) return;
+  std::vector<hsize_t> dims;
+  out.product = read_doubles(f, "/campaigns/product", dims);
+  const std::size_t C = out.product.size();
+  if (h5::exists(f, "/campaigns/channel")) out.channel = read_strings(f, "/campaigns/channel");
+  if (!out.channel.empty() && out.channel.size() != C)
+    throw H5Error("/campaigns/channel does not match /campaigns/product");
+  for (auto [name, column] : {std::pair{"/campaigns/exposures", &out.exposures}, {"/campaigns/spend", &out.spend}}) {
+    *column = read_doubles(f, name, dims);
+    if (dims.size() != 2 || dims[0] != days || dims[1] != C)
+      throw H5Error(std::string(name) + " is not [days, campaigns]");
+  }
+}
+
 }  // namespace
 
 RunFile read_run_file(const std::string& path) {
@@ -265,6 +283,7 @@ RunFile read_run_file(const std::string& path) {
   read_timeseries(f, out);
   read_all_kpis(f, out);
   read_reviews(f, out.reviews);
+  read_campaigns(f, out.day.size(), out.campaigns);
   return out;
 }
 

@@ -35,6 +35,14 @@ struct ReviewColumns {
   std::vector<double> day, agent, product, stars, answered;
 };
 
+// /campaigns as read back (empty when the scenario had none). exposures and spend are [D, C],
+// row-major; channel is empty in files written before /campaigns/channel existed.
+struct CampaignColumns {
+  std::vector<double> product;
+  std::vector<std::string> channel;
+  std::vector<double> exposures, spend;
+};
+
 // A run file as read back. Each reader fills the parts it names.
 struct RunFile {
   // Root attributes ("" or -1 when absent).
@@ -46,9 +54,10 @@ struct RunFile {
   std::vector<std::string> kpi_names;  // /kpis datasets, each [K]
   std::vector<std::vector<double>> kpi_values;
   ReviewColumns reviews;
+  CampaignColumns campaigns;
 };
 
-// Every dataset a CSV export holds: products, /timeseries, every KPI and /reviews (not the
+// Every dataset a CSV export holds: products, /timeseries, every KPI, /reviews and /campaigns (not the
 // attributes or /agents). Throws InputError when the file cannot be opened, h5::Error
 // (sim/io/h5util.hpp) naming the part that is missing or has an unexpected shape.
 RunFile read_run_file(const std::string& path);

@@ -92,6 +92,23 @@ with tempfile.TemporaryDirectory() as tmp:
     check(np.isclose(run["kpis"].loc["Nova", "profit"], ts.query("product == 'Nova'")["profit"].sum()), "KPI profit")
     check("campaigns" in run and len(run["campaigns"]) == 40 * 4 and run["campaigns"]["spend"].sum() > 0,
           "load_run campaigns: one row per day and campaign, with the spend")
+    camp = run["campaigns"]
+    check(list(camp.query("day == 0")["channel"]) == ["tv", "tv", "online", "search"],
+          "load_run campaigns carry each campaign's channel in scenario order")
+    sbc = md.spend_by_channel(run)
+    total = sbc.groupby(["day", "product"])["spend"].sum()
+    want = ts.set_index(["day", "product"])["marketing_spend"]
+    check(np.allclose(total.reindex(want.index, fill_value=0.0), want),
+          "spend_by_channel sums to each product's marketing_spend every day")
+    nova_tv = sbc.query("product == 'Nova' and channel == 'tv'")["spend"].sum()
+    check(np.isclose(nova_tv, camp.query("product == 'Nova' and channel == 'tv'")["spend"].sum()) and nova_tv > 0,
+          "spend_by_channel: Nova's TV spend is its TV campaigns' spend")
+    subprocess.run([motsim, "run", base, "--out", f"{tmp}/rc.h5", "--set", "product.Pulse.content_cost_per_day=25"]
+                   + fast, check=True)
+    sbc = md.spend_by_channel(md.load_run(f"{tmp}/rc.h5"))
+    content = sbc.query("channel == 'content'")
+    check(set(content["product"]) == {"Pulse"} and np.allclose(content["spend"], 25) and len(content) == 40,
+          "spend_by_channel: content marketing is its own channel, for the product that pays for it")
     ec = cmp.get("economics")
     check(ec is not None and len(ec) == 4 and {"roi", "payback_day", "incremental_spend_ci95"} <= set(ec.columns),
           "load_compare economics: one row per variant and product column")

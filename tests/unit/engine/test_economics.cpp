@@ -130,11 +130,11 @@ TEST_CASE("economics: each cost mechanism on hand-made counts") {
 }
 
 TEST_CASE("economics: campaign spend by budget or by exposure, and discounting") {
-  const CostModel::CampaignCosts per_exposure{0, 5, 10, 0.25, 0};
+  const CostModel::CampaignCosts per_exposure{0, 5, 10, 0.25, 0, "tv"};
   CHECK(campaign_spend(per_exposure, 4, 100) == 0);  // before its first day
   CHECK(campaign_spend(per_exposure, 5, 100) == 25);
   CHECK(campaign_spend(per_exposure, 10, 100) == 0);  // end_day is exclusive
-  const CostModel::CampaignCosts budget{0, 0, 10, 0.25, 70};
+  const CostModel::CampaignCosts budget{0, 0, 10, 0.25, 70, "tv"};
   CHECK(campaign_spend(budget, 3, 12345) == 70);  // a budget is spent whatever the exposures
   CHECK(discount_factor(0, 700) == 1);
   CHECK(discount_factor(0.1, 365) == doctest::Approx(1 / 1.1));
@@ -145,7 +145,7 @@ TEST_CASE("economics: campaign spend by budget or by exposure, and discounting")
   CHECK(discounted_days(0.08, 0) == 0);
   // Campaign spend reaches the product's marketing series.
   Results r = hand_made({});
-  r.costs.campaigns = {{0, 0, 2, 0.5, 0}, {1, 1, 2, 0, 30}};
+  r.costs.campaigns = {{0, 0, 2, 0.5, 0, "tv"}, {1, 1, 2, 0, 30, "search"}};
   r.campaign_exposures = {40, 0, 60, 0};  // [day][campaign]
   const EconomicSeries e = economic_series(r);
   CHECK(at(e.marketing_spend, 0, 0) == 20);

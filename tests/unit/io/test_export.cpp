@@ -156,3 +156,44 @@ TEST_CASE("export: a compare file with /economics and /kpis/good adds economics.
   CHECK(kp[1] == "units,1");
   CHECK(kp.back() == "lost_customer_value,-1");
 }
+
+TEST_CASE("export: a run's campaigns with their channels, as read back and as campaigns.csv") {
+  const Scenario sc = test::scenario(std::string(test::kTwoProducts) + R"(
+[[campaign]]
+product = "A"
+channel = "tv"
+daily_reach = 0.05
+end_day = 10
+cost_per_exposure = 0.4
+[[campaign]]
+product = "B"
+channel = "social"
+start_day = 5
+end_day = 15
+daily_budget = 30
+)",
+                                     2000, 20);
+  Simulation sim(sc, 2);
+  sim.run();
+  const Results& r = sim.results();
+  const std::string h5 = test::scratch("export-campaigns.h5");
+  write_run_file(h5, true, r, compute_kpis(r), RunInfo{scenario_to_toml(sc), "test.toml", "motsim run", "", ""},
+                 &sim.world(), false);
+  const RunFile f = read_run_file(h5);
+  CHECK(f.campaigns.channel == std::vector<std::string>{"tv", "social"});
+  CHECK(f.campaigns.product == std::vector<double>{0, 1});
+  REQUIRE(f.campaigns.spend.size() == 20 * 2);
+  CHECK(f.campaigns.spend[0 * 2 + 1] == 0);   // B's campaign starts on day 5
+  CHECK(f.campaigns.spend[5 * 2 + 1] == 30);  // its daily budget
+  CHECK(f.campaigns.spend[3 * 2 + 0] == doctest::Approx(0.4 * f.campaigns.exposures[3 * 2 + 0]));
+  const std::string dir = test::scratch("campaigns-csv");
+  export_csv(h5, dir, false);
+  CHECK(names_in(dir) == std::vector<std::string>{"campaigns.csv", "kpis.csv", "reviews.csv", "timeseries.csv"});
+  const auto cp = lines_of(dir + "/campaigns.csv");
+  REQUIRE(cp.size() == 1 + 20 * 2);
+  CHECK(cp[0] == "day,campaign,product,channel,exposures,spend");
+  CHECK(cp[1].rfind("0,0,A,tv,", 0) == 0);
+  CHECK(cp[2] == "0,1,B,social,0,0");
+  CHECK(cp[1 + 5 * 2 + 1] ==
+        "5,1,B,social," + std::to_string(static_cast<long>(f.campaigns.exposures[5 * 2 + 1])) + ",30");
+}
