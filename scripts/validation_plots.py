@@ -88,17 +88,21 @@ def fig_reviews(d):
     x = np.arange(1, 6)
     ax[0].bar(x - 0.2, j["every_buyer"], 0.4, label="every buyer (no self-selection)")
     ax[0].bar(x + 0.2, j["posted"], 0.4, label="posted reviews")
-    ax[0].set(title="J-shaped posted ratings\n(Hu, Pavlou & Zhang 2009)", xlabel="stars", ylabel="share")
+    ax[0].set(title="J-shaped posted ratings\n(Hu, Pavlou & Zhang 2009)", xlabel="stars", ylabel="share", ylim=(0, 0.45))
     ax[0].legend(fontsize=8)
-    h = pd.read_csv(os.path.join(d, "herding.csv")).groupby("prior")["share_positive"].agg(["mean", "std"])
-    h = h.loc[["negative", "neutral", "positive"]]
-    ax[1].bar(["negative (1.0)", "neutral (3.0)", "positive (5.0)"], h["mean"], yerr=h["std"],
-              color=["tab:red", "tab:grey", "tab:green"])
-    ax[1].set_xlabel("displayed prior (mean stars)")
-    ax[1].set(title="Herding: share of 4-5 star ratings by displayed prior\n(Muchnik et al. 2013: +32% after a positive prior)",
-              ylabel="share positive")
-    up = h.loc["positive", "mean"] / h.loc["neutral", "mean"] - 1
-    ax[1].annotate(f"+{100 * up:.0f}%", (2, h.loc["positive", "mean"]), ha="center", va="bottom")
+    h = pd.read_csv(os.path.join(d, "herding.csv"))
+    w = h.pivot_table(index=["quality", "price", "network", "replicate"], columns="prior",
+                      values="positive_per_buyer").reset_index()
+    w["up"] = 100 * (w["positive"] / w["neutral"] - 1)
+    for (net, price), g in w.groupby(["network", "price"]):
+        m = g.groupby("quality")["up"].agg(["mean", "std"])
+        ax[1].errorbar(m.index, m["mean"], yerr=m["std"], marker="o", ms=4, capsize=2,
+                       label=f"{net}, price {price}")
+    ax[1].axhline(32, color="k", ls="--", lw=1, label="Muchnik et al. 2013: +32%")
+    ax[1].axhspan(16, 48, color="tab:green", alpha=0.08, label="tolerance 16-48%")
+    ax[1].set(title="Herding: positive ratings per buyer after a positive prior\n(vs a neutral display), by quality",
+              xlabel="product quality", ylabel="change (%)", ylim=(0, 60))
+    ax[1].legend(fontsize=7, loc="lower right")
     r = pd.read_csv(os.path.join(d, "reviews_sales.csv")).groupby("measure")["value"].agg(["mean", "std"])
     ax[2].bar(["5 reviews vs none\n(sales ratio)", "rating elasticity\nof sales"], r["mean"][["five_vs_none_ratio", "rating_elasticity"]],
               yerr=r["std"][["five_vs_none_ratio", "rating_elasticity"]], color="tab:blue", label="simulated")
@@ -135,19 +139,21 @@ def fig_experience(d):
               color=["tab:green", "tab:red", "tab:red", "tab:red"])
     ax[1].axhline(1, color="k", lw=0.8)
     ax[1].set(title="Over-promising: claim 9 vs honest 6 (quality 6)", ylabel="hype / honest")
-    sr = pd.read_csv(os.path.join(d, "service_recovery.csv")).groupby("world")[["remembered", "repurchase"]].mean()
-    sr = sr.loc[["unresolved", "recovered", "no_incident"]]
-    x = np.arange(3)
-    ax[2].bar(x - 0.2, sr["remembered"], 0.4, label="remembered satisfaction")
-    ax2 = ax[2].twinx()
-    ax2.bar(x + 0.2, sr["repurchase"], 0.4, color="tab:orange", label="repeat purchases per buyer")
-    ax[2].set_xticks(x, ["defects,\nunresolved", "defects,\nall resolved", "no incident"])
-    ax[2].set(title="Service recovery (de Matos et al. 2007)", ylabel="remembered satisfaction (0-10)")
-    ax2.set_ylabel("repeat purchases per buyer")
-    h1, l1 = ax[2].get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax[2].legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
-    ax[2].set_ylim(0, 8)
+    sr = pd.read_csv(os.path.join(d, "service_recovery.csv"))
+    sr = sr.pivot_table(index=["quality", "replicate"], columns="world", values=["remembered", "repurchase"])
+    diff = pd.DataFrame({
+        "sat_unres": sr[("remembered", "recovered")] - sr[("remembered", "unresolved")],
+        "sat_flaw": sr[("remembered", "recovered")] - sr[("remembered", "no_incident")],
+        "rep_flaw": sr[("repurchase", "recovered")] - sr[("repurchase", "no_incident")],
+    }).groupby("quality").mean()
+    ax[2].plot(diff.index, diff["sat_unres"], "o-", label="satisfaction: recovered - unresolved")
+    ax[2].plot(diff.index, diff["sat_flaw"], "s-", label="satisfaction: recovered - no failure (paradox)")
+    ax[2].plot(diff.index, diff["rep_flaw"], "^-", label="repeat purchases per buyer: recovered - no failure")
+    ax[2].axhline(0, color="k", lw=0.8)
+    ax[2].axvspan(7.5, 9.7, color="tab:red", alpha=0.06, label="known gap: paradox reverses above 7.5")
+    ax[2].set(title="Service recovery (de Matos et al. 2007), by quality", xlabel="product quality",
+              ylabel="difference (0-10 scale; purchases per buyer)")
+    ax[2].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     fig.savefig(os.path.join(IMG, "validation_experience.png"), dpi=100)
 
@@ -167,6 +173,57 @@ def fig_content(d):
     fig.suptitle("Content marketing: visibility in online research")
     fig.tight_layout()
     fig.savefig(os.path.join(IMG, "validation_content.png"), dpi=100)
+
+
+def grid_mean(d, name, cols):
+    g = pd.read_csv(os.path.join(d, name + ".csv"))
+    return g.groupby(["network", "price", "quality"])[cols].mean().reset_index()
+
+
+def fig_grid(d):
+    """The grid cases: each published effect against quality, per price and network."""
+    fig, ax = plt.subplots(2, 3, figsize=(15, 8.4))
+    ax = ax.ravel()
+    panels = [
+        ("peak_end_grid", ["d_remembered", "d_repurchase"], "Peak-end: follow-up at quality + 1",
+         {"d_remembered": "remembered", "d_repurchase": "repeat purchases / buyer"}),
+        ("peak_end_cold_grid", ["d_remembered", "d_repurchase"], "Cold-pressor: a 6th episode at quality + 0.8",
+         {"d_remembered": "remembered", "d_repurchase": "repeat purchases / buyer"}),
+        ("over_promising_grid", ["first_month", "rating"], "Over-promising: claim quality + 3 (at most 10)",
+         {"first_month": "first-month units (ratio - 1)", "rating": "displayed rating (stars)"}),
+        ("reviews_sales_grid", ["five_vs_none_ratio", "rating_elasticity"], "Reviews and sales",
+         {"five_vs_none_ratio": "5 reviews vs none (x)", "rating_elasticity": "rating elasticity"}),
+    ]
+    styles = {("complete", 60): "-", ("complete", 150): "--", ("watts_strogatz", 60): ":",
+              ("watts_strogatz", 150): "-."}
+    for a_, (name, cols, title, labels) in zip(ax, panels):
+        g = grid_mean(d, name, cols)
+        for (net, price), gg in g.groupby(["network", "price"]):
+            for c, color in zip(cols, ["tab:blue", "tab:orange"]):
+                a_.plot(gg["quality"], gg[c], styles[(net, price)], color=color, marker="o", ms=3,
+                        label=f"{labels[c]}" if (net, price) == ("complete", 60) else None)
+        a_.axhline(0, color="k", lw=0.6)
+        a_.set(title=title, xlabel="product quality", ylabel="difference, treatment - control")
+        a_.legend(fontsize=7)
+    ax[3].axhline(3.7, color="tab:blue", lw=0.8, ls=":")
+    ax[3].axhspan(2.0, 5.5, color="tab:blue", alpha=0.05)
+    ax[3].axhspan(0.2, 0.6, color="tab:orange", alpha=0.1)
+    ax[3].set_ylabel("value (bands: tolerances)")
+    c = pd.read_csv(os.path.join(d, "content_marketing_grid.csv"))
+    m = c.groupby(["network", "price", "quality", "visibility"])[["aware_share", "considered"]].mean().reset_index()
+    sub = m[(m["network"] == "complete") & (m["price"] == 60)]
+    for q, gg in sub.groupby("quality"):
+        ax[4].plot(gg["visibility"], 100 * gg["aware_share"], marker="o", ms=3, label=f"quality {q:g}")
+        ax[5].plot(gg["visibility"], gg["considered"], marker="o", ms=3, label=f"quality {q:g}")
+    for a_, t, y in [(ax[4], "Content: awareness of A\n(complete network, price 60)", "share aware of A (%)"),
+                     (ax[5], "Content: decisions considering A\n(complete network, price 60)", "decisions")]:
+        a_.set(xscale="log", title=t, xlabel="search visibility of A (B = 1)", ylabel=y)
+        a_.set_xticks([0.25, 0.5, 1, 2, 4], ["0.25", "0.5", "1", "2", "4"])
+        a_.minorticks_off()
+        a_.legend(fontsize=7)
+    fig.suptitle("Across conditions (line style: network and price; solid = complete, 60)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(IMG, "validation_grid.png"), dpi=100)
 
 
 def main():
@@ -189,7 +246,8 @@ def main():
         fig_reviews(d)
         fig_experience(d)
         fig_content(d)
-    print("wrote docs/img/validation_{bass,reviews,experience,content}.png")
+        fig_grid(d)
+    print("wrote docs/img/validation_{bass,reviews,experience,content,grid}.png")
 
 
 if __name__ == "__main__":

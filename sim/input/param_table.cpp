@@ -323,12 +323,14 @@ const std::vector<FieldDesc>& behavior_fields() {  // NOLINT(readability-functio
             "(Reichheld 2003: 0-6)"),
       field("neutral", &Beh::neutral, 0, 10, "neutral point of the 0-10 satisfaction scale"),
       field("review_extremity", &Beh::review_extremity, 0, 1e6,
-            "a in p = base (1 + a |R - neutral|^gamma / 5^gamma): extremes post more "
-            "(Hu, Pavlou & Zhang 2009)"),
+            "a above review_reference r (brag): a buyer posts with p = min(1, review_propensity (1 + a "
+            "d^gamma)), times the herding factor, d = (R - r)/(10 - r) the distance of the remembered "
+            "experience R above r as a share of the room above it (Hu, Pavlou & Zhang 2009)"),
       field("review_gamma", &Beh::review_gamma, 0, 100, "gamma, curvature of self-selection"),
       field("review_extremity_negative", &Beh::review_extremity_negative, 0, 1e6,
-            "a below review_reference: how much more a bad experience is posted (moan; dissatisfied "
-            "customers spread more word of mouth, Anderson 1998)"),
+            "a below review_reference r (moan): as review_extremity, with d = (r - R)/r the distance "
+            "below r as a share of the room below it; how much more a bad experience is posted "
+            "(dissatisfied customers spread more word of mouth, Anderson 1998)"),
       field("review_reference", &Beh::review_reference, 0.01, 9.99,
             "remembered satisfaction least often posted: posting grows with the distance d from it, as a "
             "share of the room on its side ((R - r)/(10 - r) above, (r - R)/r below)"),

@@ -398,11 +398,20 @@ initial_awareness = 0.6
 )";
 }
 
-std::vector<std::string> grid_sets(double quality, const char* price, const char* network) {
-  const std::string q = std::to_string(quality);
-  return {"product.F.quality=" + q, "product.F.claim=" + q, std::string("product.F.price=") + price,
-          std::string("network.type=") + network};
+// The grid point's settings for one product (honestly advertised: claim = quality) and the network.
+std::vector<std::string> grid_sets(double quality, const char* price, const char* network,
+                                   const std::string& product = "F") {
+  const std::string q = std::to_string(quality), pr = "product." + product + ".";
+  return {pr + "quality=" + q, pr + "claim=" + q, pr + "price=" + price, std::string("network.type=") + network};
 }
+
+std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Replicates with common random numbers per grid point: few, the statistic is a paired difference.
+constexpr int kGridReps = 3;
 
 struct Stars {
   std::array<double, 5> every{}, posted{};
@@ -482,12 +491,11 @@ outside_utility = 0
   struct Arm {
     double per_buyer, share;
   };
-  auto arm = [&](double q, const char* prior, const char* net, int rep) {
-    const std::string qs = std::to_string(q);
+  auto arm = [&](double q, const char* price, const char* prior, const char* net, int rep) {
     const auto r = run(with_replicate(
-        from_text(text, {std::string("product.Mid.initial_ratings=") + prior, "product.Mid.quality=" + qs,
-                         "product.Mid.claim=" + qs, "product.Other.initial_awareness=0", "product.Other.visibility=0",
-                         "simulation.agents=25000", std::string("network.type=") + net}),
+        from_text(text, plus(grid_sets(q, price, net, "Mid"),
+                             {std::string("product.Mid.initial_ratings=") + prior, "product.Other.initial_awareness=0",
+                              "product.Other.visibility=0", "simulation.agents=12000"})),
         rep));
     double pos = 0, n = 0;
     for (const auto& rv : r.reviews)
@@ -497,31 +505,34 @@ outside_utility = 0
       }
     return Arm{pos / total(r, kExperiences, 0), pos / n};
   };
-  Csv csv("herding", "quality,network,replicate,prior,positive_per_buyer,positive_share");
+  Csv csv("herding", "quality,price,network,replicate,prior,positive_per_buyer,positive_share");
   for (const char* net : kGridNetworks)
-    for (double q : kGridQualities) {
-      std::vector<double> up, down, up_share;
-      for (int rep = 0; rep < 3; ++rep) {
-        const Arm neutral = arm(q, "[0, 0, 1000000, 0, 0]", net, rep),
-                  positive = arm(q, "[0, 0, 0, 0, 1000000]", net, rep),
-                  negative = arm(q, "[1000000, 0, 0, 0, 0]", net, rep);
-        up.push_back(positive.per_buyer / neutral.per_buyer - 1);
-        up_share.push_back(positive.share / neutral.share - 1);
-        down.push_back(negative.share / neutral.share - 1);
-        csv.row(q, net, rep, "neutral", neutral.per_buyer, neutral.share);
-        csv.row(q, net, rep, "positive", positive.per_buyer, positive.share);
-        csv.row(q, net, rep, "negative", negative.per_buyer, negative.share);
+    for (const char* price : kGridPrices)
+      for (double q : kGridQualities) {
+        std::vector<double> up, down, up_share, base;
+        for (int rep = 0; rep < kGridReps; ++rep) {
+          const Arm neutral = arm(q, price, "[0, 0, 1000000, 0, 0]", net, rep),
+                    positive = arm(q, price, "[0, 0, 0, 0, 1000000]", net, rep),
+                    negative = arm(q, price, "[1000000, 0, 0, 0, 0]", net, rep);
+          up.push_back(positive.per_buyer / neutral.per_buyer - 1);
+          up_share.push_back(positive.share / neutral.share - 1);
+          down.push_back(negative.share / neutral.share - 1);
+          base.push_back(neutral.share);
+          csv.row(q, price, net, rep, "neutral", neutral.per_buyer, neutral.share);
+          csv.row(q, price, net, rep, "positive", positive.per_buyer, positive.share);
+          csv.row(q, price, net, rep, "negative", negative.per_buyer, negative.share);
+        }
+        const auto u = mean_ci(up), us = mean_ci(up_share), dn = mean_ci(down);
+        MESSAGE("quality " << q << ", price " << std::string(price) << ", " << std::string(net) << ": positive prior "
+                           << 100 * u.mean << "% +- " << 100 * u.half
+                           << "% positive ratings per buyer (share among posted " << 100 * us.mean << "%, base share "
+                           << 100 * mean_ci(base).mean << "%); negative prior: share " << 100 * dn.mean << "% +- "
+                           << 100 * dn.half << "%");
+        // "Rough size": the whole interval between half and one and a half times +32%.
+        CHECK(u.mean - u.half > 0.16);
+        CHECK(u.mean + u.half < 0.48);
+        CHECK(std::abs(dn.mean) + dn.half < 0.03);  // corrected: no net effect
       }
-      const auto u = mean_ci(up), us = mean_ci(up_share), dn = mean_ci(down);
-      MESSAGE("quality " << q << ", " << std::string(net) << ": positive prior " << 100 * u.mean << "% +- "
-                         << 100 * u.half << "% positive ratings per buyer (share among posted " << 100 * us.mean
-                         << "%, base share " << 100 * arm(q, "[0, 0, 1000000, 0, 0]", net, 0).share
-                         << "%); negative prior: share " << 100 * dn.mean << "% +- " << 100 * dn.half << "%");
-      // "Rough size": the whole interval between half and one and a half times +32%.
-      CHECK(u.mean - u.half > 0.16);
-      CHECK(u.mean + u.half < 0.48);
-      CHECK(std::abs(dn.mean) + dn.half < 0.03);  // corrected: no net effect
-    }
 }
 
 // ---- 4. Peak-end (Kahneman et al. 1993; Redelmeier & Kahneman 1996) -------------------------
@@ -638,6 +649,115 @@ taste_share = 0  # the cold water is the same for every subject: no taste (docs/
   CHECK(dx.mean - dx.half > 0);
 }
 
+// The two peak-end designs over the grid of conditions (docs/validation.md, case 4): Mid of
+// quality q, honestly advertised, at two prices, on two networks; smaller worlds (the
+// statistics are paired differences with common random numbers) and one year.
+TEST_CASE("Peak-end across conditions: a milder ending raises memory and repurchase, by the end not the average") {
+  // The follow-up is milder than the typical last episode (whose mean is about q) by one
+  // point, at most 10 (the top of the scale): q + 1.
+  const std::string text = std::string(kMidProduct) + R"(
+[[segment]]
+name = "everyone"
+need_interval_days = 120
+)";
+  Csv csv("peak_end_grid", "quality,price,network,replicate,d_remembered,d_experienced,d_repurchase");
+  for (const char* net : kGridNetworks)
+    for (const char* price : kGridPrices)
+      for (double q : kGridQualities) {
+        const auto sets = plus(grid_sets(q, price, net, "Mid"), {"simulation.agents=15000", "simulation.days=365"});
+        const std::string follow = "product.Mid.follow_up_value=" + std::to_string(std::min(10.0, q + 1));
+        std::vector<double> d_remembered, d_repurchase, d_excess;
+        for (int rep = 0; rep < kGridReps; ++rep) {
+          const auto plain = run(with_replicate(from_text(text, sets), rep));
+          const auto milder = run(with_replicate(from_text(text, plus(sets, {follow})), rep));
+          auto experienced = [](const Results& r) {
+            double s = 0;
+            for (int d = 0; d < r.days_done; ++d) s += r.sum(kExperiencedSum, d, 0);
+            return s / total(r, kExperiences, 0);
+          };
+          const double de = experienced(milder) - experienced(plain);
+          d_remembered.push_back(remembered_mean(milder, 0) - remembered_mean(plain, 0));
+          d_repurchase.push_back(repurchase(milder, 0) - repurchase(plain, 0));
+          d_excess.push_back(d_remembered.back() - 2 * de);
+          csv.row(q, price, net, rep, d_remembered.back(), de, d_repurchase.back());
+        }
+        const auto dr = mean_ci(d_remembered), dp = mean_ci(d_repurchase), dx = mean_ci(d_excess);
+        MESSAGE("quality " << q << ", price " << std::string(price) << ", " << std::string(net) << ": remembered +"
+                           << dr.mean << " +- " << dr.half << ", repurchase +" << dp.mean << " +- " << dp.half
+                           << ", remembered - 2 x experienced " << dx.mean << " +- " << dx.half);
+        CHECK(dr.mean - dr.half > 0);
+        CHECK(dp.mean - dp.half > 0);
+        CHECK(dx.mean - dx.half > 0);
+      }
+}
+
+TEST_CASE("Peak-end, cold-pressor design across conditions: one more, milder episode is remembered better") {
+  // The cold-pressor case over the grid: the sixth episode is milder than the typical end by
+  // 0.8 (as 4.8 for quality 4), at most 10. "More discomfort in total" is the design only while
+  // that episode is itself unpleasant (below the neutral 5: qualities 3.5 and 4); above, the
+  // longer experience is also the more pleasant one and only the other three checks apply.
+  const char* text = R"(
+[simulation]
+agents = 15000
+days = 365
+seed = 93
+[[segment]]
+name = "everyone"
+need_interval_days = 90
+[[product]]
+name = "Cold"
+price = 100
+quality = 4
+quality_sd = 1.5
+claim = 4
+defect_prob = 0
+missing_accessory_prob = 0
+delivery_problem_prob = 0
+initial_awareness = 1
+refund_window_days = 0
+[behavior]
+outside_utility = -2
+taste_share = 0
+)";
+  const double qualities[] = {3.5, 4.0, 4.5, 5.5, 6.5, 8.0, 9.5};
+  Csv csv("peak_end_cold_grid", "quality,price,network,replicate,d_discomfort,d_remembered,d_repurchase,d_excess");
+  for (const char* net : kGridNetworks)
+    for (const char* price : kGridPrices)
+      for (double q : qualities) {
+        const double end = std::min(10.0, q + 0.8);
+        const auto sets = grid_sets(q, price, net, "Cold");
+        std::vector<double> d_remembered, d_repurchase, d_discomfort, d_excess;
+        for (int rep = 0; rep < kGridReps; ++rep) {
+          const auto shorter = run(with_replicate(from_text(text, sets), rep));
+          const auto longer = run(with_replicate(
+              from_text(text, plus(sets, {"product.Cold.follow_up_value=" + std::to_string(end)})), rep));
+          auto mean_x = [](const Results& r) {
+            double s = 0;
+            for (int d = 0; d < r.days_done; ++d) s += r.sum(kExperiencedSum, d, 0);
+            return s / total(r, kExperiences, 0);
+          };
+          d_remembered.push_back(remembered_mean(longer, 0) - remembered_mean(shorter, 0));
+          d_repurchase.push_back(repurchase(longer, 0) - repurchase(shorter, 0));
+          d_discomfort.push_back(6 * (5.0 - mean_x(longer)) - 5 * (5.0 - mean_x(shorter)));
+          d_excess.push_back(d_remembered.back() - 2 * (mean_x(longer) - mean_x(shorter)));
+          csv.row(q, price, net, rep, d_discomfort.back(), d_remembered.back(), d_repurchase.back(), d_excess.back());
+        }
+        const auto dr = mean_ci(d_remembered), dp = mean_ci(d_repurchase), dd = mean_ci(d_discomfort),
+                   dx = mean_ci(d_excess);
+        MESSAGE("quality " << q << " (end " << end << "), price " << std::string(price) << ", " << std::string(net)
+                           << ": total discomfort " << dd.mean << " +- " << dd.half << ", remembered +" << dr.mean
+                           << " +- " << dr.half << ", repurchase +" << dp.mean << " +- " << dp.half
+                           << ", remembered - 2 x episode mean " << dx.mean << " +- " << dx.half);
+        if (end < 5.0) CHECK(dd.mean - dd.half > 0);
+        CHECK(dr.mean - dr.half > 0);
+        CHECK(dx.mean - dx.half > 0);
+        // Repurchase: checked from quality 4 to 6.5. Known gaps (docs/validation.md, case 4): at 3.5
+        // the better-remembered experience is repurchased less; from 8 up nearly every buyer
+        // comes back anyway and the gain is not resolved.
+        if (q >= 4.0 && q <= 6.5) CHECK(dp.mean - dp.half > 0);
+      }
+}
+
 // ---- 5. Over-promising (Oliver 1980; the seeds' 24-hour battery) ----------------------------
 
 TEST_CASE("Over-promising: more first-month sales, then more refunds and lost customers, a lower rating") {
@@ -674,6 +794,54 @@ trigger_prob = 0.05
   CHECK(rf.mean - rf.half > 0);
   CHECK(ls.mean - ls.half > 0);
   CHECK(rt.mean + rt.half < 0);
+}
+
+TEST_CASE("Over-promising across conditions: qualities 3.5-9.5, two prices, two networks") {
+  // The launch campaign claims three points more than the quality (at most 10, the top of the
+  // scale: at 9.5 the hype can only be half a point), against the honest claim; 30,000 agents,
+  // four replicates, and more reviews for power (the rating's difference does not depend on it).
+  const std::string text = std::string(kMidProduct) + R"(
+[[segment]]
+name = "everyone"
+review_propensity = 0.05
+[[campaign]]
+product = "Mid"
+start_day = 0
+end_day = 30
+daily_reach = 0.03
+trigger_prob = 0.05
+)";
+  Csv csv("over_promising_grid", "quality,price,network,replicate,first_month,refunds,lost,rating");
+  for (const char* net : kGridNetworks)
+    for (const char* price : kGridPrices)
+      for (double q : kGridQualities) {
+        const auto sets = plus(grid_sets(q, price, net, "Mid"), {"simulation.days=180", "simulation.agents=30000"});
+        const std::string hype_claim = "product.Mid.claim=" + std::to_string(std::min(10.0, q + 3));
+        std::vector<double> first_month, refunds, lost, rating;
+        for (int rep = 0; rep < 4; ++rep) {
+          const auto honest = run(with_replicate(from_text(text, sets), rep));
+          const auto hype = run(with_replicate(from_text(text, plus(sets, {hype_claim})), rep));
+          const auto last = static_cast<std::size_t>(honest.days_done - 1) * honest.K;
+          first_month.push_back(total(hype, kPurchases, 0, 0, 30) / total(honest, kPurchases, 0, 0, 30) - 1);
+          refunds.push_back(total(hype, kRefunds, 0) - total(honest, kRefunds, 0));
+          lost.push_back(total(hype, kLostCustomers, 0) - total(honest, kLostCustomers, 0));
+          rating.push_back(hype.rating_mean[last] - honest.rating_mean[last]);
+          csv.row(q, price, net, rep, first_month.back(), refunds.back(), lost.back(), rating.back());
+        }
+        const auto fm = mean_ci(first_month), rf = mean_ci(refunds), ls = mean_ci(lost), rt = mean_ci(rating);
+        MESSAGE("quality " << q << ", price " << std::string(price) << ", " << std::string(net) << ": first month "
+                           << 100 * fm.mean << "% +- " << 100 * fm.half << "%, refunds +" << rf.mean << " +- "
+                           << rf.half << ", lost +" << ls.mean << " +- " << ls.half << ", rating " << rt.mean << " +- "
+                           << rt.half);
+        CHECK(fm.mean - fm.half > 0);
+        // Where the claim can exceed the quality by 2.5 points or more (quality <= 7.5). Known gap
+        // (docs/validation.md, case 5): at 8.5 and 9.5 the hype is 1.5 and 0.5 points, few buyers
+        // are disappointed enough to return or leave, and these differences are not resolved.
+        if (q > 7.5) continue;
+        CHECK(rf.mean - rf.half > 0);
+        CHECK(ls.mean - ls.half > 0);
+        CHECK(rt.mean + rt.half < 0);
+      }
 }
 
 // ---- 6. Service recovery (de Matos, Henrique & Rossi 2007) ---------------------------------
@@ -754,10 +922,10 @@ TEST_CASE("Service recovery as de Matos et al.: satisfaction above no failure, r
 
 // ---- 7. Reviews and sales (Spiegel 2017; You, Vadakkepatt & Joshi 2015) --------------------
 
-TEST_CASE("Reviews and sales: five reviews sell clearly more than none, rating elasticity 0.2-0.6") {
-  // Two identical products; 15 days, before any buyer's own review appears (delivery 2 days +
-  // experience 14 days), so what is displayed is exactly the treatment.
-  const char* text = R"(
+namespace {
+// Two identical products; 15 days, before any buyer's own review appears (delivery 2 days +
+// experience 14 days), so what is displayed is exactly the treatment.
+const char* kTwins = R"(
 [simulation]
 agents = 1000000
 days = 15
@@ -775,13 +943,20 @@ quality = 7
 claim = 7
 initial_awareness = 0.5
 )";
-  auto units = [&](const char* a, const char* b, int rep) {
-    const auto r = run(with_replicate(
-        from_text(text, {std::string("product.A.initial_ratings=") + a, std::string("product.B.initial_ratings=") + b}),
-        rep));
-    REQUIRE(total(r, kReviews, 0) == 0);
-    return std::pair{total(r, kPurchases, 0), total(r, kPurchases, 1)};
-  };
+
+// Units of A and B in 15 days with the given displayed ratings (and further settings).
+std::pair<double, double> twin_units(const char* a, const char* b, int rep, const std::vector<std::string>& sets = {}) {
+  const auto r = run(with_replicate(from_text(kTwins, plus({std::string("product.A.initial_ratings=") + a,
+                                                            std::string("product.B.initial_ratings=") + b},
+                                                           sets)),
+                                    rep));
+  REQUIRE(total(r, kReviews, 0) == 0);
+  return {total(r, kPurchases, 0), total(r, kPurchases, 1)};
+}
+}  // namespace
+
+TEST_CASE("Reviews and sales: five reviews sell clearly more than none, rating elasticity 0.2-0.6") {
+  const auto units = [](const char* a, const char* b, int rep) { return twin_units(a, b, rep); };
   std::vector<double> ratio, elasticity;
   Csv csv("reviews_sales", "replicate,measure,value");
   for (int rep = 0; rep < 3; ++rep) {
@@ -803,10 +978,39 @@ initial_awareness = 0.5
   CHECK(el.mean < 0.6);
 }
 
+TEST_CASE("Reviews and sales across conditions: qualities 3.5-9.5, two prices, two networks") {
+  // Both twins of quality q, honestly advertised, at the grid price, on the grid network;
+  // 120,000 agents (the published point has 1,000,000). Same checks as the published point.
+  Csv csv("reviews_sales_grid", "quality,price,network,replicate,five_vs_none_ratio,rating_elasticity");
+  for (const char* net : kGridNetworks)
+    for (const char* price : kGridPrices)
+      for (double q : kGridQualities) {
+        const auto sets =
+            plus(plus(grid_sets(q, price, net, "A"), grid_sets(q, price, net, "B")), {"simulation.agents=120000"});
+        std::vector<double> ratio, elasticity;
+        for (int rep = 0; rep < kGridReps; ++rep) {
+          const auto [five, none] = twin_units("[0, 0, 0, 2, 3]", "[0, 0, 0, 0, 0]", rep, sets);
+          ratio.push_back(five / none);
+          const double base = twin_units("[50, 50, 100, 400, 400]", "[50, 50, 100, 400, 400]", rep, sets).first;
+          const double better = twin_units("[50, 50, 100, 0, 800]", "[50, 50, 100, 400, 400]", rep, sets).first;
+          elasticity.push_back((better / base - 1) / 0.10);
+          csv.row(q, price, net, rep, ratio.back(), elasticity.back());
+        }
+        const auto rr = mean_ci(ratio), el = mean_ci(elasticity);
+        MESSAGE("quality " << q << ", price " << std::string(price) << ", " << std::string(net)
+                           << ": 5 reviews vs none x" << rr.mean << " +- " << rr.half << "; elasticity " << el.mean
+                           << " +- " << el.half);
+        CHECK(rr.mean > 2.0);
+        CHECK(rr.mean < 5.5);
+        CHECK(el.mean > 0.2);
+        CHECK(el.mean < 0.6);
+      }
+}
+
 // ---- 8. Content marketing ------------------------------------------------------------------
 
-TEST_CASE("Content marketing: more search visibility raises awareness and consideration, monotonically") {
-  const char* text = R"(
+namespace {
+const char* kContent = R"(
 [simulation]
 agents = 100000
 days = 120
@@ -824,7 +1028,37 @@ quality = 7
 claim = 7
 initial_awareness = 0.3
 )";
-  const double levels[] = {0.25, 0.5, 1, 2, 4};
+const double kVisibility[] = {0.25, 0.5, 1, 2, 4};
+
+// Awareness of A at the end and decisions considering A, per visibility level and replicate:
+// every step up must raise both, 95% intervals of the paired differences above zero.
+// With step = 1 the steps are the doublings 0.25 -> 0.5 -> 1 -> 2 -> 4, with step = 2 0.25 -> 1 -> 4.
+// check = false: only reported; returns how many intervals (awareness and consideration) lie above 0.
+int check_content_steps(const std::vector<std::vector<double>>& aware,
+                        const std::vector<std::vector<double>>& considered, const std::string& where, int step = 1,
+                        bool check = true) {
+  int resolved = 0;
+  for (int v = step; v < 5; v += step) {
+    std::vector<double> da, dc;
+    for (std::size_t rep = 0; rep < aware[v].size(); ++rep) {
+      da.push_back(aware[v][rep] - aware[v - step][rep]);
+      dc.push_back(considered[v][rep] - considered[v - step][rep]);
+    }
+    const auto a = mean_ci(da), c = mean_ci(dc);
+    MESSAGE(where << "visibility " << kVisibility[v - step] << " -> " << kVisibility[v] << ": awareness +" << a.mean
+                  << " +- " << a.half << ", considered +" << c.mean << " +- " << c.half);
+    resolved += (a.mean - a.half > 0) + (c.mean - c.half > 0);
+    if (!check) continue;
+    CHECK(a.mean - a.half > 0);
+    CHECK(c.mean - c.half > 0);
+  }
+  return resolved;
+}
+}  // namespace
+
+TEST_CASE("Content marketing: more search visibility raises awareness and consideration, monotonically") {
+  const char* text = kContent;
+  const auto& levels = kVisibility;
   constexpr int kReps = 5;
   std::vector<std::vector<double>> aware(5), considered(5);
   Csv csv("content_marketing", "replicate,visibility,aware_share,considered");
@@ -836,16 +1070,35 @@ initial_awareness = 0.3
       considered[v].push_back(total(r, kConsidered, 0));
       csv.row(rep, levels[v], a, considered[v].back());
     }
-  for (int v = 1; v < 5; ++v) {
-    std::vector<double> da, dc;
-    for (int rep = 0; rep < kReps; ++rep) {
-      da.push_back(aware[v][rep] - aware[v - 1][rep]);
-      dc.push_back(considered[v][rep] - considered[v - 1][rep]);
-    }
-    const auto a = mean_ci(da), c = mean_ci(dc);
-    INFO("visibility " << levels[v - 1] << " -> " << levels[v] << ": awareness +" << a.mean << " +- " << a.half
-                       << ", considered +" << c.mean << " +- " << c.half);
-    CHECK(a.mean - a.half > 0);
-    CHECK(c.mean - c.half > 0);
-  }
+  check_content_steps(aware, considered, "");
+}
+
+TEST_CASE("Content marketing across conditions: qualities 3.5-9.5, two prices, two networks") {
+  // Both products of quality q, honestly advertised, at the grid price, on the grid network;
+  // 12,000 agents (the published point has 100,000). Same checks as the published point.
+  Csv csv("content_marketing_grid", "quality,price,network,replicate,visibility,aware_share,considered");
+  int doublings = 0;
+  for (const char* net : kGridNetworks)
+    for (const char* price : kGridPrices)
+      for (double q : kGridQualities) {
+        const auto sets =
+            plus(plus(grid_sets(q, price, net, "A"), grid_sets(q, price, net, "B")), {"simulation.agents=40000"});
+        std::vector<std::vector<double>> aware(5), considered(5);
+        for (int rep = 0; rep < 4; ++rep)
+          for (int v = 0; v < 5; ++v) {
+            const auto r = run(with_replicate(
+                from_text(kContent, plus(sets, {"product.A.visibility=" + std::to_string(kVisibility[v])})), rep));
+            aware[v].push_back(static_cast<double>(r.aware[static_cast<std::size_t>(r.days_done - 1) * r.K]) /
+                               r.agents);
+            considered[v].push_back(total(r, kConsidered, 0));
+            csv.row(q, price, net, rep, kVisibility[v], aware[v].back(), considered[v].back());
+          }
+        std::ostringstream where;
+        where << "quality " << q << ", price " << price << ", " << net << ": ";
+        // Checked: the two fourfold steps 0.25 -> 1 -> 4. Reported: the four doublings, whose
+        // upper steps are too small for 40,000 agents to resolve everywhere (docs/validation.md).
+        check_content_steps(aware, considered, where.str(), 2);
+        doublings += check_content_steps(aware, considered, where.str(), 1, false);
+      }
+  MESSAGE(doublings << " of 224 doubling-step intervals (awareness and consideration) above zero");
 }
