@@ -26,7 +26,7 @@ std::string error_of(const std::string& text, const std::string& start = "") {
 }
 }  // namespace
 
-TEST_CASE("observed data: weeks, months and dates become day ranges; blanks are missing") {
+TEST_CASE("observed data: weeks, months and dates become day ranges, and blanks are missing values") {
   const auto d = read_observed({file_with("w.csv", "week,product,units,rating_mean\n1,Nova,120,4.5\n2,Orbit,,\n")},
                                {"Nova", "Orbit"}, 365, "");
   REQUIRE(d.cells.size() == 2);
