@@ -29,7 +29,9 @@ double scale_of(const CalibrationSpec& sp, const std::vector<double>& theta) {
   return 1.0;
 }
 
-Scenario scenario_of(const CalibrationSpec& sp, const std::vector<double>& theta, std::uint64_t replicate) {
+// The scenario of parameter values theta, run for `days` (the training window's end, or the
+// whole horizon for the forecast: day d's results never depend on later days).
+Scenario scenario_of(const CalibrationSpec& sp, const std::vector<double>& theta, std::uint64_t replicate, int days) {
   auto sets = sp.sets;
   for (std::size_t j = 0; j < sp.params.size(); ++j) {
     if (sp.params[j].key == "scale") continue;
@@ -38,6 +40,7 @@ Scenario scenario_of(const CalibrationSpec& sp, const std::vector<double>& theta
     sets.push_back(sp.params[j].key + "=" + b);
   }
   sets.push_back("simulation.replicate=" + std::to_string(replicate));
+  sets.push_back("simulation.days=" + std::to_string(days));
   return sp.base_scenario.with(sets);
 }
 
@@ -76,9 +79,11 @@ std::vector<double> simulate(const CalibrationSpec& sp, const std::vector<double
                              const std::vector<Cell>& cells, int replicates, bool common) {
   std::vector<double> sum(cells.size(), 0.0), n(cells.size(), 0.0);
   const double scale = scale_of(sp, theta);
+  int days = 1;
+  for (const auto& c : cells) days = std::max(days, c.end_day);
   for (int rep = 0; rep < replicates; ++rep) {
     const std::uint64_t key = common ? static_cast<std::uint64_t>(rep) : id * replicates + rep;
-    Simulation sim(scenario_of(sp, theta, key), 1);
+    Simulation sim(scenario_of(sp, theta, key, days), 1);
     sim.run();
     const Results& r = sim.results();
     std::map<std::string, std::vector<double>> daily;
