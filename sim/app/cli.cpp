@@ -228,7 +228,9 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
       "force", "overwrite an existing results file")("quiet,q", "no progress and no tables")(
       "attribute", "with one variant: each changed lever's share of every difference (Shapley values)")(
       "attribute-samples", po::value<int>()->default_value(kDefaultPermutations),
-      "permutations sampled when the variant has more than 6 levers (fewer: exact)");
+      "permutations sampled when the variant has more than 6 levers (fewer: exact)")(
+      "posterior", po::value<std::string>(),
+      "a calibration file (motsim calibrate): replicate r runs every scenario with posterior draw r");
   po::options_description all(opts);
   all.add_options()("scenario", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
@@ -255,6 +257,7 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
   o.quiet = vm.count("quiet") > 0;
   o.attribute = vm.count("attribute") > 0;
   o.attribute_samples = vm["attribute-samples"].as<int>();
+  if (vm.count("posterior")) o.posterior = vm["posterior"].as<std::string>();
   return run_compare(o, cmdline);
 }
 

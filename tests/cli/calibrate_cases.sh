@@ -88,6 +88,38 @@ assert f["optimum/profile_d"].shape == (1, 11)
 PY
 }
 
+case_compare_posterior() {
+  # A what-if under the posterior: replicate r of base and variant runs posterior draw r.
+  make_data 7.2
+  spec 'particles = 30
+generations = 2'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/fit.h5" --quiet
+  cp "$SC/baseline.toml" "$T/base.toml"; printf 'extends = "base.toml"\n' > "$T/same.toml"
+  FAST=(-r 4 --agents 4000 --days 56 --seed 11 --quiet)
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/same.toml" "$SC/price_cut.toml" --posterior "$T/fit.h5" "${FAST[@]}" --out "$T/p.h5"
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/same.toml" "$SC/price_cut.toml" "${FAST[@]}" --out "$T/n.h5"
+  /usr/bin/python3 - "$T/p.h5" "$T/n.h5" "$T/fit.h5" <<'PY' || fail "compare --posterior does not draw the posterior"
+import h5py, sys, numpy as np, tomllib
+p, n, fit = (h5py.File(x) for x in sys.argv[1:4])
+attr = p.attrs["posterior"]
+assert (attr.decode() if isinstance(attr, bytes) else attr).endswith("fit.h5")
+assert "posterior" not in n.attrs
+d = p["kpis/diff_mean"][()]
+assert np.all((d[0] == 0) | np.isnan(d[0])), "the identical variant must differ by exactly 0 (same draw, same key)"
+kn = [x.decode() if isinstance(x, bytes) else x for x in p["kpis/name"][()]]
+u = kn.index("units")
+runs_p, runs_n = p["kpis/runs"][()], n["kpis/runs"][()]
+assert not np.array_equal(runs_p[0, :, u], runs_n[0, :, u]), "posterior draws change the runs"
+q = fit["posterior/q05"][0], fit["posterior/q95"][0]
+assert q[0] < q[1]
+PY
+  printf 'extends = "base.toml"\n[[product]]\nname = "Pulse"\nquality = 8\n' > "$T/better.toml"
+  expect_exit 2 "$M" compare "$T/base.toml" "$T/better.toml" --posterior "$T/fit.h5" "${FAST[@]}" --out "$T/x.h5"
+  expect_msg "the variant changes product.Pulse.quality, a parameter"
+  expect_exit 2 "$M" compare "$T/base.toml" "$T/same.toml" --posterior "$T/p.h5" "${FAST[@]}" --out "$T/x.h5"
+  expect_msg "not a calibration file (format 'motsim-compare-1')"
+}
+
 case_refusals() {
   make_data 6.6
   spec 'particles = 1'
