@@ -142,6 +142,7 @@ void summarise(const CalibrationSpec& sp, const std::vector<std::vector<double>>
                CalibrationFile& f) {
   for (std::size_t j = 0; j < sp.params.size(); ++j) {
     std::vector<double> x;
+    x.reserve(xs.size());
     for (const auto& p : xs) x.push_back(p[j]);
     f.post_mean.push_back(weighted_mean(x, w));
     f.post_sd.push_back(weighted_sd(x, w));
@@ -395,6 +396,7 @@ void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>&
   });
   for (std::size_t i = 0; i < cells.size(); ++i) {
     std::vector<double> v;
+    v.reserve(runs.size());
     for (const auto& r : runs) v.push_back(r[i]);
     f.fc_q05.push_back(quantile_of(v, 0.05));
     f.fc_q25.push_back(quantile_of(v, 0.25));

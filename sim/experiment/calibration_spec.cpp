@@ -52,7 +52,7 @@ struct Spec {
     const toml::node* n = tab.get(key);
     if (!n) return def;
     if (!n->is_string()) throw fail(n, "'" + key + "' = " + tomlu::show(*n) + " must be a \"quoted string\"");
-    const std::string v = n->as_string()->get();
+    std::string v = n->as_string()->get();
     if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
       std::string allowed;
       for (const auto& a : choices) allowed += (allowed.empty() ? "" : ", ") + a;
