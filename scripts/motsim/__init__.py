@@ -21,6 +21,7 @@ without it; they are not in __all__ for that reason).
 Needs Debian's python3-h5py, python3-pandas, python3-numpy, python3-scipy (summarise) and
 python3-matplotlib (report). Layouts: docs/hdf5-schema.md, docs/hdf5-compare.md, docs/sweeps.md.
 """
+from .calibration import load_calibration
 from .compare import load_compare
 from .hdf5 import strings, text
 from .paths import binary, build_dir, repo_root
@@ -28,7 +29,7 @@ from .run_file import load_run, spend_by_channel
 from .sensitivity import morris_indices, sobol_indices, sobol_second_order
 from .sweep import load_sweep, load_sweep_series, summarise, sweep_spec
 
-__all__ = ["load_run", "spend_by_channel", "load_compare", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
+__all__ = ["load_run", "spend_by_channel", "load_compare", "load_calibration", "load_sweep", "load_sweep_series", "sweep_spec", "morris_indices",
            "sobol_indices", "sobol_second_order", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
 
 _SIMULATION = ("Scenario", "run", "RunResult", "ScenarioError", "OutputError")

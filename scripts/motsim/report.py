@@ -47,7 +47,7 @@ Uses Debian's python3-h5py, python3-numpy, python3-pandas, python3-scipy and pyt
 Exit codes: 0 success, 2 bad input (missing, non-HDF5 or foreign file; DIR not empty; unknown brand).
 """
 
-FORMATS = ("motsim-run-1", "motsim-compare-1", "motsim-sweep-1")
+FORMATS = ("motsim-run-1", "motsim-compare-1", "motsim-sweep-1", "motsim-calibration-1")
 KPI_LABELS = {
     "units": "Units sold", "revenue": "Revenue", "net_revenue": "Net revenue (after refunds)",
     "market_share": "Market share", "refunds": "Refunds", "lost_customers": "Customers lost for good",
@@ -1431,7 +1431,7 @@ def _open(results):
     fmt_ = s(f.attrs.get("format", ""))
     if fmt_ not in FORMATS:
         f.close()
-        raise InputError(f"{results}: not a motsim run, compare or sweep file (format '{fmt_}')")
+        raise InputError(f"{results}: not a motsim run, compare, sweep or calibration file (format '{fmt_}')")
     return f, fmt_
 
 
@@ -1469,6 +1469,9 @@ def write_report(results, out, force=False, focus=None, kpi=None):
                     question = report_run(f, page, focus, kpi)
                 elif fmt_ == "motsim-compare-1":
                     question = report_compare(f, page, focus, kpi)
+                elif fmt_ == "motsim-calibration-1":
+                    from .report_calibration import report_calibration
+                    question = report_calibration(results, page)
                 else:
                     question = report_sweep(f, page, focus, kpi, results)
             except KeyError as e:

@@ -20,6 +20,7 @@
 #include "sim/core/interrupt.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/calibrate.hpp"
 #include "sim/experiment/compare.hpp"
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/param_table.hpp"
@@ -46,6 +47,7 @@ const char* kUsage =
     "  validate SCENARIO   check a scenario file and print it fully resolved\n"
     "  compare BASE VARIANT...  run scenarios with common random numbers, KPIs with 95% CIs\n"
     "  sweep SPEC --out FILE   a parameter sweep (grid, random, lhs, morris, sobol); MPI-aware\n"
+    "  calibrate SPEC --out FILE   fit parameters to observed data (ABC-SMC or NLopt), forecast with bands\n"
     "  merge OUT SLICE...  join the slices of a sweep run with --task-index/--task-count\n"
     "  info RESULTS.h5     summarise a results file\n"
     "  export RESULTS.h5 --csv DIR   series, KPIs and reviews as CSV files\n"
@@ -226,7 +228,9 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
       "force", "overwrite an existing results file")("quiet,q", "no progress and no tables")(
       "attribute", "with one variant: each changed lever's share of every difference (Shapley values)")(
       "attribute-samples", po::value<int>()->default_value(kDefaultPermutations),
-      "permutations sampled when the variant has more than 6 levers (fewer: exact)");
+      "permutations sampled when the variant has more than 6 levers (fewer: exact)")(
+      "posterior", po::value<std::string>(),
+      "a calibration file (motsim calibrate): replicate r runs every scenario with posterior draw r");
   po::options_description all(opts);
   all.add_options()("scenario", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
@@ -253,6 +257,7 @@ int cmd_compare(const std::vector<std::string>& args, const std::string& cmdline
   o.quiet = vm.count("quiet") > 0;
   o.attribute = vm.count("attribute") > 0;
   o.attribute_samples = vm["attribute-samples"].as<int>();
+  if (vm.count("posterior")) o.posterior = vm["posterior"].as<std::string>();
   return run_compare(o, cmdline);
 }
 
@@ -308,6 +313,48 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
       throw InputError("--task-count " + std::to_string(o.task_count) + ": error: expected 1 or more");
   }
   return run_sweep(o, cmdline);
+}
+
+int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdline) {
+  po::options_description opts("calibrate options");
+  opts.add_options()("help,h", "this help")("out,o", po::value<std::string>(), "calibration file (required)")(
+      "threads", po::value<int>()->default_value(0), "simulations in parallel (0 = every core)")(
+      "force", "overwrite an existing calibration file")("quiet,q", "no progress");
+  std::string spec;
+  auto vm = parse(opts, args, "spec", &spec);
+  if (vm.count("help")) {
+    std::cout << "usage: motsim calibrate SPEC --out FILE [--threads T]\n\n"
+              << opts << "\nThe spec, the data files and the file layout: docs/calibration.md\n";
+    return kOk;
+  }
+  if (spec.empty())
+    throw po::error(
+        "calibrate needs a SPEC file, e.g. motsim calibrate scenarios/calibration/launch.toml --out results/fit.h5");
+  if (!vm.count("out")) throw po::error("calibrate needs --out FILE");
+  const std::string out = vm["out"].as<std::string>();
+  const CalibrationSpec sp = load_calibration_spec(spec);
+  std::vector<std::string> inputs = sp.data_files;
+  inputs.push_back(spec);
+  inputs.push_back(sp.base);
+  check_output_path(out, vm.count("force") > 0, inputs);
+  install_interrupt_handlers();
+  const bool quiet = vm.count("quiet") > 0;
+  const CalibrationFile f = run_calibration(sp, threads_option(vm), [&](const std::string& line) {
+    if (!quiet) std::cerr << "motsim: " << line << '\n';
+  });
+  if (stop_requested()) {
+    std::cerr << "motsim: interrupted: no calibration file written\n";
+    return kInterrupted;
+  }
+  write_calibration_file(out, vm.count("force") > 0, cmdline, f);
+  if (!quiet) std::cerr << "motsim: wrote " << out << " (" << f.method << ", stopped: " << f.stopped << ")\n";
+  for (std::size_t j = 0; j < f.param_names.size(); ++j)
+    std::cout << f.param_names[j] << ": mean " << f.post_mean[j] << ", sd " << f.post_sd[j] << ", 90 % ["
+              << f.post_q05[j] << ", " << f.post_q95[j] << "]\n";
+  if (f.held_out > 0)
+    std::cout << "forecast on " << f.held_out << " held-out values: 50 % band covers " << 100 * f.coverage50
+              << " %, 90 % band " << 100 * f.coverage90 << " %, MAPE " << 100 * f.mape << " %\n";
+  return kOk;
 }
 
 int cmd_merge(const std::vector<std::string>& args) {
@@ -385,13 +432,14 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
     if (cmd == "export") return cmd_export(args);
     if (cmd == "sweep") return cmd_sweep(args, cmdline);
     if (cmd == "merge") return cmd_merge(args);
+    if (cmd == "calibrate") return cmd_calibrate(args, cmdline);
     if (cmd == "info") return cmd_info(args);
     if (cmd == "params") {
       std::cout << "# motsim scenario parameters\n\nGenerated by `motsim params`.\n" << parameters_markdown();
       return kOk;
     }
     const std::string hint =
-        did_you_mean(cmd, {"run", "validate", "compare", "sweep", "merge", "info", "export", "params"});
+        did_you_mean(cmd, {"run", "validate", "compare", "sweep", "calibrate", "merge", "info", "export", "params"});
     std::cerr << "motsim: error: unknown command '" << cmd << "'"
               << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n\n"
               << kUsage;

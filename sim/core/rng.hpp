@@ -28,6 +28,7 @@ enum class Stream : std::uint64_t {
   Taste = 13,    // + product * 16: a consumer's lasting fit with a product (day 0)
   Memory = 14,   // + product * 16: how long a contact keeps a product in memory
   Tie = 15,      // random order of equally ranked products in the consideration set
+  Abc = 16,      // calibration: proposals of ABC-SMC (entity = attempt, day = generation)
 };
 
 // Entity ids at or above this value denote blocks of agents rather than agents.

@@ -24,7 +24,8 @@ CostModel cost_model(const Scenario& sc) {
     m.products.push_back(c);
   }
   for (const auto& cp : sc.campaigns)
-    m.campaigns.push_back({cp.product_index, cp.start_day, cp.end_day, cp.cost_per_exposure, cp.daily_budget, cp.channel});
+    m.campaigns.push_back(
+        {cp.product_index, cp.start_day, cp.end_day, cp.cost_per_exposure, cp.daily_budget, cp.channel});
   m.discount_rate = sc.economics.discount_rate;
   m.lifetime_days = sc.economics.customer_lifetime_days;
   return m;

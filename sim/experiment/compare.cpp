@@ -20,8 +20,10 @@
 #include "sim/experiment/compare_format.hpp"
 #include "sim/experiment/roi.hpp"
 #include "sim/experiment/stats.hpp"
+#include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/input/scenario_diff.hpp"
+#include "sim/io/calibration_file.hpp"
 #include "sim/io/compare_file.hpp"
 #include "sim/io/output.hpp"
 
@@ -39,7 +41,8 @@ struct Study {
   std::vector<std::string> names, paths;
   std::vector<std::string> sets;                // the --set overrides every scenario was loaded with
   std::vector<std::vector<KeyChange>> changes;  // [s]: how scenario s differs from the base (none for the base)
-  int S = 0, R = 0, J = 0, K = 0, D = 0;        // scenarios, replicates, KPIs, products, days
+  std::vector<std::vector<std::string>> posterior_sets;  // [r]: --set values of posterior draw r (--posterior)
+  int S = 0, R = 0, J = 0, K = 0, D = 0;                 // scenarios, replicates, KPIs, products, days
   const Scenario& base() const { return scenarios[0]; }
 };
 
@@ -51,6 +54,10 @@ void check_options(const CompareOptions& opt) {
   if (opt.replicates < 2 || opt.replicates > 10000)
     throw InputError("compare: error: --replicates " + std::to_string(opt.replicates) +
                      " is out of range; expected 2 to 10000 (confidence intervals need at least 2)");
+  if (opt.attribute && !opt.posterior.empty())
+    throw InputError(
+        "compare --attribute --posterior: error: an attribution under posterior uncertainty is not "
+        "supported yet; attribute at fixed parameters (without --posterior)");
   if (opt.attribute && opt.scenarios.size() != 2)
     throw InputError("compare --attribute: error: give one base and exactly one variant (got " +
                      std::to_string(opt.scenarios.size() - 1) +
@@ -169,6 +176,40 @@ void add_run(Replicates& rp, int s, int r, int R, const KeptRun& o) {
   }
 }
 
+// Scenario s with posterior draw r's parameter values (--posterior).
+Scenario with_draw(const Study& st, int s, int r) {
+  auto sets = st.sets;
+  sets.insert(sets.end(), st.posterior_sets[r].begin(), st.posterior_sets[r].end());
+  return load_scenario(st.paths[s], sets);
+}
+
+// --posterior: each draw's values as --set values; a variant may not change a fitted key (the
+// draw would replace its change). `scale` (consumers per agent) is not a scenario key: left out.
+void load_posterior(const CompareOptions& opt, Study& st) {
+  const PosteriorDraws pd = read_posterior_draws(opt.posterior, st.R);
+  for (std::size_t s = 1; s < st.changes.size(); ++s)
+    for (const auto& ch : st.changes[s])
+      for (const auto& n : pd.names)
+        if (ch.key == n)
+          throw InputError(st.paths[s] + ": error: the variant changes " + n + ", a parameter " + opt.posterior +
+                           " fits; --posterior would replace the variant's value by the posterior's");
+  for (const auto& x : pd.draws) {
+    std::vector<std::string> sets;
+    for (std::size_t j = 0; j < pd.names.size(); ++j) {
+      if (pd.names[j] == "scale") continue;
+      char b[64];
+      std::snprintf(b, sizeof b, is_integer_key(pd.names[j]) ? "%.0f" : "%.17g", x[j]);
+      sets.push_back(pd.names[j] + "=" + b);
+    }
+    st.posterior_sets.push_back(sets);
+  }
+  if (std::find(pd.names.begin(), pd.names.end(), "scale") != pd.names.end())
+    std::fprintf(stderr,
+                 "motsim: note: %s fits 'scale' (consumers per agent); compare reports simulated agents, unscaled\n",
+                 opt.posterior.c_str());
+  if (!st.posterior_sets.empty()) (void)with_draw(st, 0, 0);  // a draw the base refuses stops here
+}
+
 // Runs replicate r of every scenario, for r = 0..R-1, until done or interrupted.
 Replicates run_replicates(const Study& st, const CompareOptions& opt) {
   Replicates rp = empty_replicates(st);
@@ -176,7 +217,7 @@ Replicates run_replicates(const Study& st, const CompareOptions& opt) {
   for (int r = 0; r < st.R; ++r)
     for (int s = 0; s < st.S; ++s) {
       if (stop_requested()) return rp;
-      Scenario sc = st.scenarios[s];
+      Scenario sc = st.posterior_sets.empty() ? st.scenarios[s] : with_draw(st, s, r);
       sc.simulation.replicate = st.base().simulation.replicate + r;  // common random numbers
       Simulation sim(sc, opt.threads);
       sim.run({}, false, &stop_flag());
@@ -482,10 +523,12 @@ KpiRuns kpi_runs(const Replicates& rp, int s) { return rp.kpis[static_cast<std::
 
 int run_compare(const CompareOptions& opt, const std::string& command_line) {
   check_options(opt);
-  const Study st = load_study(opt);
+  Study st = load_study(opt);
+  if (!opt.posterior.empty()) load_posterior(opt, st);
   const std::string out = output_of(opt, st);
   std::vector<std::string> inputs;  // every scenario and the files it was read from
   for (const auto& sc : st.scenarios) inputs.insert(inputs.end(), sc.input_files.begin(), sc.input_files.end());
+  if (!opt.posterior.empty()) inputs.push_back(opt.posterior);
   check_output_path(out, opt.force, inputs);
   for (const auto& sc : st.scenarios) check_memory(sc, false);
   AttributionSetup at;  // prepared before any run: a bad combination of levers stops at once
@@ -496,6 +539,7 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   const Summary sm = summarise(st, rp);
   const std::vector<VariantEconomics> ec = economics_of(st, rp);
   CompareFile file = compare_file_of(st, rp, sm, ec);
+  file.posterior = opt.posterior;
   if (opt.attribute) {
     const AttributionRuns ar = run_coalitions(at, kpi_runs(rp, 0), kpi_runs(rp, 1), opt.threads, opt.quiet);
     if (stop_requested()) return interrupted(out, rp.done + ar.done, st.S * st.R + extra);

@@ -25,6 +25,9 @@ struct CompareOptions {
   // permutations sampled above kMaxExactPlayers levers.
   bool attribute = false;
   int attribute_samples = kDefaultPermutations;
+  // --posterior: a calibration file; replicate r of every scenario runs with posterior draw r
+  // (docs/calibration.md), so the intervals include the parameters' uncertainty.
+  std::string posterior;
 };
 
 // Paired difference of a variant from the base over the same replicates (replicate r of both

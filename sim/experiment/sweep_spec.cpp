@@ -99,17 +99,7 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-bool integer_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream ss(key);
-  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
-  if (parts.empty()) return false;
-  for (const auto& s : sections())
-    if (s.name == parts[0])
-      for (const auto& f : *s.fields)
-        if (f.key == parts.back()) return f.kind == FieldKind::Int;
-  return false;
-}
+bool integer_key(const std::string& key) { return is_integer_key(key); }
 
 // The message of a scenario's InputError without its location (which adds nothing here).
 std::string reason(const InputError& e) {

@@ -406,4 +406,15 @@ std::string parameters_markdown() {
   return o.str();
 }
 
+bool is_integer_key(const std::string& key) {
+  const auto dot = key.find('.'), last = key.rfind('.');
+  if (dot == std::string::npos) return false;
+  const std::string section = key.substr(0, dot), field = key.substr(last + 1);
+  for (const auto& s : sections())
+    if (s.name == section)
+      for (const auto& f : *s.fields)
+        if (f.key == field) return f.kind == FieldKind::Int;
+  return false;
+}
+
 }  // namespace motsim

@@ -41,6 +41,9 @@ const std::vector<FieldDesc>& behavior_fields();
 const std::vector<FieldDesc>& economics_fields();
 const std::vector<SectionDesc>& sections();
 
+// Whether a dotted --set key (section[.name].key) takes integers.
+bool is_integer_key(const std::string& key);
+
 // Markdown tables of every parameter, default and source (for docs/parameters.md).
 std::string parameters_markdown();
 

@@ -135,6 +135,7 @@ void write_compare_file(const std::string& path, bool force, const std::string& 
     attr_int(file, "replicates", c.replicates);
     attr_int(file, "seed", c.seed);
     attr_int(file, "first_replicate", c.first_replicate);
+    if (!c.posterior.empty()) attr_string(file, "posterior", c.posterior);
     attr_int(file, "days", c.days);
     write_scenarios(file, c);
     {

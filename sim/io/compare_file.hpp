@@ -58,6 +58,7 @@ struct CompareFile {
   CompareLevers levers;
   bool has_attribution = false;  // /attribution (compare --attribute)
   CompareAttribution attribution;
+  std::string posterior;  // --posterior: the calibration file replicate r drew its parameters from ("": none)
 };
 
 // Writes the file atomically (beside the target, renamed when complete; see

@@ -79,7 +79,7 @@ def test_refusals(tmp):
         f.attrs["format"] = "motsim-other-1"
     cases = [((f"{tmp}/missing.h5", "-o", f"{tmp}/o1"), "no such file"),
              ((f"{tmp}/bad.h5", "-o", f"{tmp}/o2"), "not an HDF5 file"),
-             ((f"{tmp}/other.h5", "-o", f"{tmp}/o3"), "not a motsim run, compare or sweep file (format 'motsim-other-1')"),
+             ((f"{tmp}/other.h5", "-o", f"{tmp}/o3"), "not a motsim run, compare, sweep or calibration file (format 'motsim-other-1')"),
              ((f"{tmp}/sweep.h5", "-o", f"{tmp}/o4"), "incomplete motsim file (no 'sweep')"),
              ((f"{tmp}/r.h5", "-o", f"{tmp}/run"), "directory is not empty"),
              ((f"{tmp}/r.h5", "-o", f"{tmp}/bad.h5"), "not a directory")]

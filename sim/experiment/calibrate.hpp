@@ -1,0 +1,53 @@
+#pragma once
+// Calibration (docs/calibration.md): fit scenario parameters to observed data by ABC-SMC
+// (sim/experiment/abc.hpp) or by optimisation (NLopt), then forecast every observed series over
+// the horizon from the posterior, with bands, and score the forecast on held-out data.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/experiment/abc.hpp"
+#include "sim/input/observed.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/io/calibration_file.hpp"
+
+namespace motsim {
+
+struct CalibParam {
+  std::string key;  // a --set key, or "scale" (consumers per agent, applied to volumes)
+  Prior prior;
+  bool integer = false;
+};
+
+struct CalibrationSpec {
+  std::string path, text, base;
+  std::vector<std::string> sets;  // held --set values applied to the base
+  ParsedScenario base_scenario;
+  std::vector<std::string> products;
+  int days = 0;
+  std::vector<std::string> data_files;
+  std::string start_date;
+  int training_periods = 0;                             // 0: every period of the data
+  std::vector<std::pair<std::string, double>> weights;  // series -> weight
+  std::string distance = "nrmse";                       // nrmse or nmae
+  std::string method = "abc-smc";                       // abc-smc or optimize
+  AbcSettings abc;
+  int replicates = 1;
+  bool common_random_numbers = true;
+  int evaluations = 400;       // optimize: distance evaluations (global, then local)
+  int predictive_draws = 100;  // simulations of the posterior predictive
+  std::vector<CalibParam> params;
+  ObservedData data;
+};
+
+// Parses and validates a spec and reads its data (InputError naming file:line:col, key, value).
+CalibrationSpec load_calibration_spec(const std::string& path);
+
+// The distance of parameter values from the data's training window (replicate-averaged).
+double calibration_distance(const CalibrationSpec& sp, const std::vector<double>& theta, std::uint64_t id);
+
+// Runs the spec's method and the forecast; `progress(line)` gets a line per generation.
+CalibrationFile run_calibration(const CalibrationSpec& sp, int threads,
+                                const std::function<void(const std::string&)>& progress);
+
+}  // namespace motsim

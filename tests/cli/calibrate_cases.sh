@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# motsim calibrate: recovery of a known parameter, determinism, the file, and refusals.
+# Usage: calibrate_cases.sh CASE MOTSIM SOURCE_DIR
+source "$(dirname "$0")/lib.sh"
+SC="$SRC/scenarios"
+
+# Weekly units and the displayed rating of every product, from a run of the baseline with
+# Pulse's quality set to $1: the "observed" data of a launch (weeks 1-8).
+make_data() {
+  expect_exit 0 "$M" run "$SC/baseline.toml" --agents 4000 --days 56 --set product.Pulse.quality="$1" \
+    --seed 11 --quiet --out "$T/truth.h5"
+  expect_exit 0 "$M" export "$T/truth.h5" --csv "$T/truth"
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "week,product,units,rating_mean"; next }
+           { w = int($c["day"] / 7) + 1; u[w "," $c["product"]] += $c["purchases"];
+             if ($c["day"] % 7 == 6 && $c["rating_mean"] > 0) r[w "," $c["product"]] = $c["rating_mean"] }
+           END { for (k in u) print k "," u[k] "," r[k] }' "$T/truth/timeseries.csv" | sort -t, -k1,1n -k2 > "$T/data.csv"
+}
+
+spec() {  # spec [extra top-level lines]
+  cat > "$T/spec.toml" <<EOF
+base = "$SC/baseline.toml"
+set = ["simulation.agents=4000", "simulation.days=56", "simulation.seed=11"]
+predictive_draws = 30
+seed = 2
+$*
+[data]
+files = ["data.csv"]
+training_periods = 6
+[series]
+units = 1
+rating_mean = 1
+[parameters]
+"product.Pulse.quality" = { prior = "uniform", min = 3, max = 9.5 }
+EOF
+}
+
+case_recovers_quality() {
+  make_data 7.2
+  spec 'particles = 60
+generations = 5'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/fit.h5" --threads 2
+  grep -q "^product.Pulse.quality: mean" "$T/out" || fail "no posterior printed"
+  expect_msg "generation 0: tolerance inf"
+  /usr/bin/python3 - "$T/fit.h5" <<'PY' || fail "the calibration file does not recover the quality"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1])
+assert f.attrs["format"] == "motsim-calibration-1" and f.attrs["method"] == "abc-smc"
+lo, hi = f["posterior/q05"][0], f["posterior/q95"][0]
+assert lo <= 7.2 <= hi and hi - lo < 3, (lo, hi)
+tol = f["generations/tolerance"][()]
+assert np.all(np.diff(tol) < 0), tol
+assert f["generations/particles"].shape[1:] == (60, 1)
+fc = f["forecast"]
+assert fc["q05"].shape == fc["period"].shape and len(fc["period"]) == 8 * 3 * 2
+assert 0 <= fc.attrs["coverage90"] <= 1 and fc.attrs["held_out"] == 2 * 3 * 2
+q05, q95 = fc["q05"][()], fc["q95"][()]
+assert np.all((q05 <= q95 + 1e-12) | np.isnan(q05)) and np.isfinite(q05).sum() > 30
+text = f["data/text"][0]
+assert "week,product" in (text.decode() if isinstance(text, bytes) else text)
+PY
+}
+
+case_same_for_any_thread_count() {
+  make_data 6.6
+  spec 'particles = 40
+generations = 3'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/a.h5" --threads 1 --quiet
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/b.h5" --threads 2 --quiet
+  for d in generations/particles generations/weights generations/distances generations/tolerance posterior/mean \
+           forecast/q05 forecast/q50 forecast/q95; do  # everything but the wall-clock seconds
+    h5diff -d 0 "$T/a.h5" "$T/b.h5" /$d /$d >/dev/null || fail "/$d differs between 1 and 2 threads"
+  done
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/a.h5" --quiet
+  expect_msg "already exists"
+}
+
+case_optimize() {
+  make_data 7.2
+  spec 'method = "optimize"
+evaluations = 40'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/o.h5" --quiet
+  /usr/bin/python3 - "$T/o.h5" <<'PY' || fail "optimize misses the quality"
+import h5py, sys
+f = h5py.File(sys.argv[1])
+x = f["optimum/theta"][0]
+assert abs(x - 7.2) < 1.2, x
+assert f["optimum/profile_d"].shape == (1, 11)
+PY
+}
+
+case_compare_posterior() {
+  # A what-if under the posterior: replicate r of base and variant runs posterior draw r.
+  make_data 7.2
+  spec 'particles = 30
+generations = 2'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/fit.h5" --quiet
+  cp "$SC/baseline.toml" "$T/base.toml"; printf 'extends = "base.toml"\n' > "$T/same.toml"
+  FAST=(-r 4 --agents 4000 --days 56 --seed 11 --quiet)
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/same.toml" "$SC/price_cut.toml" --posterior "$T/fit.h5" "${FAST[@]}" --out "$T/p.h5"
+  expect_exit 0 "$M" compare "$T/base.toml" "$T/same.toml" "$SC/price_cut.toml" "${FAST[@]}" --out "$T/n.h5"
+  /usr/bin/python3 - "$T/p.h5" "$T/n.h5" "$T/fit.h5" <<'PY' || fail "compare --posterior does not draw the posterior"
+import h5py, sys, numpy as np, tomllib
+p, n, fit = (h5py.File(x) for x in sys.argv[1:4])
+attr = p.attrs["posterior"]
+assert (attr.decode() if isinstance(attr, bytes) else attr).endswith("fit.h5")
+assert "posterior" not in n.attrs
+d = p["kpis/diff_mean"][()]
+assert np.all((d[0] == 0) | np.isnan(d[0])), "the identical variant must differ by exactly 0 (same draw, same key)"
+kn = [x.decode() if isinstance(x, bytes) else x for x in p["kpis/name"][()]]
+u = kn.index("units")
+runs_p, runs_n = p["kpis/runs"][()], n["kpis/runs"][()]
+assert not np.array_equal(runs_p[0, :, u], runs_n[0, :, u]), "posterior draws change the runs"
+q = fit["posterior/q05"][0], fit["posterior/q95"][0]
+assert q[0] < q[1]
+PY
+  printf 'extends = "base.toml"\n[[product]]\nname = "Pulse"\nquality = 8\n' > "$T/better.toml"
+  expect_exit 2 "$M" compare "$T/base.toml" "$T/better.toml" --posterior "$T/fit.h5" "${FAST[@]}" --out "$T/x.h5"
+  expect_msg "the variant changes product.Pulse.quality, a parameter"
+  expect_exit 2 "$M" compare "$T/base.toml" "$T/same.toml" --posterior "$T/p.h5" "${FAST[@]}" --out "$T/x.h5"
+  expect_msg "not a calibration file (format 'motsim-compare-1')"
+}
+
+case_refusals() {
+  make_data 6.6
+  spec 'particles = 1'
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/x.h5"
+  expect_msg "spec.toml:5:13: error: 'particles' = 1 is outside [2, 1000000]"
+  spec 'methd = "abc-smc"'
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/x.h5"
+  expect_msg "unknown key 'methd' (did you mean 'method'?)"
+  spec
+  sed -i 's/min = 3, max = 9.5/min = 3, max = 12/' "$T/spec.toml"
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/x.h5"
+  expect_msg "parameter 'product.Pulse.quality' = 12 (from its prior) is refused by the base scenario"
+  spec
+  printf '1,Zed,3,4\n' >> "$T/data.csv"
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/x.h5"
+  expect_msg "data.csv:26:2: error: column 'product': unknown product 'Zed'"
+  [ ! -e "$T/x.h5" ] || fail "a refused calibration wrote a file"
+}
+
+run_case
