@@ -319,11 +319,12 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdli
   po::options_description opts("calibrate options");
   opts.add_options()("help,h", "this help")("out,o", po::value<std::string>(), "calibration file (required)")(
       "threads", po::value<int>()->default_value(0), "simulations in parallel (0 = every core)")(
+      "resume", "continue an interrupted calibration from its journal (OUT.journal)")(
       "force", "overwrite an existing calibration file")("quiet,q", "no progress");
   std::string spec;
   auto vm = parse(opts, args, "spec", &spec);
   if (vm.count("help")) {
-    std::cout << "usage: motsim calibrate SPEC --out FILE [--threads T]\n\n"
+    std::cout << "usage: motsim calibrate SPEC --out FILE [--threads T] [--resume]\n\n"
               << opts << "\nThe spec, the data files and the file layout: docs/calibration.md\n";
     return kOk;
   }
@@ -339,14 +340,21 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdli
   check_output_path(out, vm.count("force") > 0, inputs);
   install_interrupt_handlers();
   const bool quiet = vm.count("quiet") > 0;
-  const CalibrationFile f = run_calibration(sp, threads_option(vm), [&](const std::string& line) {
+  CalibrationRun run;
+  run.threads = threads_option(vm);
+  run.journal = out + ".journal";
+  run.resume = vm.count("resume") > 0;
+  run.progress = [&](const std::string& line) {
     if (!quiet) std::cerr << "motsim: " << line << '\n';
-  });
+  };
+  const CalibrationFile f = run_calibration(sp, run);
   if (stop_requested()) {
-    std::cerr << "motsim: interrupted: no calibration file written\n";
+    std::cerr << "motsim: interrupted: no calibration file written; every complete generation is in " << run.journal
+              << " (continue with --resume)\n";
     return kInterrupted;
   }
   write_calibration_file(out, vm.count("force") > 0, cmdline, f);
+  std::remove(run.journal.c_str());
   if (!quiet) std::cerr << "motsim: wrote " << out << " (" << f.method << ", stopped: " << f.stopped << ")\n";
   for (std::size_t j = 0; j < f.param_names.size(); ++j)
     std::cout << f.param_names[j] << ": mean " << f.post_mean[j] << ", sd " << f.post_sd[j] << ", 90 % ["

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <memory>
 #include <nlopt.hpp>
 #include <numeric>
 
@@ -12,6 +13,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/results.hpp"
+#include "sim/experiment/calibration_journal.hpp"
 
 namespace motsim {
 namespace {
@@ -180,12 +182,24 @@ std::vector<Prior> priors_of(const CalibrationSpec& sp) {
 using Clock = std::chrono::steady_clock;
 
 // ABC-SMC; returns the final population (particles, weights).
-std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(
-    const CalibrationSpec& sp, int threads, const std::function<void(const std::string&)>& progress,
-    CalibrationFile& f) {
+// What a journal must match: the spec, the data and the resolved base scenario.
+std::string fingerprint(const CalibrationSpec& sp) {
+  std::vector<std::string> t = {sp.canonical, scenario_to_toml(sp.base_scenario.with(sp.sets))};
+  t.insert(t.end(), sp.data.texts.begin(), sp.data.texts.end());
+  return fingerprint_of(t);
+}
+
+std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(const CalibrationSpec& sp,
+                                                                         const CalibrationRun& run,
+                                                                         CalibrationFile& f) {
   AbcSettings s = sp.abc;
-  s.threads = threads;
-  std::vector<double> secs;
+  s.threads = run.threads;
+  std::unique_ptr<CalibrationJournal> journal;
+  if (!run.journal.empty()) journal = std::make_unique<CalibrationJournal>(run.journal, fingerprint(sp), run.resume);
+  std::vector<double> secs = journal ? journal->seconds() : std::vector<double>{};
+  const auto& progress = run.progress;
+  if (journal && !journal->done().empty() && progress)
+    progress("resuming after generation " + std::to_string(journal->done().size() - 1) + " (" + run.journal + ")");
   auto t0 = Clock::now();
   const AbcDistance dist = [&](const std::vector<double>& th, std::uint64_t id) {
     return calibration_distance(sp, th, id);
@@ -194,6 +208,7 @@ std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(
     const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
     t0 = Clock::now();
     secs.push_back(dt);
+    if (journal) journal->record(g, dt);
     char line[200];
     std::snprintf(line, sizeof line,
                   "generation %d: tolerance %.4g, acceptance %.1f %%, ESS %.0f, %lld evaluations, %.1f evaluations/s",
@@ -201,7 +216,7 @@ std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(
     if (progress) progress(line);
     return !stop_requested();
   };
-  const AbcResult r = abc_smc(priors_of(sp), s, dist, report);
+  const AbcResult r = abc_smc(priors_of(sp), s, dist, report, journal ? journal->done() : std::vector<AbcGeneration>{});
   f.stopped = r.stopped;
   if (r.generations.empty()) throw InputError(sp.path + ": error: ABC-SMC accepted no generation");
   store_generations(sp, r, secs, f);
@@ -239,6 +254,8 @@ std::vector<double> run_optimize(const CalibrationSpec& sp, CalibrationFile& f) 
     try {
       o.optimize(x, best);
     } catch (const nlopt::roundoff_limited&) {  // the best point so far stands
+    } catch (const nlopt::forced_stop&) {       // interrupted: the caller sees stop_requested()
+      break;
     }
   }
   f.optimum = x;
@@ -273,8 +290,9 @@ void profile(const CalibrationSpec& sp, const std::vector<double>& x, int thread
 void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>& xs, const std::vector<double>& w,
               int threads, CalibrationFile& f);
 
-CalibrationFile run_calibration(const CalibrationSpec& sp, int threads,
-                                const std::function<void(const std::string&)>& progress) {
+CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run) {
+  const int threads = run.threads;
+  const auto& progress = run.progress;
   CalibrationFile f;
   f.spec_text = sp.text;
   f.spec_path = sp.path;
@@ -293,7 +311,8 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, int threads,
   std::vector<std::vector<double>> xs;
   std::vector<double> w;
   if (sp.method == "abc-smc") {
-    std::tie(xs, w) = run_abc(sp, threads, progress, f);
+    std::tie(xs, w) = run_abc(sp, run, f);
+    if (stop_requested()) return f;
   } else {
     xs = {run_optimize(sp, f)};
     w = {1.0};

@@ -21,6 +21,7 @@ struct CalibParam {
 
 struct CalibrationSpec {
   std::string path, text, base;
+  std::string canonical;          // the spec as parsed, printed back (comments and layout aside)
   std::vector<std::string> sets;  // held --set values applied to the base
   ParsedScenario base_scenario;
   std::vector<std::string> products;
@@ -46,8 +47,15 @@ CalibrationSpec load_calibration_spec(const std::string& path);
 // The distance of parameter values from the data's training window (replicate-averaged).
 double calibration_distance(const CalibrationSpec& sp, const std::vector<double>& theta, std::uint64_t id);
 
-// Runs the spec's method and the forecast; `progress(line)` gets a line per generation.
-CalibrationFile run_calibration(const CalibrationSpec& sp, int threads,
-                                const std::function<void(const std::string&)>& progress);
+struct CalibrationRun {
+  int threads = 0;
+  std::string journal;                               // ABC-SMC's journal (OUT.journal; "" for none)
+  bool resume = false;                               // continue from the journal
+  std::function<void(const std::string&)> progress;  // a line per generation
+};
+
+// Runs the spec's method and the forecast. Interrupted (stop_requested()), it returns early,
+// the journal holding every complete generation.
+CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run);
 
 }  // namespace motsim

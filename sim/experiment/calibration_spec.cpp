@@ -1,6 +1,7 @@
 // Reading a calibration spec (docs/calibration.md, "The spec").
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "sim/core/input_file.hpp"
 #include "sim/experiment/calibrate.hpp"
@@ -206,6 +207,9 @@ CalibrationSpec load_calibration_spec(const std::string& path) {
   sp.text = read_regular_file(path, "calibration spec");
   const toml::table t = tomlu::parse_text(sp.text, path);
   const Spec s{path, t};
+  std::ostringstream canon;
+  canon << t;
+  sp.canonical = canon.str();
   s.only(t,
          {"base", "set", "method", "distance", "replicates", "common_random_numbers", "particles", "generations",
           "quantile", "min_acceptance", "target_tolerance", "batch", "seed", "evaluations", "predictive_draws", "data",

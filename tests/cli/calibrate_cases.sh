@@ -120,6 +120,45 @@ PY
   expect_msg "not a calibration file (format 'motsim-compare-1')"
 }
 
+case_resume_after_kill() {
+  # kill -9 after two generations; --resume ends identical to an uninterrupted calibration.
+  make_data 7.2
+  spec 'particles = 60
+generations = 6'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/whole.h5" --quiet
+  "$M" calibrate "$T/spec.toml" --out "$T/cut.h5" --quiet >/dev/null 2>&1 &
+  local pid=$! i
+  for i in $(seq 1 600); do
+    [ -f "$T/cut.h5.journal" ] && [ "$(wc -l < "$T/cut.h5.journal")" -ge 3 ] && break
+    sleep 0.05
+  done
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  [ ! -e "$T/cut.h5" ] || fail "the killed calibration left a results file"
+  [ -f "$T/cut.h5.journal" ] || fail "no journal after kill -9"
+  printf '0.5 12 12 0.4 3' >> "$T/cut.h5.journal"  # a line cut by the crash
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/cut.h5" --quiet
+  expect_msg "add --resume to continue it"
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/cut.h5" --resume
+  expect_msg "an incomplete generation (cut by the interruption) is run again"
+  expect_msg "resuming after generation"
+  [ ! -e "$T/cut.h5.journal" ] || fail "the journal is left after the file is written"
+  for d in generations/particles generations/weights generations/tolerance posterior/mean forecast/q50; do
+    h5diff -d 0 "$T/whole.h5" "$T/cut.h5" /$d /$d >/dev/null || fail "/$d differs after the resume"
+  done
+  # A journal resumes only the spec it was written for (comments aside).
+  "$M" calibrate "$T/spec.toml" --out "$T/again.h5" --quiet >/dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 1 600); do
+    [ -f "$T/again.h5.journal" ] && [ "$(wc -l < "$T/again.h5.journal")" -ge 2 ] && break
+    sleep 0.05
+  done
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  printf '# a comment changes nothing\n' >> "$T/spec.toml"
+  sed -i 's/^particles = 60$/particles = 61/' "$T/spec.toml"
+  expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/again.h5" --resume --quiet
+  expect_msg "this journal was written for another spec, data or base scenario"
+}
+
 case_refusals() {
   make_data 6.6
   spec 'particles = 1'
