@@ -84,6 +84,19 @@ double weighted_quantile(std::vector<double> x, std::vector<double> w, double q)
   return order.empty() ? std::numeric_limits<double>::quiet_NaN() : x[order.back()];
 }
 
+std::vector<std::size_t> systematic_resample(const std::vector<double>& w, int draws) {
+  std::vector<std::size_t> out;
+  out.reserve(static_cast<std::size_t>(std::max(draws, 0)));
+  double c = 0;
+  std::size_t i = 0;
+  for (int d = 0; d < draws; ++d) {
+    const double u = (d + 0.5) / draws;
+    while (i + 1 < w.size() && c + w[i] < u) c += w[i++];
+    out.push_back(i);
+  }
+  return out;
+}
+
 namespace {
 
 using Matrix = Eigen::MatrixXd;

@@ -69,6 +69,10 @@ using AbcProgress = std::function<bool(const AbcGeneration& g, int generation)>;
 AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const AbcDistance& distance,
                   const AbcProgress& progress = {}, std::vector<AbcGeneration> start = {});
 
+// Indices of `draws` members of a population with weights `w` (summing to 1), by systematic
+// resampling: deterministic, draw d at cumulative weight (d + 0.5) / draws.
+std::vector<std::size_t> systematic_resample(const std::vector<double>& w, int draws);
+
 // Weighted mean, sd and quantile of one parameter of a population.
 double weighted_mean(const std::vector<double>& x, const std::vector<double>& w);
 double weighted_sd(const std::vector<double>& x, const std::vector<double>& w);

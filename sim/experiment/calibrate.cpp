@@ -14,6 +14,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/experiment/calibration_journal.hpp"
+#include "sim/input/param_table.hpp"
 
 namespace motsim {
 namespace {
@@ -37,9 +38,7 @@ Scenario scenario_of(const CalibrationSpec& sp, const std::vector<double>& theta
   auto sets = sp.sets;
   for (std::size_t j = 0; j < sp.params.size(); ++j) {
     if (sp.params[j].key == "scale") continue;
-    char b[64];
-    std::snprintf(b, sizeof b, sp.params[j].integer ? "%.0f" : "%.17g", theta[j]);
-    sets.push_back(sp.params[j].key + "=" + b);
+    sets.push_back(sp.params[j].key + "=" + set_literal(sp.params[j].key, theta[j]));
   }
   sets.push_back("simulation.replicate=" + std::to_string(replicate));
   sets.push_back("simulation.days=" + std::to_string(days));
@@ -330,19 +329,6 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun&
 namespace motsim {
 namespace {
 
-// Indices of `draws` particles resampled by weight (systematic resampling, deterministic).
-std::vector<std::size_t> resample(const std::vector<double>& w, int draws) {
-  std::vector<std::size_t> out;
-  double c = 0;
-  std::size_t i = 0;
-  for (int d = 0; d < draws; ++d) {
-    const double u = (d + 0.5) / draws;
-    while (i + 1 < w.size() && c + w[i] < u) c += w[i++];
-    out.push_back(i);
-  }
-  return out;
-}
-
 double quantile_of(std::vector<double> v, double q) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
   if (v.empty()) return kNaN;
@@ -404,7 +390,7 @@ void score(const CalibrationSpec& sp, CalibrationFile& f) {
 void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>& xs, const std::vector<double>& w,
               int threads, CalibrationFile& f) {
   const std::vector<Cell> cells = forecast_cells(sp, f);
-  const std::vector<std::size_t> pick = resample(w, sp.predictive_draws);
+  const std::vector<std::size_t> pick = systematic_resample(w, sp.predictive_draws);
   std::vector<std::vector<double>> runs(pick.size());
   par::Arena arena(par::threads_or_all(threads));
   arena.execute([&] {

@@ -16,7 +16,6 @@ namespace motsim {
 struct CalibParam {
   std::string key;  // a --set key, or "scale" (consumers per agent, applied to volumes)
   Prior prior;
-  bool integer = false;
 };
 
 struct CalibrationSpec {

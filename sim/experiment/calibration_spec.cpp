@@ -113,8 +113,7 @@ void check_param(const Spec& s, const CalibrationSpec& sp, const CalibParam& c, 
   std::vector<double> tries = {c.prior.mean};
   if (c.prior.kind != Prior::Kind::Normal) tries = {c.prior.min, c.prior.max};
   for (double x : tries) {
-    char b[64];
-    std::snprintf(b, sizeof b, c.integer ? "%.0f" : "%.17g", x);
+    const std::string b = set_literal(c.key, x);
     try {
       auto sets = sp.sets;
       sets.push_back(c.key + "=" + b);
@@ -136,7 +135,6 @@ void read_params(const Spec& s, CalibrationSpec& sp) {
     CalibParam c;
     c.key = std::string(k.str());
     c.prior = read_prior(s, c.key, v);
-    c.integer = is_integer_key(c.key);
     check_param(s, sp, c, v);
     sp.params.push_back(c);
   }

@@ -16,6 +16,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/kpis.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/abc.hpp"
 #include "sim/experiment/attribution.hpp"
 #include "sim/experiment/compare_format.hpp"
 #include "sim/experiment/roi.hpp"
@@ -186,21 +187,17 @@ Scenario with_draw(const Study& st, int s, int r) {
 // --posterior: each draw's values as --set values; a variant may not change a fitted key (the
 // draw would replace its change). `scale` (consumers per agent) is not a scenario key: left out.
 void load_posterior(const CompareOptions& opt, Study& st) {
-  const PosteriorDraws pd = read_posterior_draws(opt.posterior, st.R);
+  const PosteriorPopulation pd = read_posterior(opt.posterior);
   for (std::size_t s = 1; s < st.changes.size(); ++s)
     for (const auto& ch : st.changes[s])
       for (const auto& n : pd.names)
         if (ch.key == n)
           throw InputError(st.paths[s] + ": error: the variant changes " + n + ", a parameter " + opt.posterior +
                            " fits; --posterior would replace the variant's value by the posterior's");
-  for (const auto& x : pd.draws) {
+  for (std::size_t i : systematic_resample(pd.weights, st.R)) {  // draw r: the same every time
     std::vector<std::string> sets;
-    for (std::size_t j = 0; j < pd.names.size(); ++j) {
-      if (pd.names[j] == "scale") continue;
-      char b[64];
-      std::snprintf(b, sizeof b, is_integer_key(pd.names[j]) ? "%.0f" : "%.17g", x[j]);
-      sets.push_back(pd.names[j] + "=" + b);
-    }
+    for (std::size_t j = 0; j < pd.names.size(); ++j)
+      if (pd.names[j] != "scale") sets.push_back(pd.names[j] + "=" + set_literal(pd.names[j], pd.particles[i][j]));
     st.posterior_sets.push_back(sets);
   }
   if (std::find(pd.names.begin(), pd.names.end(), "scale") != pd.names.end())

@@ -99,8 +99,6 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-bool integer_key(const std::string& key) { return is_integer_key(key); }
-
 // The message of a scenario's InputError without its location (which adds nothing here).
 std::string reason(const InputError& e) {
   std::string why = e.what();
@@ -280,7 +278,7 @@ SweepParam read_list(const SpecReader& r, const std::string& key, const toml::no
     p.values.push_back(literal(e));
     checks.emplace_back(&e, p.values.back());
   }
-  p.integer = integer_key(key);
+  p.integer = is_integer_key(key);
   return p;
 }
 
@@ -316,7 +314,7 @@ SweepParam read_range(const SpecReader& r, const std::string& key, const toml::n
   SweepParam p;
   p.key = key;
   p.range = true;
-  p.integer = integer_key(key);
+  p.integer = is_integer_key(key);
   const auto& t = *v.as_table();
   check_range_keys(r, key, t);
   p.min = range_end(r, key, v, "min");

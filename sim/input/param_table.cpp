@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <type_traits>
 
@@ -415,6 +416,12 @@ bool is_integer_key(const std::string& key) {
       for (const auto& f : *s.fields)
         if (f.key == field) return f.kind == FieldKind::Int;
   return false;
+}
+
+std::string set_literal(const std::string& key, double x) {
+  char b[64];
+  std::snprintf(b, sizeof b, is_integer_key(key) ? "%.0f" : "%.17g", x);
+  return b;
 }
 
 }  // namespace motsim

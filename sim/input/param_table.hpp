@@ -43,6 +43,8 @@ const std::vector<SectionDesc>& sections();
 
 // Whether a dotted --set key (section[.name].key) takes integers.
 bool is_integer_key(const std::string& key);
+// A number as the value of `key=VALUE` for --set: rounded for an integer key, else exact (%.17g).
+std::string set_literal(const std::string& key, double x);
 
 // Markdown tables of every parameter, default and source (for docs/parameters.md).
 std::string parameters_markdown();

@@ -98,13 +98,13 @@ void write_calibration_file(const std::string& path, bool force, const std::stri
   });
 }
 
-PosteriorDraws read_posterior_draws(const std::string& path, int draws) {
+PosteriorPopulation read_posterior(const std::string& path) {
   Handle f = open_for_reading(path);
   const std::string fmt = read_attr_string(f, "format");
   if (fmt != "motsim-calibration-1")
     throw InputError(path + ": error: not a calibration file (format '" + fmt +
                      "'); --posterior takes the file of motsim calibrate");
-  PosteriorDraws out;
+  PosteriorPopulation out;
   out.method = read_attr_string(f, "method");
   out.names = read_strings(f, "/parameters/name");
   const std::size_t P = out.names.size();
@@ -112,7 +112,8 @@ PosteriorDraws read_posterior_draws(const std::string& path, int draws) {
   if (!exists(f, "/generations")) {
     const auto x = read_doubles(f, "/optimum/theta", dims);
     if (x.size() != P) throw InputError(path + ": error: /optimum/theta does not match /parameters/name");
-    out.draws.assign(static_cast<std::size_t>(draws), x);
+    out.particles = {x};
+    out.weights = {1.0};
     return out;
   }
   const auto parts = read_doubles(f, "/generations/particles", dims);
@@ -121,13 +122,10 @@ PosteriorDraws read_posterior_draws(const std::string& path, int draws) {
   std::vector<hsize_t> wd;
   const auto w = read_doubles(f, "/generations/weights", wd);
   const std::size_t G = dims[0], N = dims[1], last = (G - 1) * N;
-  double c = 0;
-  std::size_t i = 0;
-  for (int d = 0; d < draws; ++d) {  // systematic resampling of the last generation
-    const double u = (d + 0.5) / draws;
-    while (i + 1 < N && c + w[last + i] < u) c += w[last + i++];
-    out.draws.emplace_back(parts.begin() + static_cast<std::ptrdiff_t>((last + i) * P),
-                           parts.begin() + static_cast<std::ptrdiff_t>((last + i + 1) * P));
+  for (std::size_t i = 0; i < N; ++i) {
+    out.particles.emplace_back(parts.begin() + static_cast<std::ptrdiff_t>((last + i) * P),
+                               parts.begin() + static_cast<std::ptrdiff_t>((last + i + 1) * P));
+    out.weights.push_back(w[last + i]);
   }
   return out;
 }

@@ -36,15 +36,15 @@ struct CalibrationFile {
 void write_calibration_file(const std::string& path, bool force, const std::string& command_line,
                             const CalibrationFile& c);
 
-// What `motsim compare --posterior` takes from a calibration file: the fitted keys and `draws`
-// parameter vectors, the final population resampled by weight (systematic resampling, so draw
-// r is the same every time), or the optimum repeated. InputError for a file that is not a
-// calibration file.
-struct PosteriorDraws {
+// What `motsim compare --posterior` takes from a calibration file: the fitted keys and the
+// final population (its particles and weights), or the optimum alone with weight 1.
+// InputError for a file that is not a calibration file.
+struct PosteriorPopulation {
   std::vector<std::string> names;
-  std::vector<std::vector<double>> draws;  // [draw][parameter]
+  std::vector<std::vector<double>> particles;  // [particle][parameter]
+  std::vector<double> weights;
   std::string method;
 };
-PosteriorDraws read_posterior_draws(const std::string& path, int draws);
+PosteriorPopulation read_posterior(const std::string& path);
 
 }  // namespace motsim
