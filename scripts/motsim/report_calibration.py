@@ -84,7 +84,7 @@ def report_calibration(path, page):
     sc = cal["scores"]
     if sc["held_out"] > 0:
         page.p(f"Forecast on {sc['held_out']} held-out values: the 50 % band covers {100 * sc['coverage50']:.0f} %, "
-               f"the 90 % band {100 * sc['coverage90']:.0f} %; median absolute percentage error "
+               f"the 90 % band {100 * sc['coverage90']:.0f} %; mean absolute percentage error of the median "
                f"{100 * sc['mape']:.1f} %.")
     for series in dict.fromkeys(cal["forecast"]["series"]):
         page.fig(_forecast_fig(cal, series, training), f"forecast_{series}.png",
