@@ -22,6 +22,7 @@
 #include "sim/engine/memory.hpp"
 #include "sim/experiment/calibrate.hpp"
 #include "sim/experiment/compare.hpp"
+#include "sim/experiment/mpi.hpp"
 #include "sim/experiment/sweep.hpp"
 #include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
@@ -315,6 +316,52 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
   return run_sweep(o, cmdline);
 }
 
+void print_calibration(const CalibrationFile& f) {
+  for (std::size_t j = 0; j < f.param_names.size(); ++j)
+    std::cout << f.param_names[j] << ": mean " << f.post_mean[j] << ", sd " << f.post_sd[j] << ", 90 % ["
+              << f.post_q05[j] << ", " << f.post_q95[j] << "]\n";
+  if (f.held_out > 0)
+    std::cout << "forecast on " << f.held_out << " held-out values: 50 % band covers " << 100 * f.coverage50
+              << " %, 90 % band " << 100 * f.coverage90 << " %, MAPE " << 100 * f.mape << " %\n";
+}
+
+// Rank 0 (or the only process): checks the output, calibrates, writes the file. Under MPI a
+// failure here ends every rank, so that no worker waits for ever.
+int calibrate_and_write(const MpiJob& job, const CalibrationSpec& sp, const po::variables_map& vm,
+                        const std::string& cmdline) {
+  const std::string out = vm["out"].as<std::string>();
+  const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
+  std::vector<std::string> inputs = sp.data_files;
+  inputs.push_back(sp.path);
+  inputs.push_back(sp.base);
+  CalibrationRun run;
+  run.threads = threads_option(vm);
+  run.journal = out + ".journal";
+  run.resume = vm.count("resume") > 0;
+  run.job = &job;
+  run.progress = [&](const std::string& line) {
+    if (!quiet) std::cerr << "motsim: " << line << '\n';
+  };
+  CalibrationFile f;
+  try {
+    check_output_path(out, force, inputs);
+    f = run_calibration(sp, run);
+  } catch (...) {
+    if (job.distributed()) job.abort_current(kBadInput);
+    throw;
+  }
+  if (stop_requested()) {
+    std::cerr << "motsim: interrupted: no calibration file written; every complete generation is in " << run.journal
+              << " (continue with --resume)\n";
+    return kInterrupted;
+  }
+  write_calibration_file(out, force, cmdline, f);
+  std::remove(run.journal.c_str());
+  if (!quiet) std::cerr << "motsim: wrote " << out << " (" << f.method << ", stopped: " << f.stopped << ")\n";
+  print_calibration(f);
+  return kOk;
+}
+
 int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdline) {
   po::options_description opts("calibrate options");
   opts.add_options()("help,h", "this help")("out,o", po::value<std::string>(), "calibration file (required)")(
@@ -324,7 +371,8 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdli
   std::string spec;
   auto vm = parse(opts, args, "spec", &spec);
   if (vm.count("help")) {
-    std::cout << "usage: motsim calibrate SPEC --out FILE [--threads T] [--resume]\n\n"
+    std::cout << "usage: motsim calibrate SPEC --out FILE [--threads T] [--resume]\n"
+              << "       mpirun -n N motsim calibrate SPEC --out FILE   (rank 0 calibrates, the others evaluate)\n\n"
               << opts << "\nThe spec, the data files and the file layout: docs/calibration.md\n";
     return kOk;
   }
@@ -332,36 +380,17 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdli
     throw po::error(
         "calibrate needs a SPEC file, e.g. motsim calibrate scenarios/calibration/launch.toml --out results/fit.h5");
   if (!vm.count("out")) throw po::error("calibrate needs --out FILE");
-  const std::string out = vm["out"].as<std::string>();
-  const CalibrationSpec sp = load_calibration_spec(spec);
-  std::vector<std::string> inputs = sp.data_files;
-  inputs.push_back(spec);
-  inputs.push_back(sp.base);
-  check_output_path(out, vm.count("force") > 0, inputs);
-  install_interrupt_handlers();
-  const bool quiet = vm.count("quiet") > 0;
-  CalibrationRun run;
-  run.threads = threads_option(vm);
-  run.journal = out + ".journal";
-  run.resume = vm.count("resume") > 0;
-  run.progress = [&](const std::string& line) {
-    if (!quiet) std::cerr << "motsim: " << line << '\n';
-  };
-  const CalibrationFile f = run_calibration(sp, run);
-  if (stop_requested()) {
-    std::cerr << "motsim: interrupted: no calibration file written; every complete generation is in " << run.journal
-              << " (continue with --resume)\n";
-    return kInterrupted;
+  const MpiJob job;  // under mpirun: rank 0 calibrates, the other ranks evaluate
+  CalibrationSpec sp;
+  try {
+    sp = load_calibration_spec(spec);
+  } catch (...) {
+    if (job.rank() != 0) return kBadInput;  // every rank reads the same spec; rank 0 reports the error
+    throw;
   }
-  write_calibration_file(out, vm.count("force") > 0, cmdline, f);
-  std::remove(run.journal.c_str());
-  if (!quiet) std::cerr << "motsim: wrote " << out << " (" << f.method << ", stopped: " << f.stopped << ")\n";
-  for (std::size_t j = 0; j < f.param_names.size(); ++j)
-    std::cout << f.param_names[j] << ": mean " << f.post_mean[j] << ", sd " << f.post_sd[j] << ", 90 % ["
-              << f.post_q05[j] << ", " << f.post_q95[j] << "]\n";
-  if (f.held_out > 0)
-    std::cout << "forecast on " << f.held_out << " held-out values: 50 % band covers " << 100 * f.coverage50
-              << " %, 90 % band " << 100 * f.coverage90 << " %, MAPE " << 100 * f.mape << " %\n";
+  install_interrupt_handlers();
+  if (job.rank() == 0) return calibrate_and_write(job, sp, vm, cmdline);
+  serve_calibration(sp);
   return kOk;
 }
 

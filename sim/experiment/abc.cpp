@@ -183,22 +183,27 @@ void check_settings(const std::vector<Prior>& priors, const AbcSettings& s) {
   if (!(s.quantile > 0 && s.quantile < 1)) throw std::invalid_argument("the tolerance quantile must be in (0, 1)");
 }
 
-// Evaluates attempts [first, first + n) of generation `gen` in parallel; NaN: outside the prior.
+// Proposes attempts [first, first + n) of generation `gen` and evaluates those inside the prior
+// in one batch; NaN: outside the prior.
 void evaluate_batch(const std::vector<Prior>& priors, const AbcSettings& s, int gen, std::uint64_t first, std::size_t n,
-                    const AbcGeneration* prev, const Kernel* K, const AbcDistance& distance,
+                    const AbcGeneration* prev, const Kernel* K, const AbcBatchDistance& distances,
                     std::vector<std::vector<double>>& xs, std::vector<double>& ds) {
   xs.assign(n, {});
   ds.assign(n, std::numeric_limits<double>::quiet_NaN());
-  par::Arena arena(par::threads_or_all(s.threads));
-  arena.execute([&] {
-    par::for_range<std::size_t>(0, n, 1, [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t i = lo; i != hi; ++i) {
-        xs[i] = propose(priors, s, gen, first + i, prev, K);
-        if (prior_density(priors, xs[i]) > 0)
-          ds[i] = distance(xs[i], (static_cast<std::uint64_t>(gen) << 40) + first + i);
-      }
-    });
-  });
+  std::vector<std::vector<double>> inside;
+  std::vector<std::uint64_t> ids;
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i < n; ++i) {
+    xs[i] = propose(priors, s, gen, first + i, prev, K);
+    if (prior_density(priors, xs[i]) <= 0) continue;
+    inside.push_back(xs[i]);
+    ids.push_back((static_cast<std::uint64_t>(gen) << 40) + first + i);
+    at.push_back(i);
+  }
+  if (inside.empty()) return;
+  const std::vector<double> d = distances(inside, ids);
+  if (d.size() != inside.size()) throw std::logic_error("ABC-SMC: a batch returned the wrong number of distances");
+  for (std::size_t j = 0; j < at.size(); ++j) ds[at[j]] = d[j];
 }
 
 // The quantile of the population's distances; when distances are discrete and the quantile
@@ -213,10 +218,11 @@ double next_tolerance(const AbcGeneration& prev, double q) {
   return below >= 0 ? below : e;
 }
 
+enum class GenerationEnd { Complete, OutOfAttempts, Stopped };
+
 // One generation: attempts in batches, accepted in attempt order until `particles` are in.
-// Returns false when max_attempts ran out first.
-bool run_generation(const std::vector<Prior>& priors, const AbcSettings& s, int gen, const AbcGeneration* prev,
-                    const AbcDistance& distance, AbcGeneration& g) {
+GenerationEnd run_generation(const std::vector<Prior>& priors, const AbcSettings& s, int gen, const AbcGeneration* prev,
+                             const AbcBatchDistance& distances, AbcGeneration& g) {
   const Kernel K = prev ? kernel_of(*prev) : Kernel{};
   g.tolerance = prev ? next_tolerance(*prev, s.quantile) : std::numeric_limits<double>::infinity();
   const std::size_t batch = static_cast<std::size_t>(s.batch > 0 ? s.batch : s.particles);
@@ -224,9 +230,10 @@ bool run_generation(const std::vector<Prior>& priors, const AbcSettings& s, int 
   std::vector<std::vector<double>> xs;
   std::vector<double> ds;
   while (static_cast<int>(g.particles.size()) < s.particles) {
-    if (g.attempts >= cap) return false;
-    evaluate_batch(priors, s, gen, static_cast<std::uint64_t>(g.attempts), batch, prev, prev ? &K : nullptr, distance,
+    if (g.attempts >= cap) return GenerationEnd::OutOfAttempts;
+    evaluate_batch(priors, s, gen, static_cast<std::uint64_t>(g.attempts), batch, prev, prev ? &K : nullptr, distances,
                    xs, ds);
+    if (s.stop && s.stop->load()) return GenerationEnd::Stopped;
     for (std::size_t i = 0; i < batch && static_cast<int>(g.particles.size()) < s.particles; ++i) {
       ++g.attempts;
       if (std::isnan(ds[i])) continue;
@@ -245,13 +252,29 @@ bool run_generation(const std::vector<Prior>& priors, const AbcSettings& s, int 
   }
   g.ess = 1 / sq;
   g.acceptance = static_cast<double>(g.particles.size()) / static_cast<double>(g.attempts);
-  return true;
+  return GenerationEnd::Complete;
 }
 
 }  // namespace
 
 AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const AbcDistance& distance,
                   const AbcProgress& progress, std::vector<AbcGeneration> start) {
+  const AbcBatchDistance on_threads = [&](const std::vector<std::vector<double>>& xs,
+                                          const std::vector<std::uint64_t>& ids) {
+    std::vector<double> d(xs.size());
+    par::Arena arena(par::threads_or_all(s.threads));
+    arena.execute([&] {
+      par::for_range<std::size_t>(0, xs.size(), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i != hi; ++i) d[i] = distance(xs[i], ids[i]);
+      });
+    });
+    return d;
+  };
+  return abc_smc_batch(priors, s, on_threads, progress, std::move(start));
+}
+
+AbcResult abc_smc_batch(const std::vector<Prior>& priors, const AbcSettings& s, const AbcBatchDistance& distances,
+                        const AbcProgress& progress, std::vector<AbcGeneration> start) {
   check_settings(priors, s);
   AbcResult out;
   out.generations = std::move(start);
@@ -259,8 +282,9 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const 
   for (int gen = static_cast<int>(out.generations.size()); gen < s.generations; ++gen) {
     AbcGeneration g;
     const AbcGeneration* prev = gen > 0 ? &out.generations.back() : nullptr;
-    if (!run_generation(priors, s, gen, prev, distance, g)) {
-      out.stopped = "acceptance rate";
+    const GenerationEnd end = run_generation(priors, s, gen, prev, distances, g);
+    if (end != GenerationEnd::Complete) {
+      out.stopped = end == GenerationEnd::Stopped ? "interrupted" : "acceptance rate";
       break;
     }
     out.generations.push_back(std::move(g));

@@ -8,6 +8,7 @@
 // Determinism: every draw comes from a counter-based stream keyed by (seed, generation,
 // attempt), attempts are evaluated in batches in parallel and accepted in attempt order, so the
 // result is the same for any thread count.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -39,7 +40,8 @@ struct AbcSettings {
   double target_tolerance = 0;   // stop once the tolerance is at or below it
   long long max_attempts = 0;    // per generation (0: 200 x particles)
   std::uint64_t seed = 1;
-  int threads = 0;  // 0: every core
+  int threads = 0;                          // 0: every core
+  const std::atomic<bool>* stop = nullptr;  // when set: a generation is abandoned between batches
 };
 
 struct AbcGeneration {
@@ -61,13 +63,23 @@ struct AbcResult {
 // distance(theta, evaluation id): the id is unique per (generation, attempt), for the model's
 // random key when common random numbers are off. It may run on several threads at once.
 using AbcDistance = std::function<double(const std::vector<double>& theta, std::uint64_t id)>;
+// The distances of a batch of proposals at once (for instance spread over MPI ranks): element
+// i is the distance of thetas[i] for evaluation id ids[i].
+using AbcBatchDistance = std::function<std::vector<double>(const std::vector<std::vector<double>>& thetas,
+                                                           const std::vector<std::uint64_t>& ids)>;
 // Called after each generation; returning false stops (an interrupt).
 using AbcProgress = std::function<bool(const AbcGeneration& g, int generation)>;
 
 // Runs ABC-SMC from `start` (generations already done, e.g. read back for a resume; empty to
-// begin). Throws std::invalid_argument for settings out of range.
+// begin), the distances of each batch on s.threads threads. Throws std::invalid_argument for
+// settings out of range. When *s.stop becomes true, the generation under way is dropped (it is
+// run again, identical, on a resume) and the result says "interrupted".
 AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const AbcDistance& distance,
                   const AbcProgress& progress = {}, std::vector<AbcGeneration> start = {});
+// The same with the batches evaluated by `distances` (s.threads unused); for any way of
+// evaluating a batch the result is the same.
+AbcResult abc_smc_batch(const std::vector<Prior>& priors, const AbcSettings& s, const AbcBatchDistance& distances,
+                        const AbcProgress& progress = {}, std::vector<AbcGeneration> start = {});
 
 // Indices of `draws` members of a population with weights `w` (summing to 1), by systematic
 // resampling: deterministic, draw d at cumulative weight (d + 0.5) / draws.

@@ -8,12 +8,14 @@
 #include <memory>
 #include <nlopt.hpp>
 #include <numeric>
+#include <stdexcept>
 
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/experiment/calibration_journal.hpp"
+#include "sim/experiment/mpi.hpp"
 #include "sim/input/param_table.hpp"
 
 namespace motsim {
@@ -139,6 +141,95 @@ double calibration_distance(const CalibrationSpec& sp, const std::vector<double>
 
 namespace {
 
+std::vector<Cell> forecast_cells(const CalibrationSpec& sp, CalibrationFile* f);
+
+// What is simulated, as a task that can travel to another MPI rank: [kind, evaluation id,
+// theta...]. A distance task's result is [distance], a predictive one's the value of every
+// forecast cell.
+enum TaskKind { kDistance = 0, kPredictive = 1 };
+
+std::vector<double> task_of(TaskKind kind, std::uint64_t id, const std::vector<double>& theta) {
+  std::vector<double> t{static_cast<double>(kind), static_cast<double>(id)};  // ids < 2^53: exact
+  t.insert(t.end(), theta.begin(), theta.end());
+  return t;
+}
+
+std::vector<double> evaluate_task(const CalibrationSpec& sp, const std::vector<Cell>& fc,
+                                  const std::vector<double>& t) {
+  const auto id = static_cast<std::uint64_t>(t[1]);
+  const std::vector<double> theta(t.begin() + 2, t.end());
+  if (static_cast<int>(t[0]) == kDistance) return {calibration_distance(sp, theta, id)};
+  return simulate(sp, theta, id, fc, 1, false);  // each draw its own random key: chance is in the bands
+}
+
+// Evaluates batches of tasks, on this machine's threads or, in an MPI job, over its ranks (one
+// task at a time to whichever rank is free). The results do not depend on which.
+class Evaluator {
+ public:
+  Evaluator(const CalibrationSpec& sp, const CalibrationRun& run)
+      : sp_(sp), threads_(run.threads), fc_(forecast_cells(sp, nullptr)) {
+#if MOTSIM_HAVE_MPI
+    if (run.job && run.job->distributed()) farm_ = std::make_unique<MpiFarm>(*run.job);
+#endif
+  }
+
+  // The results in task order; after an interrupt, the tasks not run have empty results.
+  std::vector<std::vector<double>> run(const std::vector<std::vector<double>>& tasks) const {
+    std::vector<std::vector<double>> out(tasks.size());
+#if MOTSIM_HAVE_MPI
+    if (farm_) {
+      farm_->run(
+          tasks, [&](std::size_t i, const std::vector<double>& r) { out[i] = r; }, true);
+      return out;
+    }
+#endif
+    par::Arena arena(par::threads_or_all(threads_));
+    arena.execute([&] {
+      par::for_range<std::size_t>(0, tasks.size(), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i != hi; ++i) out[i] = evaluate_task(sp_, fc_, tasks[i]);
+      });
+    });
+    return out;
+  }
+
+  std::vector<double> distances(const std::vector<std::vector<double>>& xs,
+                                const std::vector<std::uint64_t>& ids) const {
+    std::vector<std::vector<double>> tasks;
+    tasks.reserve(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) tasks.push_back(task_of(kDistance, ids[i], xs[i]));
+    std::vector<double> d;
+    d.reserve(xs.size());
+    for (const auto& r : run(tasks)) d.push_back(r.empty() ? kNaN : r[0]);
+    return d;
+  }
+
+ private:
+  const CalibrationSpec& sp_;
+  int threads_;
+  std::vector<Cell> fc_;
+#if MOTSIM_HAVE_MPI
+  std::unique_ptr<MpiFarm> farm_;
+#endif
+};
+
+}  // namespace
+
+#if MOTSIM_HAVE_MPI
+void serve_calibration(const CalibrationSpec& sp) {
+  const std::vector<Cell> fc = forecast_cells(sp, nullptr);
+  mpi_serve([&](const std::vector<double>& t) {
+    if (stop_requested()) return std::vector<double>{};  // not computed
+    return evaluate_task(sp, fc, t);
+  });
+}
+#else
+void serve_calibration(const CalibrationSpec&) {
+  throw std::logic_error("motsim was built without MPI: there are no other ranks to serve");
+}
+#endif
+
+namespace {
+
 void summarise(const CalibrationSpec& sp, const std::vector<std::vector<double>>& xs, const std::vector<double>& w,
                CalibrationFile& f) {
   for (std::size_t j = 0; j < sp.params.size(); ++j) {
@@ -189,10 +280,10 @@ std::string fingerprint(const CalibrationSpec& sp) {
 }
 
 std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(const CalibrationSpec& sp,
-                                                                         const CalibrationRun& run,
+                                                                         const CalibrationRun& run, const Evaluator& ev,
                                                                          CalibrationFile& f) {
   AbcSettings s = sp.abc;
-  s.threads = run.threads;
+  s.stop = &stop_flag();
   std::unique_ptr<CalibrationJournal> journal;
   if (!run.journal.empty()) journal = std::make_unique<CalibrationJournal>(run.journal, fingerprint(sp), run.resume);
   std::vector<double> secs = journal ? journal->seconds() : std::vector<double>{};
@@ -200,8 +291,8 @@ std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(const C
   if (journal && !journal->done().empty() && progress)
     progress("resuming after generation " + std::to_string(journal->done().size() - 1) + " (" + run.journal + ")");
   auto t0 = Clock::now();
-  const AbcDistance dist = [&](const std::vector<double>& th, std::uint64_t id) {
-    return calibration_distance(sp, th, id);
+  const AbcBatchDistance dist = [&](const std::vector<std::vector<double>>& xs, const std::vector<std::uint64_t>& ids) {
+    return ev.distances(xs, ids);
   };
   const AbcProgress report = [&](const AbcGeneration& g, int gen) {
     const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -215,8 +306,10 @@ std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(const C
     if (progress) progress(line);
     return !stop_requested();
   };
-  const AbcResult r = abc_smc(priors_of(sp), s, dist, report, journal ? journal->done() : std::vector<AbcGeneration>{});
+  const AbcResult r =
+      abc_smc_batch(priors_of(sp), s, dist, report, journal ? journal->done() : std::vector<AbcGeneration>{});
   f.stopped = r.stopped;
+  if (stop_requested()) return {};
   if (r.generations.empty()) throw InputError(sp.path + ": error: ABC-SMC accepted no generation");
   store_generations(sp, r, secs, f);
   return {r.generations.back().particles, r.generations.back().weights};
@@ -264,33 +357,31 @@ std::vector<double> run_optimize(const CalibrationSpec& sp, CalibrationFile& f) 
 }
 
 // The distance along each parameter around the optimum (the others held there).
-void profile(const CalibrationSpec& sp, const std::vector<double>& x, int threads, CalibrationFile& f) {
+void profile(const CalibrationSpec& sp, const std::vector<double>& x, const Evaluator& ev, CalibrationFile& f) {
   const std::size_t P = sp.params.size(), M = 11;
   f.profile_points = M;
   f.profile_x.assign(P * M, 0);
-  f.profile_d.assign(P * M, 0);
-  par::Arena arena(par::threads_or_all(threads));
-  arena.execute([&] {
-    par::for_range<std::size_t>(0, P * M, 1, [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t i = lo; i != hi; ++i) {
-        const std::size_t j = i / M, m = i % M;
-        const auto [a, b] = bounds_of(sp.params[j].prior);
-        std::vector<double> th = x;
-        th[j] = std::clamp(x[j] + (b - a) * 0.2 * (static_cast<double>(m) / (M - 1) - 0.5), a, b);
-        f.profile_x[i] = th[j];
-        f.profile_d[i] = calibration_distance(sp, th, 0);
-      }
-    });
-  });
+  std::vector<std::vector<double>> xs;
+  for (std::size_t i = 0; i < P * M; ++i) {
+    const std::size_t j = i / M, m = i % M;
+    const auto [a, b] = bounds_of(sp.params[j].prior);
+    std::vector<double> th = x;
+    th[j] = std::clamp(x[j] + (b - a) * 0.2 * (static_cast<double>(m) / (M - 1) - 0.5), a, b);
+    f.profile_x[i] = th[j];
+    xs.push_back(th);
+  }
+  f.profile_d = ev.distances(xs, std::vector<std::uint64_t>(xs.size(), 0));
 }
 
 }  // namespace
 
+namespace {
 void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>& xs, const std::vector<double>& w,
-              int threads, CalibrationFile& f);
+              const Evaluator& ev, CalibrationFile& f);
+}  // namespace
 
 CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run) {
-  const int threads = run.threads;
+  const Evaluator ev(sp, run);
   const auto& progress = run.progress;
   CalibrationFile f;
   f.spec_text = sp.text;
@@ -310,17 +401,17 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun&
   std::vector<std::vector<double>> xs;
   std::vector<double> w;
   if (sp.method == "abc-smc") {
-    std::tie(xs, w) = run_abc(sp, run, f);
+    std::tie(xs, w) = run_abc(sp, run, ev, f);
     if (stop_requested()) return f;
   } else {
     xs = {run_optimize(sp, f)};
     w = {1.0};
     if (progress) progress("optimum: distance " + std::to_string(f.optimum_distance) + "; profiling");
-    profile(sp, xs[0], threads, f);
+    profile(sp, xs[0], ev, f);
   }
   summarise(sp, xs, w, f);
   if (progress) progress("forecast: " + std::to_string(sp.predictive_draws) + " simulations of the posterior");
-  forecast(sp, xs, w, threads, f);
+  forecast(sp, xs, w, ev, f);
   return f;
 }
 
@@ -339,18 +430,21 @@ double quantile_of(std::vector<double> v, double q) {
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
-// Every period of the horizon for each (series, product) the data holds, and the observed
-// value there (NaN: none).
-std::vector<Cell> forecast_cells(const CalibrationSpec& sp, CalibrationFile& f) {
-  std::map<std::pair<int, int>, std::map<int, double>> seen;
+void store_observed(const CalibrationSpec& sp, CalibrationFile& f) {
   for (const auto& c : sp.data.cells) {
-    seen[{c.series, c.product}][c.period] = c.value;
     f.obs_series.push_back(observed_series_names()[static_cast<std::size_t>(c.series)]);
     f.obs_product.push_back(sp.products[static_cast<std::size_t>(c.product)]);
     f.obs_period.push_back(c.period);
     f.obs_value.push_back(c.value);
     f.obs_training.push_back(c.period < sp.training_periods ? 1 : 0);
   }
+}
+
+// Every period of the horizon for each (series, product) the data holds; with f, these cells
+// and the observed value there (NaN: none) are stored in it.
+std::vector<Cell> forecast_cells(const CalibrationSpec& sp, CalibrationFile* f) {
+  std::map<std::pair<int, int>, std::map<int, double>> seen;
+  for (const auto& c : sp.data.cells) seen[{c.series, c.product}][c.period] = c.value;
   const long start = start_days_of(sp.start_date);
   std::vector<Cell> cells;
   for (const auto& [sk, values] : seen)
@@ -358,13 +452,14 @@ std::vector<Cell> forecast_cells(const CalibrationSpec& sp, CalibrationFile& f) 
       const auto [first, end] = period_span(sp.data.period_kind == "date" ? "day" : sp.data.period_kind, p, start);
       if (end > sp.days) break;
       cells.push_back({sk.first, sk.second, static_cast<int>(first), static_cast<int>(end)});
-      f.fc_series.push_back(observed_series_names()[static_cast<std::size_t>(sk.first)]);
-      f.fc_product.push_back(sp.products[static_cast<std::size_t>(sk.second)]);
-      f.fc_period.push_back(p);
-      f.fc_first_day.push_back(static_cast<double>(first));
-      f.fc_end_day.push_back(static_cast<double>(end));
+      if (!f) continue;
+      f->fc_series.push_back(observed_series_names()[static_cast<std::size_t>(sk.first)]);
+      f->fc_product.push_back(sp.products[static_cast<std::size_t>(sk.second)]);
+      f->fc_period.push_back(p);
+      f->fc_first_day.push_back(static_cast<double>(first));
+      f->fc_end_day.push_back(static_cast<double>(end));
       const auto it = values.find(p);
-      f.fc_observed.push_back(it == values.end() ? kNaN : it->second);
+      f->fc_observed.push_back(it == values.end() ? kNaN : it->second);
     }
   return cells;
 }
@@ -385,20 +480,18 @@ void score(const CalibrationSpec& sp, CalibrationFile& f) {
   f.mape = n_ape > 0 ? ape / n_ape : kNaN;
 }
 
-}  // namespace
-
+// The posterior predictive: draws of the final population by systematic resampling, each
+// simulated over the whole horizon; the bands are quantiles over the draws.
 void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>& xs, const std::vector<double>& w,
-              int threads, CalibrationFile& f) {
-  const std::vector<Cell> cells = forecast_cells(sp, f);
+              const Evaluator& ev, CalibrationFile& f) {
+  store_observed(sp, f);
+  const std::vector<Cell> cells = forecast_cells(sp, &f);
   const std::vector<std::size_t> pick = systematic_resample(w, sp.predictive_draws);
-  std::vector<std::vector<double>> runs(pick.size());
-  par::Arena arena(par::threads_or_all(threads));
-  arena.execute([&] {
-    par::for_range<std::size_t>(0, pick.size(), 1, [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t d = lo; d != hi; ++d)  // each draw its own random key: chance is in the bands
-        runs[d] = simulate(sp, xs[pick[d]], (1ull << 40) + d, cells, 1, false);
-    });
-  });
+  std::vector<std::vector<double>> tasks;
+  tasks.reserve(pick.size());
+  for (std::size_t d = 0; d < pick.size(); ++d) tasks.push_back(task_of(kPredictive, (1ull << 40) + d, xs[pick[d]]));
+  const std::vector<std::vector<double>> runs = ev.run(tasks);
+  if (stop_requested()) return;  // interrupted: some draws were not run
   for (std::size_t i = 0; i < cells.size(); ++i) {
     std::vector<double> v;
     v.reserve(runs.size());
@@ -411,5 +504,7 @@ void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>&
   }
   score(sp, f);
 }
+
+}  // namespace
 
 }  // namespace motsim

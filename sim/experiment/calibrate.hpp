@@ -13,6 +13,8 @@
 
 namespace motsim {
 
+class MpiJob;
+
 struct CalibParam {
   std::string key;  // a --set key, or "scale" (consumers per agent, applied to volumes)
   Prior prior;
@@ -51,10 +53,17 @@ struct CalibrationRun {
   std::string journal;                               // ABC-SMC's journal (OUT.journal; "" for none)
   bool resume = false;                               // continue from the journal
   std::function<void(const std::string&)> progress;  // a line per generation
+  const MpiJob* job = nullptr;                       // an MPI job: run on rank 0, the evaluations on every rank
 };
 
 // Runs the spec's method and the forecast. Interrupted (stop_requested()), it returns early,
-// the journal holding every complete generation.
+// the journal holding every complete generation. The evaluations of a generation, of the
+// profile and of the forecast run on run.threads threads or, on rank 0 of a distributed MPI job,
+// over the ranks; the result is the same. (optimize's search itself is sequential: NLopt's
+// algorithms ask for one point at a time.)
 CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run);
+
+// On the other ranks of that job: evaluates what rank 0 hands out until it is done.
+void serve_calibration(const CalibrationSpec& sp);
 
 }  // namespace motsim

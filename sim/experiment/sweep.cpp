@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -10,9 +11,9 @@
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/engine/memory.hpp"
+#include "sim/experiment/mpi.hpp"
 #include "sim/experiment/sweep_journal.hpp"
 #include "sim/experiment/sweep_local.hpp"
-#include "sim/experiment/sweep_mpi.hpp"
 #include "sim/experiment/sweep_plan.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/sweep_file.hpp"
@@ -97,6 +98,40 @@ int finish(const SweepOptions& opt, const SweepPlan& pl, SweepJournal& journal, 
                  opt.task_count > 0 ? ", a slice: join the slices with motsim merge" : "");
   return 0;
 }
+
+#if MOTSIM_HAVE_MPI
+// Runs `pending` over the ranks of a distributed job: rank 0 hands out runs, journals each
+// result as it arrives and passes it to `finished`; the others compute. A failure on any rank
+// ends the whole job; the finished runs are in OUT.journal.
+void run_over_ranks(const MpiJob& job, const SweepPlan& pl, const std::vector<std::size_t>& pending,
+                    SweepJournal* journal, const std::function<void(std::size_t)>& finished, const std::string& out) {
+  try {
+    if (job.rank() != 0) {
+      mpi_serve([&](const MpiTask& t) {
+        std::vector<double> v = compute_run(pl, static_cast<std::size_t>(t[0]), 1, &stop_flag());
+        if (stop_requested()) v.clear();  // interrupted: the run is not kept
+        return v;
+      });
+      return;
+    }
+    std::vector<MpiTask> tasks;
+    tasks.reserve(pending.size());
+    for (const std::size_t run : pending) tasks.push_back({static_cast<double>(run)});
+    MpiFarm farm(job);
+    farm.run(
+        tasks,
+        [&](std::size_t i, const std::vector<double>& v) {
+          journal->record(pending[i], v);
+          finished(pending[i]);
+        },
+        true);
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "motsim: rank %d failed; finished runs are kept in %s.journal (rerun with --resume)\n",
+                 job.rank(), out.c_str());
+    job.abort_current(1);
+  }
+}
+#endif
 
 }  // namespace
 

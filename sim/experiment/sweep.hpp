@@ -1,6 +1,6 @@
 #pragma once
 // Parameter sweeps (`motsim sweep`, `motsim merge`): a spec in TOML (sweep_spec), its plan of
-// runs (sweep_plan), runs spread over cores (sweep_local) or cluster ranks (sweep_mpi) or
+// runs (sweep_plan), runs spread over cores (sweep_local) or cluster ranks (mpi.hpp) or
 // scheduler tasks, a journal that makes a killed sweep resumable (sweep_journal), and one HDF5
 // file (sim/io/sweep_file). Layout and usage: docs/sweeps.md.
 #include <string>

@@ -74,6 +74,35 @@ generations = 3'
   expect_msg "already exists"
 }
 
+case_same_for_any_rank_count() {
+  # Over MPI ranks (rank 0 hands out evaluations, two workers compute) the file is the one of a
+  # single process, for ABC-SMC and for optimize's profile; a refused spec stops every rank.
+  command -v mpirun >/dev/null || fail "mpirun not installed (scripts/setup installs openmpi-bin)"
+  local MPI=(mpirun --allow-run-as-root --oversubscribe -np 3)
+  make_data 6.6
+  spec 'particles = 40
+generations = 3'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/a.h5" --threads 1 --quiet
+  expect_exit 0 "${MPI[@]}" "$M" calibrate "$T/spec.toml" --out "$T/m.h5" --quiet
+  for d in generations/particles generations/weights generations/distances generations/tolerance posterior/mean \
+           forecast/q05 forecast/q50 forecast/q95; do
+    h5diff -d 0 "$T/a.h5" "$T/m.h5" /$d /$d >/dev/null || fail "/$d differs between 1 process and 3 ranks"
+  done
+  spec 'method = "optimize"
+evaluations = 20'
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/o1.h5" --quiet
+  expect_exit 0 "${MPI[@]}" "$M" calibrate "$T/spec.toml" --out "$T/o3.h5" --quiet
+  for d in optimum/theta optimum/profile_d forecast/q50; do
+    h5diff -d 0 "$T/o1.h5" "$T/o3.h5" /$d /$d >/dev/null || fail "optimize: /$d differs between 1 process and 3 ranks"
+  done
+  expect_exit 2 timeout 60 "${MPI[@]}" "$M" calibrate "$T/spec.toml" --out "$T/a.h5" --quiet  # rank 0 refuses
+  expect_msg "already exists"
+  spec 'particles = 1'
+  expect_exit 2 timeout 60 "${MPI[@]}" "$M" calibrate "$T/spec.toml" --out "$T/x.h5"  # every rank refuses
+  expect_msg "'particles' = 1 is outside [2, 1000000]"
+  [ ! -e "$T/x.h5" ] || fail "a refused calibration wrote a file"
+}
+
 case_optimize() {
   make_data 7.2
   spec 'method = "optimize"

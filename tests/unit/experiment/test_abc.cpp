@@ -1,6 +1,7 @@
 // ABC-SMC (sim/experiment/abc.cpp) on models whose posterior is known.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -94,4 +95,49 @@ TEST_CASE("ABC-SMC: the same result for 1 and 2 threads, and the priors' densiti
   CHECK(tn.density(-0.1) == 0);
   CHECK(Prior{Prior::Kind::LogUniform, 1, 100}.density(10) == doctest::Approx(1 / (10 * std::log(100.0))));
   CHECK_THROWS(abc_smc({}, s, dist));
+}
+
+TEST_CASE("ABC-SMC: batches evaluated elsewhere give the same result; a stop drops the generation under way") {
+  AbcSettings s;
+  s.particles = 50;
+  s.generations = 3;
+  s.batch = 20;
+  const auto dist = [](const std::vector<double>& th, std::uint64_t id) {
+    Rng r(3, 0, id, 0, 1);
+    return std::abs(th[0] + r.normal(0, 0.2) - 1);
+  };
+  const std::vector<Prior> pr = {Prior{Prior::Kind::Uniform, -3, 3}};
+  const AbcResult a = abc_smc(pr, s, dist);
+  int batches = 0;
+  std::atomic<bool> stop{false};
+  // Evaluated in reverse order, as results arriving from other ranks would be.
+  const AbcBatchDistance batch = [&](const std::vector<std::vector<double>>& xs,
+                                     const std::vector<std::uint64_t>& ids) {
+    ++batches;
+    std::vector<double> d(xs.size());
+    for (std::size_t i = xs.size(); i-- > 0;) d[i] = dist(xs[i], ids[i]);
+    return d;
+  };
+  const AbcResult b = abc_smc_batch(pr, s, batch);
+  REQUIRE(a.generations.size() == b.generations.size());
+  for (std::size_t g = 0; g < a.generations.size(); ++g)
+    CHECK(a.generations[g].particles == b.generations[g].particles);
+  CHECK(batches >= 3 * 50 / 20);
+  // A stop raised during generation 1's first batch: generation 0 is kept, 1 is not, and a
+  // resume from generation 0 ends where the uninterrupted run did.
+  s.stop = &stop;
+  batches = 0;
+  const AbcBatchDistance stopping = [&](const std::vector<std::vector<double>>& xs,
+                                        const std::vector<std::uint64_t>& ids) {
+    if (ids[0] >> 40 == 1) stop = true;
+    return batch(xs, ids);
+  };
+  const AbcResult c = abc_smc_batch(pr, s, stopping);
+  CHECK(c.stopped == "interrupted");
+  REQUIRE(c.generations.size() == 1);
+  stop = false;
+  const AbcResult d = abc_smc_batch(pr, s, batch, {}, c.generations);
+  REQUIRE(d.generations.size() == a.generations.size());
+  CHECK(d.generations.back().particles == a.generations.back().particles);
+  CHECK(d.generations.back().weights == a.generations.back().weights);
 }
