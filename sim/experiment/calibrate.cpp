@@ -1,5 +1,6 @@
 #include "sim/experiment/calibrate.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -173,6 +174,17 @@ class Evaluator {
 #endif
   }
 
+  bool distributed() const {
+#if MOTSIM_HAVE_MPI
+    return farm_ != nullptr;
+#else
+    return false;
+#endif
+  }
+  int threads() const { return par::threads_or_all(threads_); }
+  // Seconds spent evaluating on this process's threads, summed over the threads.
+  double busy_seconds() const { return 1e-9 * static_cast<double>(busy_ns_.load()); }
+
   // The results in task order; after an interrupt, the tasks not run have empty results.
   std::vector<std::vector<double>> run(const std::vector<std::vector<double>>& tasks) const {
     std::vector<std::vector<double>> out(tasks.size());
@@ -186,7 +198,12 @@ class Evaluator {
     par::Arena arena(par::threads_or_all(threads_));
     arena.execute([&] {
       par::for_range<std::size_t>(0, tasks.size(), 1, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i != hi; ++i) out[i] = evaluate_task(sp_, fc_, tasks[i]);
+        for (std::size_t i = lo; i != hi; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          out[i] = evaluate_task(sp_, fc_, tasks[i]);
+          busy_ns_ +=
+              std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+        }
       });
     });
     return out;
@@ -207,6 +224,7 @@ class Evaluator {
   const CalibrationSpec& sp_;
   int threads_;
   std::vector<Cell> fc_;
+  mutable std::atomic<long long> busy_ns_{0};
 #if MOTSIM_HAVE_MPI
   std::unique_ptr<MpiFarm> farm_;
 #endif
@@ -320,19 +338,46 @@ std::pair<double, double> bounds_of(const Prior& p) {
   return {p.min, p.max};
 }
 
+// The optimiser searches, and the profile steps, in the coordinate of each prior: the logarithm
+// for a log-uniform prior (a parameter spanning decades, such as a daily rate), the value itself
+// otherwise.
+bool in_logs(const Prior& p) { return p.kind == Prior::Kind::LogUniform; }
+double to_search(const Prior& p, double x) { return in_logs(p) ? std::log(x) : x; }
+double from_search(const Prior& p, double u) { return in_logs(p) ? std::exp(u) : u; }
+
+std::pair<double, double> search_bounds(const Prior& p) {
+  const auto [a, b] = bounds_of(p);
+  return {to_search(p, a), to_search(p, b)};
+}
+
+std::vector<double> from_search(const CalibrationSpec& sp, const std::vector<double>& u) {
+  std::vector<double> x(u.size());
+  for (std::size_t j = 0; j < u.size(); ++j) {
+    const auto [a, b] = bounds_of(sp.params[j].prior);
+    x[j] = std::clamp(from_search(sp.params[j].prior, u[j]), a, b);  // exp(log(b)) may pass b by an ulp
+  }
+  return x;
+}
+
 // NLopt: CRS2 (global, controlled random search with local mutation) for two thirds of the
 // evaluations, then BOBYQA (local) from its best point; common random numbers throughout.
-std::vector<double> run_optimize(const CalibrationSpec& sp, CalibrationFile& f) {
+std::vector<double> run_optimize(const CalibrationSpec& sp, const Evaluator& ev, CalibrationFile& f) {
   const std::size_t P = sp.params.size();
-  std::vector<double> lo(P), hi(P), x(P);
+  std::vector<double> lo(P), hi(P), u(P);
   for (std::size_t j = 0; j < P; ++j) {
-    std::tie(lo[j], hi[j]) = bounds_of(sp.params[j].prior);
-    x[j] = 0.5 * (lo[j] + hi[j]);
+    std::tie(lo[j], hi[j]) = search_bounds(sp.params[j].prior);
+    u[j] = 0.5 * (lo[j] + hi[j]);
   }
-  auto objective = [](const std::vector<double>& th, std::vector<double>&, void* data) {
-    const auto* s = static_cast<const CalibrationSpec*>(data);
+  struct Data {
+    const CalibrationSpec& sp;
+    const Evaluator& ev;
+  } data{sp, ev};
+  auto objective = [](const std::vector<double>& v, std::vector<double>&, void* d) {
+    const auto* in = static_cast<const Data*>(d);
     if (stop_requested()) throw nlopt::forced_stop();
-    return calibration_distance(*s, th, 0);
+    const double dist = in->ev.distances({from_search(in->sp, v)}, {0})[0];
+    if (std::isnan(dist)) throw nlopt::forced_stop();  // interrupted on a worker rank
+    return dist;
   };
   double best = 0;
   nlopt::srand(sp.abc.seed);
@@ -340,23 +385,24 @@ std::vector<double> run_optimize(const CalibrationSpec& sp, CalibrationFile& f) 
     nlopt::opt o(alg, static_cast<unsigned>(P));
     o.set_lower_bounds(lo);
     o.set_upper_bounds(hi);
-    o.set_min_objective(objective, const_cast<CalibrationSpec*>(&sp));
+    o.set_min_objective(objective, &data);
     o.set_maxeval(std::max(5, static_cast<int>(sp.evaluations * share)));
     o.set_xtol_rel(1e-4);
     try {
-      o.optimize(x, best);
+      o.optimize(u, best);
     } catch (const nlopt::roundoff_limited&) {  // the best point so far stands
     } catch (const nlopt::forced_stop&) {       // interrupted: the caller sees stop_requested()
       break;
     }
   }
-  f.optimum = x;
+  f.optimum = from_search(sp, u);
   f.optimum_distance = best;
   f.stopped = "evaluations";
-  return x;
+  return f.optimum;
 }
 
-// The distance along each parameter around the optimum (the others held there).
+// The distance along each parameter around the optimum (the others held there): 11 points over
+// a fifth of the prior's range in the search coordinate, centred on the optimum.
 void profile(const CalibrationSpec& sp, const std::vector<double>& x, const Evaluator& ev, CalibrationFile& f) {
   const std::size_t P = sp.params.size(), M = 11;
   f.profile_points = M;
@@ -364,9 +410,12 @@ void profile(const CalibrationSpec& sp, const std::vector<double>& x, const Eval
   std::vector<std::vector<double>> xs;
   for (std::size_t i = 0; i < P * M; ++i) {
     const std::size_t j = i / M, m = i % M;
-    const auto [a, b] = bounds_of(sp.params[j].prior);
+    const Prior& pr = sp.params[j].prior;
+    const auto [a, b] = search_bounds(pr);
+    const auto [lo, hi] = bounds_of(pr);
+    const double uj = std::clamp(to_search(pr, x[j]) + (b - a) * 0.2 * (static_cast<double>(m) / (M - 1) - 0.5), a, b);
     std::vector<double> th = x;
-    th[j] = std::clamp(x[j] + (b - a) * 0.2 * (static_cast<double>(m) / (M - 1) - 0.5), a, b);
+    th[j] = std::clamp(from_search(pr, uj), lo, hi);
     f.profile_x[i] = th[j];
     xs.push_back(th);
   }
@@ -380,7 +429,20 @@ void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>&
               const Evaluator& ev, CalibrationFile& f);
 }  // namespace
 
+namespace {
+// Where the time went: the share of the threads' time not spent in simulations (the method's
+// own work, waiting at the end of a batch, the distances, the forecast's quantiles).
+std::string time_line(const Evaluator& ev, double wall) {
+  const double cpu = wall * ev.threads(), outside = cpu > 0 ? 1 - ev.busy_seconds() / cpu : 0;
+  char line[200];
+  std::snprintf(line, sizeof line, "time: %.1f s wall on %d threads, %.1f s in simulations: %.1f %% outside them", wall,
+                ev.threads(), ev.busy_seconds(), 100 * outside);
+  return line;
+}
+}  // namespace
+
 CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run) {
+  const auto t0 = Clock::now();
   const Evaluator ev(sp, run);
   const auto& progress = run.progress;
   CalibrationFile f;
@@ -404,7 +466,7 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun&
     std::tie(xs, w) = run_abc(sp, run, ev, f);
     if (stop_requested()) return f;
   } else {
-    xs = {run_optimize(sp, f)};
+    xs = {run_optimize(sp, ev, f)};
     w = {1.0};
     if (progress) progress("optimum: distance " + std::to_string(f.optimum_distance) + "; profiling");
     profile(sp, xs[0], ev, f);
@@ -412,6 +474,7 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun&
   summarise(sp, xs, w, f);
   if (progress) progress("forecast: " + std::to_string(sp.predictive_draws) + " simulations of the posterior");
   forecast(sp, xs, w, ev, f);
+  if (progress && !ev.distributed()) progress(time_line(ev, std::chrono::duration<double>(Clock::now() - t0).count()));
   return f;
 }
 

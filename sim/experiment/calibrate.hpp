@@ -35,9 +35,9 @@ struct CalibrationSpec {
   std::string method = "abc-smc";                       // abc-smc or optimize
   AbcSettings abc;
   int replicates = 1;
-  bool common_random_numbers = true;
-  int evaluations = 400;       // optimize: distance evaluations (global, then local)
-  int predictive_draws = 100;  // simulations of the posterior predictive
+  bool common_random_numbers = false;  // by default true for optimize, false for abc-smc
+  int evaluations = 400;               // optimize: distance evaluations (global, then local)
+  int predictive_draws = 100;          // simulations of the posterior predictive
   std::vector<CalibParam> params;
   ObservedData data;
 };

@@ -182,6 +182,11 @@ void read_method(const Spec& s, CalibrationSpec& sp) {
   sp.distance = s.text(s.t, "distance", "nrmse", {"nrmse", "nmae"});
   sp.replicates = s.whole(s.t, "replicates", 1, 1, 1000);
   sp.predictive_draws = s.whole(s.t, "predictive_draws", 100, 1, 100000);
+  // By default optimize keeps chance fixed (a smooth, deterministic distance to minimise), and
+  // ABC-SMC draws it afresh per evaluation, so that its posterior holds the model's noise
+  // (docs/calibration.md, "Parameter recovery": with common random numbers its intervals are
+  // conditional on one realisation and too narrow).
+  sp.common_random_numbers = sp.method == "optimize";
   if (const auto* c = s.t.get("common_random_numbers")) {
     if (!c->is_boolean()) throw s.fail(c, "'common_random_numbers' must be true or false");
     sp.common_random_numbers = c->as_boolean()->get();
