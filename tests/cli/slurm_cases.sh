@@ -226,6 +226,77 @@ case_mpi_time_limit_requeue() {
   grep -q "resumed from the journal" resumed.out && [ -f m.h5 ] && [ ! -e m.h5.journal ] ||
     { cat resumed.out >&2; fail "the requeued MPI job did not resume to completion"; }
 }
+# calib NAME AGENTS PARTICLES GENERATIONS: an ABC-SMC calibration of Pulse's price to 4 weeks of
+# weekly units simulated with another seed (data.csv, made once).
+calib() {
+  if [ ! -f "$T/data.csv" ]; then
+    expect_exit 0 "$M" run "$SRC/scenarios/baseline.toml" --agents "$2" --days 28 --seed 12 --quiet --out "$T/truth.h5"
+    expect_exit 0 "$M" export "$T/truth.h5" --csv "$T/truth"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "week,product,units"; next }
+             { u[int($c["day"] / 7) + 1 "," $c["product"]] += $c["purchases"] }
+             END { for (k in u) print k "," u[k] }' "$T/truth/timeseries.csv" | sort -t, -k1,1n -k2 >"$T/data.csv"
+  fi
+  cat >"$T/$1.toml" <<EOF
+base = "$SRC/scenarios/baseline.toml"
+set = ["simulation.agents=$2", "simulation.days=28", "simulation.seed=11"]
+particles = $3
+generations = $4
+predictive_draws = 8
+seed = 3
+[data]
+files = ["data.csv"]
+training_periods = 3
+[series]
+units = 1
+[parameters]
+"product.Pulse.price" = { prior = "uniform", min = 50, max = 150 }
+EOF
+}
+same_calibration() {
+  local d
+  for d in posterior/mean generations/particles generations/weights forecast/q50; do
+    h5diff -d 0 "$1" "$2" /$d /$d >/dev/null || return 1
+  done
+}
+case_calibrate_template() {
+  # The calibration template under srun and mpirun equals the calibration run directly.
+  calib c 2000 24 2
+  cd "$T" || exit 1
+  expect_exit 0 "$M" calibrate c.toml --out local.h5 --quiet
+  sbatch "$TPL/calibrate-mpi.sbatch" c.toml a.h5 >/dev/null; job_ok 101
+  called "srun --mpi=pmix $M calibrate c.toml --out a.h5"
+  same_calibration local.h5 a.h5 || fail "srun: the calibration differs from the direct one"
+  MOTSIM_LAUNCH=mpirun MOTSIM_MPIRUN_ARGS="--bind-to core" sbatch "$TPL/calibrate-mpi.sbatch" c.toml b.h5 >/dev/null
+  job_ok 102; called "mpirun --bind-to core $M calibrate c.toml --out b.h5"
+  same_calibration local.h5 b.h5 || fail "mpirun: the calibration differs from the direct one"
+  # RESUME=1: a complete file is left alone; without a journal the calibration starts afresh.
+  RESUME=1 sbatch "$TPL/calibrate-mpi.sbatch" c.toml b.h5 >/dev/null; in_log 103 "b.h5 is complete; nothing to do"
+  RESUME=1 sbatch "$TPL/calibrate-mpi.sbatch" c.toml e.h5 >/dev/null; job_ok 104
+  in_log 104 "no e.h5.journal"; same_calibration local.h5 e.h5 || fail "RESUME=1 without a journal: another result"
+  MOTSIM_LAUNCH=aprun sbatch "$TPL/calibrate-mpi.sbatch" c.toml d.h5 >/dev/null
+  grep -qx "job 105 exit 2" "$CALLS" || fail "an unknown launcher was not refused"; in_log 105 "expected srun or mpirun"
+  # Outside the repository root the body of the template is not there: a clear refusal.
+  mkdir -p elsewhere && cd elsewhere && expect_exit 2 bash "$TPL/calibrate-mpi.sbatch" ../c.toml x.h5
+  expect_msg "submit from the motsim repository root"
+}
+case_calibrate_time_limit_requeue() {
+  # SIGTERM near the time limit: the job keeps its complete generations, is requeued, and the
+  # requeued job resumes to the file an uninterrupted calibration writes.
+  calib r 3000 40 6
+  cd "$T" || exit 1
+  expect_exit 0 "$M" calibrate r.toml --out whole.h5 --quiet
+  SLURM_JOB_ID=78 bash "$TPL/calibrate-mpi.sbatch" r.toml m.h5 >term.out 2>&1 & local pid=$!
+  wait_journal m.h5.journal 3
+  kill -TERM $pid; local rc=0; wait $pid || rc=$?
+  [ $rc -eq 0 ] || { cat term.out >&2; fail "the stopped, requeued calibration job exited $rc"; }
+  called "scontrol requeue 78"; grep -qF "continue with --resume" term.out || { cat term.out >&2; fail "motsim did not stop cleanly"; }
+  [ ! -e m.h5 ] || fail "the stopped calibration wrote a file"
+  SLURM_JOB_ID=78 SLURM_RESTART_COUNT=1 bash "$TPL/calibrate-mpi.sbatch" r.toml m.h5 >resumed.out 2>&1 ||
+    { cat resumed.out >&2; fail "the requeued calibration job failed"; }
+  called "srun --mpi=pmix $M calibrate r.toml --out m.h5 --resume"
+  [ -f m.h5 ] && [ ! -e m.h5.journal ] || { cat resumed.out >&2; fail "the requeued job did not finish"; }
+  same_calibration whole.h5 m.h5 || fail "the requeued calibration differs from the uninterrupted one"
+}
 case_templates_portable() {
   # bash 4.2 (still on some clusters) stops at "${A[@]}" of an empty array under set -u: the
   # optional arguments use the ${A[@]+"${A[@]}"} idiom; no feature newer than 4.2 is used.
@@ -238,7 +309,12 @@ case_templates_portable() {
     grep -q '^set -euo pipefail' "$f" || fail "$f: not set -euo pipefail"
     grep -q '^# module load' "$f" && grep -q 'PLACEHOLDERS' "$f" || fail "$f: module lines not marked as placeholders"
   done
-  for f in sweep-array sweep-mpi; do
+  # The body the MPI templates share, read by them: the same rules.
+  f="$TPL/mpi-job.sh"
+  bash -n "$f" || fail "$f does not parse"
+  grep -niE '"\$\{extra\[@\]\}"' "$f" | grep -viE '\$\{extra\[@\]\+"\$\{extra\[@\]\}"\}' && fail "$f: extra expanded without the bash 4.2 idiom"
+  grep -nE 'declare -n|local -n|wait -n|\$\{[A-Za-z_]+@[QEPAa]\}|mapfile -d|readarray -d|\[-1\]' "$f" && fail "$f: needs bash > 4.2"
+  for f in sweep-array sweep-mpi calibrate-mpi; do
     grep -q '^#SBATCH --signal=B:TERM@' "$TPL/$f.sbatch" && grep -q '^#SBATCH --requeue' "$TPL/$f.sbatch" ||
       fail "$f: no --signal=B:TERM@... or --requeue"
   done

@@ -97,7 +97,7 @@ TEST_CASE("ABC-SMC: the same result for 1 and 2 threads, and the priors' densiti
   CHECK_THROWS(abc_smc({}, s, dist));
 }
 
-TEST_CASE("ABC-SMC: batches evaluated elsewhere give the same result; a stop drops the generation under way") {
+TEST_CASE("ABC-SMC: batches evaluated elsewhere give the same result, and a stop drops the generation under way") {
   AbcSettings s;
   s.particles = 50;
   s.generations = 3;
