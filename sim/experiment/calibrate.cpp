@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -317,10 +318,16 @@ std::pair<std::vector<std::vector<double>>, std::vector<double>> run_abc(const C
     t0 = Clock::now();
     secs.push_back(dt);
     if (journal) journal->record(g, dt);
-    char line[200];
-    std::snprintf(line, sizeof line,
-                  "generation %d: tolerance %.4g, acceptance %.1f %%, ESS %.0f, %lld evaluations, %.1f evaluations/s",
-                  gen, g.tolerance, 100 * g.acceptance, g.ess, g.evaluations, g.evaluations / std::max(dt, 1e-9));
+    char line[300];
+    int n = std::snprintf(
+        line, sizeof line,
+        "generation %d: tolerance %.4g, acceptance %.1f %%, ESS %.0f, %lld evaluations, %.1f evaluations/s", gen,
+        g.tolerance, 100 * g.acceptance, g.ess, g.evaluations, g.evaluations / std::max(dt, 1e-9));
+    // Time left: the generations still allowed at this one's pace (later ones accept less, so
+    // take longer; a stop on tolerance or acceptance may end it sooner).
+    if (const int left = s.generations - 1 - gen; left > 0 && n > 0)
+      std::snprintf(line + n, sizeof line - n, "; at most %d generations to go, about %.0f s at this pace", left,
+                    left * dt);
     if (progress) progress(line);
     return !stop_requested();
   };
@@ -361,7 +368,22 @@ std::vector<double> from_search(const CalibrationSpec& sp, const std::vector<dou
 
 // NLopt: CRS2 (global, controlled random search with local mutation) for two thirds of the
 // evaluations, then BOBYQA (local) from its best point; common random numbers throughout.
-std::vector<double> run_optimize(const CalibrationSpec& sp, const Evaluator& ev, CalibrationFile& f) {
+// A progress line every tenth of the evaluations allowed: the best distance so far and the time
+// left at the mean pace (the search may stop sooner, on its own tolerance).
+void report_optimize(const std::function<void(const std::string&)>& progress, int done, int total, double best,
+                     Clock::time_point t0) {
+  const int every = std::max(1, total / 10);
+  if (!progress || done % every != 0 || done >= total) return;
+  const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "optimize: %d of at most %d evaluations, best distance %.4g, %.1f evaluations/s, about %.0f s left",
+                done, total, best, done / std::max(dt, 1e-9), (total - done) * dt / done);
+  progress(line);
+}
+
+std::vector<double> run_optimize(const CalibrationSpec& sp, const Evaluator& ev,
+                                 const std::function<void(const std::string&)>& progress, CalibrationFile& f) {
   const std::size_t P = sp.params.size();
   std::vector<double> lo(P), hi(P), u(P);
   for (std::size_t j = 0; j < P; ++j) {
@@ -371,12 +393,18 @@ std::vector<double> run_optimize(const CalibrationSpec& sp, const Evaluator& ev,
   struct Data {
     const CalibrationSpec& sp;
     const Evaluator& ev;
-  } data{sp, ev};
+    const std::function<void(const std::string&)>& progress;
+    Clock::time_point t0 = Clock::now();
+    int done = 0;
+    double best = std::numeric_limits<double>::infinity();
+  } data{sp, ev, progress};
   auto objective = [](const std::vector<double>& v, std::vector<double>&, void* d) {
-    const auto* in = static_cast<const Data*>(d);
+    auto* in = static_cast<Data*>(d);
     if (stop_requested()) throw nlopt::forced_stop();
     const double dist = in->ev.distances({from_search(in->sp, v)}, {0})[0];
     if (std::isnan(dist)) throw nlopt::forced_stop();  // interrupted on a worker rank
+    in->best = std::min(in->best, dist);
+    report_optimize(in->progress, ++in->done, in->sp.evaluations, in->best, in->t0);
     return dist;
   };
   double best = 0;
@@ -466,7 +494,7 @@ CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun&
     std::tie(xs, w) = run_abc(sp, run, ev, f);
     if (stop_requested()) return f;
   } else {
-    xs = {run_optimize(sp, ev, f)};
+    xs = {run_optimize(sp, ev, progress, f)};
     w = {1.0};
     if (progress) progress("optimum: distance " + std::to_string(f.optimum_distance) + "; profiling");
     profile(sp, xs[0], ev, f);

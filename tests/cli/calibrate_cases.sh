@@ -46,6 +46,7 @@ generations = 5'
   expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/fit.h5" --threads 2
   grep -q "^product.Pulse.price: mean" "$T/out" || fail "no posterior printed"
   expect_msg "generation 0: tolerance inf"
+  expect_msg "; at most 4 generations to go, about "
   /usr/bin/python3 - "$T/fit.h5" <<'PY' || fail "the calibration file does not recover the price"
 import h5py, sys, numpy as np
 f = h5py.File(sys.argv[1])
@@ -115,7 +116,10 @@ case_optimize() {
   spec 'method = "optimize"
 evaluations = 40'
   sed -i 's/^"product.Pulse.quality" = .*/"product.Pulse.price" = { prior = "uniform", min = 50, max = 160 }/' "$T/spec.toml"
-  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/o.h5" --quiet
+  expect_exit 0 "$M" calibrate "$T/spec.toml" --out "$T/o.h5"
+  expect_msg "optimize: 4 of at most 40 evaluations, best distance "
+  expect_msg "optimize: 36 of at most 40 evaluations"
+  expect_msg "about "
   /usr/bin/python3 - "$T/o.h5" <<'PY' || fail "optimize misses the price"
 import h5py, sys
 f = h5py.File(sys.argv[1])
