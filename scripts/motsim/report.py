@@ -10,8 +10,10 @@ Uses Debian's python3-h5py, python3-numpy, python3-pandas, python3-scipy and pyt
 Exit codes: 0 success, 2 bad input (missing, non-HDF5 or foreign file; DIR not empty; unknown --focus).
 """
 import argparse
+import base64
 import datetime
 import html
+import io
 import math
 import os
 import re
@@ -242,8 +244,9 @@ def _e(x):
 class Page:
     """The page being written: HTML parts in order and the figures saved beside index.html."""
 
-    def __init__(self, out, title):
+    def __init__(self, out, title, single_file=False):
         self.out, self.title, self.parts, self.images = out, title, [], []
+        self.single_file = single_file  # figures inside index.html as data: URLs, no PNG files
 
     def h2(self, t):
         self.parts.append(f"<h2>{_e(t)}</h2>")
@@ -261,11 +264,16 @@ class Page:
         self.parts.append(f"<p class='note'>{t}</p>")
 
     def fig(self, fig, name, caption):
-        path = os.path.join(self.out, name)
-        fig.savefig(path, dpi=100, bbox_inches="tight")
+        src = name
+        if self.single_file:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+            src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+        else:
+            fig.savefig(os.path.join(self.out, name), dpi=100, bbox_inches="tight")
         plt.close(fig)
         self.images.append(name)
-        self.parts.append(f'<figure><img src="{name}" alt="{_e(caption)}">'
+        self.parts.append(f'<figure><img src="{src}" alt="{_e(caption)}">'
                           f"<figcaption>{_e(caption)}</figcaption></figure>")
 
     def table(self, header, rows, cls=""):
@@ -1453,7 +1461,7 @@ def _install(tmp, out):
         os.replace(os.path.join(tmp, name), os.path.join(out, name))
 
 
-def write_report(results, out, force=False, focus=None, kpi=None):
+def write_report(results, out, force=False, focus=None, kpi=None, single_file=False):
     """Writes the report of `results` (a run, compare or sweep file) into the directory `out`; returns its Page.
     Raises InputError for bad input, leaving `out` as it was: the page is written beside it first."""
     f, fmt_ = _open(results)
@@ -1463,7 +1471,7 @@ def write_report(results, out, force=False, focus=None, kpi=None):
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=os.path.basename(os.path.abspath(out)) + ".tmp-", dir=parent)
         try:
-            page = Page(tmp, "motsim report: " + os.path.basename(results))
+            page = Page(tmp, "motsim report: " + os.path.basename(results), single_file)
             try:
                 if fmt_ == "motsim-run-1":
                     question = report_run(f, page, focus, kpi)
@@ -1497,9 +1505,11 @@ def main(argv=None):
                                                      "changes most)")
     ap.add_argument("--kpi", help="sweeps: the KPI of the response curves (default: profit, else net_revenue)")
     ap.add_argument("--force", action="store_true", help="write into a non-empty directory, replacing the report")
+    ap.add_argument("--single-file", action="store_true", help="one self-contained index.html: the figures inside "
+                                                               "it, no PNG files")
     a = ap.parse_args(argv)
     try:
-        page = write_report(a.results, a.out, a.force, a.focus, a.kpi)
+        page = write_report(a.results, a.out, a.force, a.focus, a.kpi, a.single_file)
     except InputError as e:
         print(f"report: error: {e}", file=sys.stderr)
         return 2

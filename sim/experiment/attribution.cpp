@@ -74,7 +74,7 @@ AttributionSetup prepare_attribution(const std::string& base_path, const std::ve
 }
 
 AttributionRuns run_coalitions(const AttributionSetup& a, const KpiRuns& base, const KpiRuns& variant, int threads,
-                               bool quiet) {
+                               bool quiet, const RunHooks& hooks) {
   const int R = static_cast<int>(base.size());
   const std::size_t C = a.plan.coalitions.size();
   AttributionRuns out;
@@ -84,14 +84,15 @@ AttributionRuns run_coalitions(const AttributionSetup& a, const KpiRuns& base, c
   out.total = static_cast<int>(C - 2) * R;
   for (int r = 0; r < R; ++r)
     for (std::size_t c = 1; c + 1 < C; ++c) {
-      if (stop_requested()) return out;
+      if (hooks.stopped()) return out;
       Scenario sc = a.scenarios[c];
       sc.simulation.replicate = a.base.simulation.replicate + r;  // common random numbers
       Simulation sim(sc, threads);
-      sim.run({}, false, &stop_flag());
-      if (stop_requested()) return out;
+      sim.run({}, false, hooks.flag());
+      if (hooks.stopped()) return out;
       out.kpis[c][static_cast<std::size_t>(r)] = kpi_rows(sim.results());
       ++out.done;
+      hooks.report(2 * R + out.done, 2 * R + out.total);
       if (!quiet)
         std::fprintf(stderr, "attribution run %d/%d: levers {%s}, replicate %d (%.1fs)\n", out.done, out.total,
                      members(a, a.plan.coalitions[c]).c_str(), r, sim.results().run_seconds);

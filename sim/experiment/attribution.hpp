@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/params.hpp"
+#include "sim/experiment/run_hooks.hpp"
 #include "sim/experiment/shapley.hpp"
 #include "sim/input/scenario_diff.hpp"
 #include "sim/io/compare_file.hpp"
@@ -42,9 +43,10 @@ struct AttributionRuns {
 };
 
 // Runs every coalition but the empty one and the full one (their runs are the comparison's:
-// `base` and `variant`) for R replicates, until done or interrupted (stop_requested()).
+// `base` and `variant`) for R replicates, until done or stopped (a signal, or hooks.stop);
+// hooks.progress counts the comparison's 2 R runs before these.
 AttributionRuns run_coalitions(const AttributionSetup& a, const KpiRuns& base, const KpiRuns& variant, int threads,
-                               bool quiet);
+                               bool quiet, const RunHooks& hooks = {});
 
 // The Shapley values, intervals, main effects, interaction and total, for the file.
 CompareAttribution attribute(const AttributionSetup& a, const AttributionRuns& runs);

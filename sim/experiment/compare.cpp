@@ -208,19 +208,20 @@ void load_posterior(const CompareOptions& opt, Study& st) {
 }
 
 // Runs replicate r of every scenario, for r = 0..R-1, until done or interrupted.
-Replicates run_replicates(const Study& st, const CompareOptions& opt) {
+Replicates run_replicates(const Study& st, const CompareOptions& opt, const RunHooks& hooks, int total) {
   Replicates rp = empty_replicates(st);
   install_interrupt_handlers();
   for (int r = 0; r < st.R; ++r)
     for (int s = 0; s < st.S; ++s) {
-      if (stop_requested()) return rp;
+      if (hooks.stopped()) return rp;
       Scenario sc = st.posterior_sets.empty() ? st.scenarios[s] : with_draw(st, s, r);
       sc.simulation.replicate = st.base().simulation.replicate + r;  // common random numbers
       Simulation sim(sc, opt.threads);
-      sim.run({}, false, &stop_flag());
-      if (stop_requested()) return rp;
+      sim.run({}, false, hooks.flag());
+      if (hooks.stopped()) return rp;
       add_run(rp, s, r, st.R, keep_run(sim.results()));
       ++rp.done;
+      hooks.report(rp.done, total);
       if (!opt.quiet)
         std::fprintf(stderr, "run %d/%d: %s, replicate %d (%.1fs)\n", rp.done, st.S * st.R, st.names[s].c_str(), r,
                      sim.results().run_seconds);
@@ -508,7 +509,8 @@ PairedDiff paired_difference(const std::vector<double>& base, const std::vector<
 
 namespace {
 
-int interrupted(const std::string& out, int done, int total) {
+int interrupted(const std::string& out, int done, int total, const RunHooks& hooks) {
+  if (hooks.stop && !stop_requested()) return kExitInterrupted;  // cancelled by the caller: its own business
   std::fprintf(stderr, "motsim: compare interrupted by signal %d after %d of %d runs; no results written, %s %s\n",
                interrupt_signal(), done, total, out.c_str(), path_exists(out) ? "left as it was" : "not created");
   return kExitInterrupted;
@@ -518,7 +520,7 @@ KpiRuns kpi_runs(const Replicates& rp, int s) { return rp.kpis[static_cast<std::
 
 }  // namespace
 
-int run_compare(const CompareOptions& opt, const std::string& command_line) {
+int run_compare(const CompareOptions& opt, const std::string& command_line, const RunHooks& hooks) {
   check_options(opt);
   Study st = load_study(opt);
   if (!opt.posterior.empty()) load_posterior(opt, st);
@@ -531,15 +533,15 @@ int run_compare(const CompareOptions& opt, const std::string& command_line) {
   AttributionSetup at;  // prepared before any run: a bad combination of levers stops at once
   if (opt.attribute) at = prepare_attribution(st.paths[0], st.sets, st.base(), st.scenarios[1], opt.attribute_samples);
   const int extra = opt.attribute ? static_cast<int>(at.plan.coalitions.size() - 2) * st.R : 0;
-  const Replicates rp = run_replicates(st, opt);
-  if (stop_requested()) return interrupted(out, rp.done, st.S * st.R + extra);
+  const Replicates rp = run_replicates(st, opt, hooks, st.S * st.R + extra);
+  if (hooks.stopped()) return interrupted(out, rp.done, st.S * st.R + extra, hooks);
   const Summary sm = summarise(st, rp);
   const std::vector<VariantEconomics> ec = economics_of(st, rp);
   CompareFile file = compare_file_of(st, rp, sm, ec);
   file.posterior = opt.posterior;
   if (opt.attribute) {
-    const AttributionRuns ar = run_coalitions(at, kpi_runs(rp, 0), kpi_runs(rp, 1), opt.threads, opt.quiet);
-    if (stop_requested()) return interrupted(out, rp.done + ar.done, st.S * st.R + extra);
+    const AttributionRuns ar = run_coalitions(at, kpi_runs(rp, 0), kpi_runs(rp, 1), opt.threads, opt.quiet, hooks);
+    if (hooks.stopped()) return interrupted(out, rp.done + ar.done, st.S * st.R + extra, hooks);
     file.attribution = attribute(at, ar);
     file.has_attribution = true;
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/engine/kpis.hpp"
+#include "sim/experiment/run_hooks.hpp"
 #include "sim/experiment/shapley.hpp"
 #include "sim/experiment/stats.hpp"
 
@@ -40,8 +41,8 @@ struct PairedDiff {
 };
 PairedDiff paired_difference(const std::vector<double>& base, const std::vector<double>& variant);
 
-// Runs the comparison, prints the tables and writes the file. Returns the exit code
-// (0, or 130 when interrupted). Throws InputError on bad input.
-int run_compare(const CompareOptions& opt, const std::string& command_line);
+// Runs the comparison, prints the tables (unless quiet) and writes the file. Returns the exit
+// code (0, or 130 when interrupted or stopped by hooks.stop). Throws InputError on bad input.
+int run_compare(const CompareOptions& opt, const std::string& command_line, const RunHooks& hooks = {});
 
 }  // namespace motsim

@@ -146,6 +146,8 @@ std::vector<KeyChange> scenario_diff(const Scenario& base, const Scenario& varia
       diff_fields(*sec.fields, &base.network, &variant.network, "network.", out);
     else if (sec.name == "behavior")
       diff_fields(*sec.fields, &base.behavior, &variant.behavior, "behavior.", out);
+    else if (sec.name == "economics")
+      diff_fields(*sec.fields, &base.economics, &variant.economics, "economics.", out);
     else if (sec.name == "segment")
       diff_named(base.segments, variant.segments, "segment", *sec.fields, out);
     else if (sec.name == "product")
@@ -154,6 +156,100 @@ std::vector<KeyChange> scenario_diff(const Scenario& base, const Scenario& varia
       diff_campaigns(base, variant, out);
   }
   return out;
+}
+
+namespace {
+void add_fields(const std::vector<FieldDesc>& fields, const void* obj, const std::string& section,
+                const std::string& entry, std::vector<ScenarioField>& out) {
+  const std::string prefix = section + "." + (entry.empty() ? "" : entry + ".");
+  for (const auto& f : fields) {
+    if (f.key == "name") continue;
+    out.push_back({prefix + f.key, section, entry, &f, value_text(f, obj)});
+  }
+}
+}  // namespace
+
+std::vector<ScenarioField> scenario_fields(const Scenario& sc) {
+  std::vector<ScenarioField> out;
+  for (const auto& sec : sections()) {
+    if (sec.name == "simulation") add_fields(*sec.fields, &sc.simulation, sec.name, "", out);
+    if (sec.name == "network") add_fields(*sec.fields, &sc.network, sec.name, "", out);
+    if (sec.name == "behavior") add_fields(*sec.fields, &sc.behavior, sec.name, "", out);
+    if (sec.name == "economics") add_fields(*sec.fields, &sc.economics, sec.name, "", out);
+    if (sec.name == "segment")
+      for (const auto& x : sc.segments) add_fields(*sec.fields, &x, sec.name, x.name, out);
+    if (sec.name == "product")
+      for (const auto& x : sc.products) add_fields(*sec.fields, &x, sec.name, x.name, out);
+    if (sec.name == "campaign")
+      for (std::size_t i = 0; i < sc.campaigns.size(); ++i)
+        add_fields(*sec.fields, &sc.campaigns[i], sec.name, std::to_string(i), out);
+  }
+  return out;
+}
+
+namespace {
+// The sections of a variant file: a table's keys, or an entry's ("[[product]]" with its name).
+struct VariantSection {
+  std::string header, name;
+  std::vector<std::string> lines;
+};
+
+VariantSection& section_for(std::vector<VariantSection>& out, const std::string& header, const std::string& name) {
+  for (auto& v : out)
+    if (v.header == header && v.name == name) return v;
+  out.push_back({header, name, {}});
+  if (!name.empty()) out.back().lines.push_back("name = " + string_text(name));
+  return out.back();
+}
+
+std::string campaigns_text(const Scenario& variant) {
+  std::string t;
+  for (const auto& c : variant.campaigns) {
+    t += "\n[[campaign]]\n";
+    for (const auto& f : campaign_fields()) t += f.key + " = " + value_text(f, &c) + "\n";
+  }
+  return t;
+}
+}  // namespace
+
+std::string variant_toml(const Scenario& base, const Scenario& variant, const std::string& extends,
+                         const std::string& comment) {
+  std::vector<VariantSection> secs;
+  bool campaigns = false;
+  for (const auto& c : scenario_diff(base, variant)) {
+    const std::string section = c.key.substr(0, c.key.find('.'));
+    if (section == "campaign") {
+      campaigns = true;
+      continue;
+    }
+    if (c.entry && !c.edit.add)
+      throw InputError("error: " + c.key + " is removed: a variant that extends its base cannot remove an entry");
+    if (c.entry) {  // an added product or segment: the keys of its inline table, one a line
+      const toml::table t = toml::parse("entry = " + c.variant);
+      auto& v = section_for(secs, "[[" + section + "]]", "");
+      for (auto&& [k, val] : *t["entry"].as_table()) {
+        std::ostringstream o;
+        val.visit([&](const auto& x) { o << x; });
+        v.lines.push_back(std::string(k.str()) + " = " + o.str());
+      }
+      continue;
+    }
+    const bool table = section != "product" && section != "segment";
+    const std::size_t dot = c.key.rfind('.');
+    const std::string name = table ? "" : c.key.substr(section.size() + 1, dot - section.size() - 1);
+    section_for(secs, table ? "[" + section + "]" : "[[" + section + "]]", name)
+        .lines.push_back(c.key.substr(dot + 1) + " = " + c.variant);
+  }
+  std::string t = comment + "extends = " + string_text(extends) + "\n";
+  if (!variant.title.empty()) t += "title = " + string_text(variant.title) + "\n";
+  if (!variant.question.empty()) t += "question = " + string_text(variant.question) + "\n";
+  if (campaigns) t += "replace_campaigns = true  # the campaigns below replace the base's\n";
+  for (const auto& v : secs) {
+    t += "\n" + v.header + "\n";
+    for (const auto& l : v.lines) t += l + "\n";
+  }
+  if (campaigns) t += campaigns_text(variant);
+  return t;
 }
 
 std::vector<Lever> group_levers(const std::vector<KeyChange>& changes) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/params.hpp"
+#include "sim/input/param_table.hpp"
 #include "sim/input/scenario.hpp"
 
 namespace motsim {
@@ -27,6 +28,25 @@ struct KeyChange {
 // defaults. Not compared: the title, the question, simulation.seed and simulation.replicate
 // (a comparison sets the random key itself).
 std::vector<KeyChange> scenario_diff(const Scenario& base, const Scenario& variant);
+
+// One field of a scenario: its --set key, its section, the entry it belongs to (a product's or
+// segment's name, a campaign's index; "" in a table section), its row of the parameter table and
+// its value as TOML text.
+struct ScenarioField {
+  std::string key, section, entry;
+  const FieldDesc* desc = nullptr;
+  std::string value;
+};
+// Every field of a scenario but the entries' names, in the parameter table's order (the studio's
+// levers).
+std::vector<ScenarioField> scenario_fields(const Scenario& sc);
+
+// `variant` as a scenario file that extends `base` (the file `extends` names) and holds only
+// what differs: tables' keys, products and segments by name, and, when any campaign differs,
+// every campaign of the variant (replace_campaigns = true); `comment` (lines starting with #)
+// goes first. InputError when the variant removes a product or segment (extends cannot).
+std::string variant_toml(const Scenario& base, const Scenario& variant, const std::string& extends,
+                         const std::string& comment = "");
 
 // Changes applied together: one lever of an attribution.
 struct Lever {
