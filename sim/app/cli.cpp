@@ -424,7 +424,9 @@ int cmd_serve(const std::vector<std::string>& args) {
       "max-agent-days", po::value<long long>(&o.limits.max_agent_days)->default_value(o.limits.max_agent_days),
       "largest agents x days x simulations of one request")(
       "max-queue", po::value<int>(&o.limits.max_queue)->default_value(o.limits.max_queue),
-      "runs waiting at most, over all clients")("report-script", po::value<std::string>(&o.report_script),
+      "runs waiting at most, over all clients")(
+      "abandon-after", po::value<double>(&o.limits.abandon_seconds)->default_value(o.limits.abandon_seconds),
+      "seconds after which a run its client stopped asking about is cancelled")("report-script", po::value<std::string>(&o.report_script),
                                                 "scripts/report (default: beside the sources)");
   std::string scenario;
   auto vm = parse(opts, args, "scenario", &scenario);
@@ -437,6 +439,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   }
   if (o.limits.max_agent_days < 1) throw po::error("--max-agent-days must be at least 1");
   if (o.limits.max_queue < 1) throw po::error("--max-queue must be at least 1");
+  if (!(o.limits.abandon_seconds > 0)) throw po::error("--abandon-after must be a positive number of seconds");
   if (!scenario.empty()) (void)load_scenario(scenario);  // a bad file stops here, with its message
   o.library = studio_library(vm, scenario);
   o.default_scenario = scenario;
