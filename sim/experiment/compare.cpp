@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -216,15 +217,23 @@ Replicates run_replicates(const Study& st, const CompareOptions& opt, const RunH
       if (hooks.stopped()) return rp;
       Scenario sc = st.posterior_sets.empty() ? st.scenarios[s] : with_draw(st, s, r);
       sc.simulation.replicate = st.base().simulation.replicate + r;  // common random numbers
-      Simulation sim(sc, opt.threads);
-      sim.run({}, false, hooks.flag());
-      if (hooks.stopped()) return rp;
-      add_run(rp, s, r, st.R, keep_run(sim.results()));
+      const std::string key = hooks.cache ? scenario_to_toml(sc) : "";
+      std::optional<KeptRun> kept = hooks.cache ? hooks.cache->find(key) : std::nullopt;
+      double seconds = 0;
+      if (!kept) {
+        Simulation sim(sc, opt.threads);
+        sim.run({}, false, hooks.flag());
+        if (hooks.stopped()) return rp;
+        kept = keep_run(sim.results());
+        seconds = sim.results().run_seconds;
+        if (hooks.cache) hooks.cache->store(key, *kept);
+      }
+      add_run(rp, s, r, st.R, *kept);
       ++rp.done;
       hooks.report(rp.done, total);
       if (!opt.quiet)
         std::fprintf(stderr, "run %d/%d: %s, replicate %d (%.1fs)\n", rp.done, st.S * st.R, st.names[s].c_str(), r,
-                     sim.results().run_seconds);
+                     seconds);
     }
   return rp;
 }

@@ -116,7 +116,9 @@ std::vector<std::string> change_sets(const ParsedScenario& base, const Scenario&
     try {
       (void)base.with({set});
     } catch (const InputError& e) {
-      throw BadRequest(400, e.what(), key);
+      std::string m = e.what();  // "--set KEY=VALUE: error: ..." names the command line's option: not the page's
+      if (m.rfind("--set ", 0) == 0 && m.find(": ") != std::string::npos) m = m.substr(m.find(": ") + 2);
+      throw BadRequest(400, m, key);
     }
     sets.push_back(set);
   }
@@ -301,6 +303,7 @@ void Runs::execute(Run& r) {
   opt.attribute = r.attribute;
   RunHooks hooks;
   hooks.stop = &r.cancel;
+  hooks.cache = &cache_;
   hooks.progress = [&](int done, int total) {
     std::lock_guard<std::mutex> lock(mu_);
     r.done = done;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/experiment/run_cache.hpp"
 #include "sim/studio/library.hpp"
 
 namespace motsim::studio {
@@ -81,6 +82,7 @@ class Runs {
   std::deque<std::shared_ptr<Run>> queue_;
   std::map<std::string, std::shared_ptr<Run>> runs_;  // this server's runs, by id
   bool stopping_ = false;
+  RunCache cache_{64};  // the base's runs are the same from one change of a control to the next
   std::thread worker_;
 };
 

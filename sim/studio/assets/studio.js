@@ -5,8 +5,8 @@
 
   const TOKEN = String(window.MOTSIM_TOKEN || new URLSearchParams(location.search).get("token") || "");
   const CLIENT = "studio-" + randomId(16);
-  const DEBOUNCE_MS = 400;
-  const POLL_MS = 250;
+  const DEBOUNCE_MS = 300;
+  const POLL_MS = 100;
   const SHARES = new Set(["market_share", "awareness"]);
   const RATINGS = new Set(["rating", "satisfaction"]);
   const MAIN_KPIS = ["units", "net_revenue", "market_share", "refunds", "lost_customers", "rating", "profit"];
