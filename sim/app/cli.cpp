@@ -426,8 +426,8 @@ int cmd_serve(const std::vector<std::string>& args) {
       "max-queue", po::value<int>(&o.limits.max_queue)->default_value(o.limits.max_queue),
       "runs waiting at most, over all clients")(
       "abandon-after", po::value<double>(&o.limits.abandon_seconds)->default_value(o.limits.abandon_seconds),
-      "seconds after which a run its client stopped asking about is cancelled")("report-script", po::value<std::string>(&o.report_script),
-                                                "scripts/report (default: beside the sources)");
+      "seconds after which a run its client stopped asking about is cancelled")(
+      "report-script", po::value<std::string>(&o.report_script), "scripts/report (default: beside the sources)");
   std::string scenario;
   auto vm = parse(opts, args, "scenario", &scenario);
   if (vm.count("help")) {
