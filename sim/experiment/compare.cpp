@@ -217,8 +217,10 @@ Replicates run_replicates(const Study& st, const CompareOptions& opt, const RunH
       if (hooks.stopped()) return rp;
       Scenario sc = st.posterior_sets.empty() ? st.scenarios[s] : with_draw(st, s, r);
       sc.simulation.replicate = st.base().simulation.replicate + r;  // common random numbers
-      const std::string key = hooks.cache ? scenario_to_toml(sc) : "";
-      std::optional<KeptRun> kept = hooks.cache ? hooks.cache->find(key) : std::nullopt;
+      // A network read from a file is named, not held, by the scenario's text: such runs are not remembered.
+      RunCache* cache = sc.network.file.empty() ? hooks.cache : nullptr;
+      const std::string key = cache ? scenario_to_toml(sc) : "";
+      std::optional<KeptRun> kept = cache ? cache->find(key) : std::nullopt;
       double seconds = 0;
       if (!kept) {
         Simulation sim(sc, opt.threads);
@@ -226,7 +228,7 @@ Replicates run_replicates(const Study& st, const CompareOptions& opt, const RunH
         if (hooks.stopped()) return rp;
         kept = keep_run(sim.results());
         seconds = sim.results().run_seconds;
-        if (hooks.cache) hooks.cache->store(key, *kept);
+        if (cache) cache->store(key, *kept);
       }
       add_run(rp, s, r, st.R, *kept);
       ++rp.done;

@@ -82,8 +82,9 @@ json lever_json(const ScenarioField& f) {
   } else if (d.kind == FieldKind::Bool) {
     j["value"] = f.value == "true";
   } else {
-    j["value"] = f.value;  // TOML text: a string in quotes
-    if (f.value.size() >= 2 && f.value.front() == '"') j["value"] = f.value.substr(1, f.value.size() - 2);
+    j["value"] = f.value;                                  // TOML text: a string in quotes
+    const char q = f.value.empty() ? 0 : f.value.front();  // TOML writes 'literal' or "basic" strings
+    if (f.value.size() >= 2 && (q == '"' || q == '\'')) j["value"] = f.value.substr(1, f.value.size() - 2);
   }
   return j;
 }

@@ -147,3 +147,42 @@ TEST_CASE("compare: scenarios with different horizons all run over the longest, 
   REQUIRE(run_compare(o, "motsim compare") == 0);
   CHECK(read_compare_file(o.out).series_days == 12);
 }
+
+TEST_CASE("compare: with a run cache the second comparison takes its runs from it and writes the same numbers") {
+  const auto files = scenario_files();
+  RunCache cache;
+  RunHooks hooks;
+  hooks.cache = &cache;
+  int reported = 0;
+  hooks.progress = [&](int done, int total) {
+    CHECK(total == 6);
+    reported = done;
+  };
+  REQUIRE(run_compare(quiet_options(files, "cmp_cache1.h5"), "motsim compare", hooks) == 0);
+  CHECK(reported == 6);
+  CHECK(cache.hits() == 0);
+  REQUIRE(run_compare(quiet_options(files, "cmp_cache2.h5"), "motsim compare", hooks) == 0);
+  CHECK(cache.hits() == 6);
+  REQUIRE(run_compare(quiet_options(files, "cmp_plain.h5"), "motsim compare") == 0);
+  const CompareFile a = read_compare_file(test::scratch("cmp_cache2.h5"));
+  const CompareFile b = read_compare_file(test::scratch("cmp_plain.h5"));
+  const auto same = [](const std::vector<double>& x, const std::vector<double>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i])))) return false;
+    return true;
+  };
+  CHECK(same(a.runs, b.runs));
+  REQUIRE(a.series.size() == b.series.size());
+  for (std::size_t m = 0; m < a.series.size(); ++m) CHECK(same(a.series[m], b.series[m]));
+}
+
+TEST_CASE("compare: a caller's stop flag ends it without a file") {
+  const auto files = scenario_files();
+  std::atomic<bool> stop{false};
+  RunHooks hooks;
+  hooks.stop = &stop;
+  hooks.progress = [&](int, int) { stop = true; };  // after the first run
+  CHECK(run_compare(quiet_options(files, "cmp_stopped.h5"), "motsim compare", hooks) == kExitInterrupted);
+  CHECK_FALSE(path_exists(test::scratch("cmp_stopped.h5")));
+}

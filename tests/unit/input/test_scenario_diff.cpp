@@ -159,3 +159,77 @@ TEST_CASE("scenario diff: levers that cannot be applied one without the other ar
   CHECK_THROWS_WITH_AS(with_levers(parsed, {}, levers, 1),
                        doctest::Contains("the base with only the levers {network.type}"), InputError);
 }
+
+namespace {
+
+// The variant written as a file that extends the base file, read back: the same scenario.
+Scenario round_trip(const Scenario& variant, const std::string& name) {
+  const std::string base_path = test::scratch(name + "_base.toml");
+  std::ofstream(base_path) << "[simulation]\nagents = 5000\ndays = 60\nseed = 7\n" << kBase;
+  const std::string text = variant_toml(load_scenario(base_path), variant, base_path, "# a comment\n");
+  CHECK(text.rfind("# a comment\nextends = ", 0) == 0);
+  const std::string path = test::scratch(name + "_variant.toml");
+  std::ofstream(path) << text;
+  return load_scenario(path);
+}
+
+}  // namespace
+
+TEST_CASE("scenario diff: a variant file extends the base and holds only what changed") {
+  Scenario v = test::scenario(kBase);
+  v.products[1].claim = 9;
+  v.behavior.wom_rate = 0.3;
+  const Scenario back = round_trip(v, "fields");
+  CHECK(scenario_diff(v, back).empty());
+  const std::string text = variant_toml(test::scenario(kBase), v, "/x/base.toml");
+  CHECK(text.find("[[product]]\nname = 'B'\nclaim = 9\n") != std::string::npos);
+  CHECK(text.find("[behavior]\nwom_rate = 0.3\n") != std::string::npos);
+  CHECK(text.find("price") == std::string::npos);  // unchanged keys are not written
+  CHECK(text.find("replace_campaigns") == std::string::npos);
+}
+
+TEST_CASE("scenario diff: a variant file with a changed campaign replaces the campaigns, with an added segment") {
+  // The campaign changed: every campaign is written and replaces the base's (extends appends).
+  Scenario v = test::scenario(kBase);
+  v.campaigns[0].daily_reach = 0.25;
+  v.segments[1].share = 0.5;
+  v.segments.push_back(v.segments[0]);
+  v.segments.back().name = "kids";
+  v.segments.back().share = 0.1;
+  const Scenario back = round_trip(v, "campaigns");
+  CHECK(scenario_diff(v, back).empty());
+  CHECK(back.campaigns.size() == 1);
+  CHECK(back.segments.size() == 3);
+  // A removed entry cannot be written: extends has no removal.
+  Scenario fewer = test::scenario(kBase);
+  fewer.segments.pop_back();
+  CHECK_THROWS_AS(variant_toml(test::scenario(kBase), fewer, "/x/base.toml"), InputError);
+}
+
+TEST_CASE("scenario diff: the [economics] table is compared too") {
+  const Scenario v = variant_of("[economics]\ndiscount_rate = 0.1\n");
+  const auto d = scenario_diff(test::scenario(kBase), v);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].key == "economics.discount_rate");
+}
+
+TEST_CASE("scenario diff: every field of a scenario by its --set key, entries by name and index") {
+  const Scenario b = test::scenario(kBase);
+  const auto f = scenario_fields(b);
+  auto find = [&](const std::string& k) {
+    return std::find_if(f.begin(), f.end(), [&](const ScenarioField& x) { return x.key == k; });
+  };
+  REQUIRE(find("product.B.quality") != f.end());
+  CHECK(find("product.B.quality")->value == "6");
+  CHECK(find("product.B.quality")->entry == "B");
+  CHECK(find("campaign.0.end_day")->value == "20");
+  CHECK(find("segment.young.share")->section == "segment");
+  CHECK(find("economics.discount_rate") != f.end());
+  CHECK(find("product.B.name") == f.end());
+  // Each key reads back as --set KEY=VALUE to the same scenario.
+  std::vector<std::string> sets;
+  for (const auto& x : f)
+    if (x.desc->kind != FieldKind::Str) sets.push_back(x.key + "=" + x.value);
+  std::string text = "[simulation]\nagents = 5000\ndays = 60\nseed = 7\n" + kBase;
+  CHECK(scenario_diff(b, parse_scenario(text, "t.toml", ".", sets)).empty());
+}
