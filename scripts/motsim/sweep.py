@@ -30,17 +30,18 @@ def _points(s):
     pts = pd.DataFrame(s["points"][()], columns=strings(s["point_columns"]))
     for c in _INTEGER_COLUMNS:
         pts[c] = pts[c].astype(np.int64)
+    plain = "level_literals" in s  # older files stored TOML literals ('"ring"') in /sweep/levels
     for key in s["levels"]:
         values = strings(s["levels"][key])
         if any(not _is_number(v) for v in values):
-            pts[key] = [values[int(i)].strip('"') for i in pts[key]]
+            pts[key] = [values[int(i)] if plain else values[int(i)].strip('"') for i in pts[key]]
     return pts
 
 
 def load_sweep(path, complete=True):
     """A sweep as one DataFrame, one row per run: run, point, replicate, seed, replicate_key,
     each swept parameter, each held parameter (attrs "parameters" and "held" name them), the design columns,
-    and every KPI as 'kpi.product' / 'kpi.all'. Parameters given as lists of strings come back as those strings.
+    every KPI as 'kpi.product' / 'kpi.all', and run_seconds (each run's wall time). Parameters given as lists of strings come back as those strings.
     With complete=False, a slice (or a partial file) gives the runs it holds."""
     with h5py.File(path, "r") as f:
         check_format(f, "motsim-sweep-1", path)
@@ -49,6 +50,8 @@ def load_sweep(path, complete=True):
             raise ValueError(f"{path}: an incomplete sweep (a slice?); join slices with motsim merge")
         kp = pd.DataFrame(s["kpis"][()], columns=strings(s["kpi_columns"]))
         df = pd.concat([_points(s), kp], axis=1)
+        if "provenance/run_seconds" in f:  # wall time of each run, setup included (not in older files)
+            df["run_seconds"] = f["provenance/run_seconds"][()]
         df = df[s["done"][()].astype(bool)] if not complete else df
         df.attrs["parameters"] = strings(s["parameters"])
         df.attrs["held"] = strings(s["held_parameters"]) if "held_parameters" in s else []

@@ -16,8 +16,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "motsim/build_info.hpp"
+#include "motsim/git_info.hpp"
 #include "motsim/version.hpp"
 #include "sim/core/interrupt.hpp"
+#include "sim/core/provenance.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/experiment/calibrate.hpp"
@@ -447,7 +450,7 @@ int cmd_serve(const std::vector<std::string>& args) {
   return studio::serve(o);
 }
 
-int cmd_merge(const std::vector<std::string>& args) {
+int cmd_merge(const std::vector<std::string>& args, const std::string& cmdline) {
   po::options_description opts("merge options");
   opts.add_options()("help,h", "this help")("force", "overwrite an existing results file");
   po::options_description all(opts);
@@ -464,7 +467,7 @@ int cmd_merge(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   if (vm.count("files")) files = vm["files"].as<std::vector<std::string>>();
   if (files.size() < 2) throw po::error("merge needs OUT and at least one SLICE");
-  return run_merge(files[0], std::vector<std::string>(files.begin() + 1, files.end()), vm.count("force") > 0);
+  return run_merge(files[0], std::vector<std::string>(files.begin() + 1, files.end()), vm.count("force") > 0, cmdline);
 }
 
 int cmd_validate(const std::vector<std::string>& args) {
@@ -513,7 +516,9 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
       return kOk;
     }
     if (cmd == "-V" || cmd == "--version") {
-      std::cout << "motsim " << kVersion << '\n';
+      std::cout << "motsim " << kVersion << " (git " << build::kGitCommit
+                << (std::string(build::kGitDirty) == "true" ? ", uncommitted changes" : "") << "; " << build::kCompiler
+                << " " << build::kBuildType << ")\n";
       return kOk;
     }
     if (cmd == "run") return cmd_run(args, cmdline);
@@ -521,7 +526,7 @@ int run_command(const std::string& cmd, const std::vector<std::string>& args, co
     if (cmd == "compare") return cmd_compare(args, cmdline);
     if (cmd == "export") return cmd_export(args);
     if (cmd == "sweep") return cmd_sweep(args, cmdline);
-    if (cmd == "merge") return cmd_merge(args);
+    if (cmd == "merge") return cmd_merge(args, cmdline);
     if (cmd == "calibrate") return cmd_calibrate(args, cmdline);
     if (cmd == "serve") return cmd_serve(args);
     if (cmd == "info") return cmd_info(args);
@@ -713,6 +718,7 @@ int run_supervised(const std::string& cmd, const std::vector<std::string>& args,
 }  // namespace
 
 int cli_main(int argc, char** argv) {
+  (void)process_started();  // the start time the results files record
   const std::string cmdline = command_line(argc, argv);
   if (argc < 2) {
     std::cerr << kUsage;

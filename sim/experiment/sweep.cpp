@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -146,7 +147,10 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
     if (job.rank() != 0) return 2;  // every rank reads the same spec; rank 0 reports the error
     throw;
   }
-  if (job.rank() == 0) print_notes(pl.base);
+  if (job.rank() == 0) {
+    print_notes(pl.base);
+    for (const auto& n : pl.spec.notes) std::fprintf(stderr, "motsim: %s\n", n.c_str());
+  }
   if (opt.out.empty()) throw InputError("sweep: error: --out FILE is required");
   std::unique_ptr<SweepJournal> journal;
   std::vector<std::size_t> pending;
@@ -196,14 +200,13 @@ void check_named_path(const std::string& slice, const std::string& path, const s
 std::unique_ptr<SweepPlan> plan_of_slice(const std::string& slice, const SweepFileReader& f, const std::string& out,
                                          const std::vector<std::string>& slices) {
   const std::string spec_path = f.spec_path();
-  const std::string text = f.spec_text();
   if (!path_exists(spec_path))
     throw InputError(slice + ": error: merge rebuilds the sweep from its spec " + spec_path +
                      ", which is not there; run merge where the slices were made, or restore the spec");
   check_named_path(slice, spec_path, "the spec", out, slices);
   auto plan = std::make_unique<SweepPlan>(make_plan(spec_path));
   check_named_path(slice, plan->spec.base, "the base scenario of its spec", out, slices);
-  if (hash_text(plan->hash) != f.spec_hash() || text != plan->spec.text)
+  if (hash_text(plan->hash) != f.spec_hash())  // the parsed spec: a comment added is no change
     throw InputError(slice + ": error: the spec " + spec_path +
                      " or its base scenario changed since this slice was made");
   return plan;
@@ -220,7 +223,8 @@ void check_complete(const SweepPlan& plan, const SweepRuns& done) {
 
 }  // namespace
 
-int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force) {
+int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force,
+              const std::string& command_line) {
   if (slices.empty()) throw InputError("merge: error: give the output file and at least one slice file");
   check_output_path(out, force, slices);
   SweepRuns done;
@@ -241,9 +245,11 @@ int run_merge(const std::string& out, const std::vector<std::string>& slices, bo
                        spec_hash + ")");
     }
     f.add_runs(layout, done);
+    layout.slice_paths.push_back(std::filesystem::absolute(s).string());
+    layout.slice_commands.push_back(f.command_line());
   }
   check_complete(*plan, done);
-  write_sweep_file(out, force, layout, done, "motsim merge", -1, 0);
+  write_sweep_file(out, force, layout, done, command_line, -1, 0);
   std::fprintf(stderr, "wrote %s (%zu runs from %zu slices)\n", out.c_str(), done.size(), slices.size());
   return 0;
 }

@@ -23,6 +23,7 @@ struct SweepOptions {
 // Runs a sweep (locally, or under mpirun with dynamic load balancing). Returns the exit code.
 int run_sweep(const SweepOptions& opt, const std::string& command_line);
 // Joins slice files into one complete sweep file. Returns the exit code.
-int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force);
+int run_merge(const std::string& out, const std::vector<std::string>& slices, bool force,
+              const std::string& command_line);
 
 }  // namespace motsim

@@ -113,13 +113,26 @@ void SweepJournal::load() {
                      ": error: this journal belongs to another sweep spec or base scenario; delete it or "
                      "restore the spec it was made with");
   whole_lines_ = line.size() + 1;
+  std::size_t& cut = cut_lines_;
+  std::size_t& damaged = damaged_lines_;
   while (std::getline(in, line)) {
-    if (in.eof()) break;  // a last line without its newline was cut by a crash
+    if (in.eof()) {  // a last line without its newline was cut by a crash
+      cut = 1;
+      break;
+    }
     whole_lines_ += line.size() + 1;
     std::size_t run = 0;
     std::vector<double> v;
-    if (parse_line(line, run, v) && run < key_.runs && v.size() == key_.values_per_run) done_[run] = std::move(v);
+    if (parse_line(line, run, v) && run < key_.runs && v.size() == key_.values_per_run)
+      done_[run] = std::move(v);
+    else
+      ++damaged;
   }
+  if (cut + damaged > 0)
+    std::fprintf(stderr,
+                 "motsim: note: %s: %zu damaged line(s) and %zu cut line(s) dropped (a crash or a full disk); "
+                 "their runs are run again\n",
+                 path_.c_str(), damaged, cut);
 }
 
 }  // namespace motsim

@@ -34,6 +34,10 @@ class SweepJournal {
   SweepJournal& operator=(const SweepJournal&) = delete;
 
   const SweepRuns& done() const { return done_; }
+  // On resume: the lines dropped as damaged (a wrong checksum or shape) and as cut (the last
+  // line, without its newline); both are reported on stderr and their runs are run again.
+  std::size_t damaged_lines() const { return damaged_lines_; }
+  std::size_t cut_lines() const { return cut_lines_; }
   // Appends a finished run (safe from several threads at once).
   void record(std::size_t run, const std::vector<double>& values);
   // Closes and deletes the journal: the sweep file is written.
@@ -51,6 +55,7 @@ class SweepJournal {
   int fd_ = -1;
   std::chrono::steady_clock::time_point last_sync_{};
   std::size_t whole_lines_ = 0;  // bytes of the complete lines read on resume
+  std::size_t damaged_lines_ = 0, cut_lines_ = 0;
   std::mutex m_;
   SweepRuns done_;
 };

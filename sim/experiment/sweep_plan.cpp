@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -122,7 +123,8 @@ void set_columns(SweepPlan& pl) {
   pl.D = static_cast<int>(pl.base.simulation.days);
   pl.products = product_names(pl.base);
   pl.kpi_columns = kpi_columns(pl.products);
-  pl.values_per_run = pl.kpi_columns.size() + pl.spec.keep_series.size() * static_cast<std::size_t>(pl.D) * pl.K;
+  pl.values_per_run =
+      pl.kpi_columns.size() + pl.spec.keep_series.size() * static_cast<std::size_t>(pl.D) * pl.K + 1;  // + seconds
 }
 
 // ---- sizes --------------------------------------------------------------------------------
@@ -228,8 +230,8 @@ SweepPlan make_plan(const std::string& spec_path) {
   pl.points = sweep_points(pl.spec);
   check_points(pl, spec_path);
   // Everything that defines the results: the spec text and the resolved base scenario.
-  pl.hash = fnv1a(scenario_to_toml(pl.base), fnv1a(pl.spec.text));
-  check_sweep_layout(sweep_layout(pl), spec_path);  // what the file's writer needs, at the start
+  pl.hash = fnv1a(scenario_to_toml(pl.base), fnv1a(pl.spec.canonical));  // the parsed spec, not its text
+  check_sweep_layout(sweep_layout(pl), spec_path);                       // what the file's writer needs, at the start
   return pl;
 }
 
@@ -307,6 +309,7 @@ std::vector<std::size_t> pending_runs(const SweepPlan& pl, int task_index, int t
 }
 
 std::vector<double> compute_run(const SweepPlan& pl, std::size_t run, int threads, const std::atomic<bool>* stop) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> sets = point_sets(pl, pl.points[pl.point_of(run)]);
   sets.push_back("simulation.seed=" + std::to_string(pl.seed));
   sets.push_back("simulation.replicate=" + std::to_string(pl.key_of(run)));
@@ -315,7 +318,9 @@ std::vector<double> compute_run(const SweepPlan& pl, std::size_t run, int thread
     throw InputError(pl.spec.path + ": error: run " + std::to_string(run) + " changes the products or days");
   Simulation sim(sc, threads);
   sim.run({}, false, stop);
-  return kept_values(sim.results(), pl.spec.keep_series, pl.D);  // days not run (interrupted) are NaN
+  std::vector<double> v = kept_values(sim.results(), pl.spec.keep_series, pl.D);              // days not run are NaN
+  v.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());  // setup included
+  return v;
 }
 
 SweepLayout sweep_layout(const SweepPlan& pl) {
@@ -336,6 +341,7 @@ SweepLayout sweep_layout(const SweepPlan& pl) {
     if (!p.range) l.lists.push_back({p.key, p.values});
   }
   l.held = pl.spec.held;
+  l.plain = pl.spec.plain;
   for (const auto& pt : pl.points)
     l.points.push_back({pt.values, pt.trajectory, pt.step, pt.changed, pt.block, pt.row});
   for (std::size_t run = 0; run < pl.runs(); ++run) l.replicate_keys.push_back(pl.key_of(run));

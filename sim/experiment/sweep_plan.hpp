@@ -31,7 +31,7 @@ struct SweepPlan {
   long long seed = 0;
   int K = 0, D = 0;
   std::vector<std::string> products, kpi_columns;
-  std::size_t values_per_run = 0;  // kpis + series
+  std::size_t values_per_run = 0;  // kpis + series + the run's wall seconds
   std::uint64_t hash = 0;          // the spec text and the resolved base scenario
 
   std::size_t runs() const { return points.size() * static_cast<std::size_t>(spec.replicates); }
@@ -74,7 +74,8 @@ void check_sweep_disk(const SweepPlan& pl, const SweepNeeds& n, const std::strin
 std::vector<std::size_t> pending_runs(const SweepPlan& pl, int task_index, int task_count, const SweepRuns& done);
 
 // Runs one run of the plan; its KPI values, then each kept series (NaN for days not run when
-// `stop` cut it short).
+// `stop` cut it short), then its wall time in seconds (setup included; the one value of a row
+// that differs between two runs of a sweep, kept apart in /provenance).
 std::vector<double> compute_run(const SweepPlan& pl, std::size_t run, int threads, const std::atomic<bool>* stop);
 
 // What the sweep file records about the plan.

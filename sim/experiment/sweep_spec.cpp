@@ -84,14 +84,16 @@ using tomlu::where;
 
 // A value as TOML text, as `--set key=value` takes it (arrays included): not tomlu::show, which
 // names tables and arrays for messages.
+// A string is quoted and escaped by toml++ (a literal '...' string where it can), so that
+// quotes and backslashes inside it survive.
 std::string literal(const toml::node& n) {
   std::ostringstream o;
-  if (n.is_string())
-    o << '"' << n.as_string()->get() << '"';
-  else
-    n.visit([&](auto&& v) { o << v; });
+  n.visit([&](auto&& v) { o << v; });
   return o.str();
 }
+
+// A value as plain text, as /sweep/levels stores it: a string without quotes or escapes.
+std::string plain_text(const toml::node& n) { return n.is_string() ? n.as_string()->get() : literal(n); }
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -276,6 +278,7 @@ SweepParam read_list(const SpecReader& r, const std::string& key, const toml::no
     if (e.is_array() || e.is_table())
       throw r.fail(&e, "parameter '" + key + "': list values must be numbers, booleans or strings");
     p.values.push_back(literal(e));
+    r.sp.plain[p.values.back()] = plain_text(e);
     checks.emplace_back(&e, p.values.back());
   }
   p.integer = is_integer_key(key);
@@ -378,6 +381,7 @@ void read_parameters(const SpecReader& r, const toml::node* params) {
     } else {
       checks.emplace_back(&v, literal(v));
       r.sp.held.push_back(key + "=" + literal(v));
+      r.sp.plain[literal(v)] = plain_text(v);
     }
     for (const auto& [n, value] : checks) r.check_value(key, n, value);
   }
@@ -422,6 +426,13 @@ void check_design(const SpecReader& r) {
         throw r.fail(params, "parameter '" + p.key + "': a grid needs 'steps' in its range, or a list of values");
     return;
   }
+  for (const auto& p : sp.swept)
+    if (p.steps != 0) {
+      const toml::node* n = params->as_table()->get(p.key);
+      throw r.fail(n && n->as_table() ? n->as_table()->get("steps") : params,
+                   "parameter '" + p.key + "': 'steps' is for the grid design; design \"" + sp.design +
+                       "\" draws values anywhere in [min, max] (remove 'steps', or use design = \"grid\")");
+    }
   const bool any_list = std::any_of(sp.swept.begin(), sp.swept.end(), [](auto& p) { return !p.range; });
   if (sp.samples <= 0)
     throw r.fail(nullptr, "design \"" + sp.design + "\" needs 'samples' (" + samples_meaning(sp.design) + ")");
@@ -435,6 +446,13 @@ void check_design(const SpecReader& r) {
   constexpr int kSobolMaxParams = design::kSobolMaxDim / 2;
   if (sp.design == "sobol" && static_cast<int>(sp.swept.size()) > kSobolMaxParams)
     throw r.fail(params, "design \"sobol\" supports up to " + std::to_string(kSobolMaxParams) + " swept parameters");
+  if (sp.design == "sobol" && (sp.samples & (sp.samples - 1)) != 0) {
+    int below = 1;
+    while (below * 2 < sp.samples) below *= 2;
+    r.sp.notes.push_back(where(*r.t.get("samples"), r.path) + ": warning: samples = " + std::to_string(sp.samples) +
+                         " is not a power of two; a Sobol sequence is balanced (and its estimates converge " +
+                         "fastest) at N = 2^m: use " + std::to_string(below) + " or " + std::to_string(below * 2));
+  }
 }
 
 // ---- the size of the sweep ------------------------------------------------------------------
@@ -536,6 +554,9 @@ SweepSpec load_sweep_spec(const std::string& path) {
   sp.base_dir = fs::path(path).parent_path().string();
   sp.text = read_regular_file(path, "sweep spec");
   const toml::table t = tomlu::parse_text(sp.text, path);
+  std::ostringstream canonical;  // keys in order, no comments or layout: what the spec says
+  canonical << t;
+  sp.canonical = canonical.str();
   SpecReader r{path, t, sp, nullptr};
   check_keys(r);
   for (const auto& f : sweep_spec_fields()) read_field(r, f);

@@ -4,6 +4,7 @@
 // checked against the base scenario, which is read once.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct SweepParam {
 
 struct SweepSpec {
   std::string path, base_dir, text;
+  std::string canonical;        // the parsed spec printed back (keys sorted, no comments): its identity
   std::string base;             // base scenario path (resolved)
   std::string design = "grid";  // grid, random, lhs, morris, sobol
   int replicates = 1;
@@ -32,7 +34,9 @@ struct SweepSpec {
   long long seed = -1;  // -1: the base scenario's seed
   bool common_random_numbers = true;
   std::vector<std::string> keep_series;
-  std::vector<std::string> held;  // key=value of scalar parameters
+  std::vector<std::string> held;             // key=value of scalar parameters
+  std::map<std::string, std::string> plain;  // a value's TOML literal -> the value as text (no quotes)
+  std::vector<std::string> notes;            // warnings about the spec (printed by motsim sweep)
   std::vector<SweepParam> swept;
   ParsedScenario base_scenario;  // `base`, read once: every point applies its values to it
 };

@@ -1,8 +1,11 @@
 #include "sim/io/h5util.hpp"
 
+#include "motsim/build_info.hpp"
+#include "motsim/git_info.hpp"
 #include "motsim/version.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/files.hpp"
+#include "sim/core/provenance.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/io/output.hpp"
 
@@ -101,14 +104,39 @@ void strings(hid_t parent, const char* name, const std::vector<std::string>& v) 
   if (n) check(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), std::string("write dataset ") + name, 0);
 }
 
+namespace {
+std::string hdf5_runtime() {
+  unsigned a = 0, b = 0, c = 0;
+  H5get_libversion(&a, &b, &c);
+  return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c);
+}
+
+// The provenance attributes beyond format, version, command line and time: the build and the
+// machine (docs/hdf5-schema.md, "Provenance").
+const std::vector<std::pair<const char*, std::string>>& build_attributes() {
+  static const std::vector<std::pair<const char*, std::string>> a = {{"git_commit", build::kGitCommit},
+                                                                     {"git_dirty", build::kGitDirty},
+                                                                     {"compiler", build::kCompiler},
+                                                                     {"compiler_flags", build::kFlags},
+                                                                     {"build_type", build::kBuildType},
+                                                                     {"hdf5_version", hdf5_runtime()},
+                                                                     {"tbb_version", build::kTbb},
+                                                                     {"tomlplusplus_version", build::kTomlpp},
+                                                                     {"random123_version", build::kRandom123},
+                                                                     {"nlopt_version", build::kNlopt},
+                                                                     {"mpi_version", build::kMpi},
+                                                                     {"host", host_name()}};
+  return a;
+}
+}  // namespace
+
 void write_provenance(hid_t file, const std::string& format, const std::string& command_line) {
   attr_string(file, "format", format);
   attr_string(file, "motsim_version", kVersion);
   attr_string(file, "command_line", command_line);
-  std::time_t now = std::time(nullptr);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  attr_string(file, "created", when);
+  for (const auto& [k, v] : build_attributes()) attr_string(file, k, v);
+  attr_string(file, "started", process_started());
+  attr_string(file, "created", utc_now());
 }
 
 void close_file(Handle& file, const std::string& what) {
@@ -305,7 +333,17 @@ double read_attr_double(hid_t obj, const char* name) {
 
 std::string describe_head(const std::string& path, const std::string& format, const std::string& motsim_version,
                           const std::string& created) {
-  return path + "\n  format " + format + ", motsim " + motsim_version + ", created " + created + "\n";
+  std::string o = path + "\n  format " + format + ", motsim " + motsim_version + ", created " + created + "\n";
+  Handle f = open_for_reading(path);
+  auto a = [&](const char* name) { return read_attr_string(f, name); };
+  if (a("git_commit").empty()) return o;  // written before files carried their build
+  o += "  built from git " + a("git_commit") + (a("git_dirty") == "true" ? " with uncommitted changes" : "") + ", " +
+       a("compiler") + " " + a("build_type") + " (" + a("compiler_flags") + ")\n";
+  o += "  HDF5 " + a("hdf5_version") + ", oneTBB " + a("tbb_version") + ", toml++ " + a("tomlplusplus_version") +
+       ", Random123 " + a("random123_version") + ", NLopt " + a("nlopt_version") + ", MPI library " + a("mpi_version") +
+       "\n";
+  o += "  on " + a("host") + ", started " + a("started") + "\n  command: " + a("command_line") + "\n";
+  return o;
 }
 
 }  // namespace motsim::h5

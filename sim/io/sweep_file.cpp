@@ -72,13 +72,25 @@ void write_sweep_attributes(hid_t sw, const SweepLayout& l, bool complete, int t
   attr_string(sw, "spec_hash", hash_text(l.spec_hash));
 }
 
-// /sweep/parameters, /sweep/held_parameters and /sweep/levels.
+// /sweep/parameters, /sweep/held_parameters, /sweep/levels (plain values: a string without its
+// quotes) and /sweep/level_literals (the same values as TOML literals, as --set takes them).
 void write_parameters(hid_t sw, const SweepLayout& l, const HeldColumns& held) {
   h5::strings(sw, "parameters", l.parameters);
   h5::strings(sw, "held_parameters", held.names);
-  Handle lv = h5::group(sw, "levels");
-  for (const auto& list : l.lists) h5::strings(lv, list.key.c_str(), list.values);
-  for (const auto& [key, value] : held.levels) h5::strings(lv, key.c_str(), {value});
+  auto plain = [&](std::vector<std::string> v) {
+    for (auto& x : v)
+      if (const auto it = l.plain.find(x); it != l.plain.end()) x = it->second;
+    return v;
+  };
+  Handle lv = h5::group(sw, "levels"), lit = h5::group(sw, "level_literals");
+  for (const auto& list : l.lists) {
+    h5::strings(lv, list.key.c_str(), plain(list.values));
+    h5::strings(lit, list.key.c_str(), list.values);
+  }
+  for (const auto& [key, value] : held.levels) {
+    h5::strings(lv, key.c_str(), plain({value}));
+    h5::strings(lit, key.c_str(), {value});
+  }
 }
 
 // /sweep/points and its columns: one row per run (none in a dry run).
@@ -149,6 +161,22 @@ void write_series(hid_t sw, const SweepLayout& l, const SweepRuns* done) {
   }
 }
 
+// /provenance: each run's wall time (the last value of its row; NaN for the runs the file does
+// not hold) and, in a merged file, each slice's path and the command that wrote it. Apart from
+// /sweep: what two runs of the same sweep do not share.
+void write_run_provenance(hid_t file, const SweepLayout& l, const SweepRuns* done) {
+  static const SweepRuns none;
+  const std::size_t R = done ? l.runs() : 0;
+  std::vector<double> secs(R, NAN);
+  for (const auto& [run, v] : done ? *done : none) secs[run] = v.back();
+  Handle g = h5::group(file, "provenance");
+  h5::dataset(g, "run_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {R}, secs.data(),
+              "wall time of each run, setup included (seconds); NaN for runs not done");
+  if (l.slice_paths.empty()) return;
+  h5::strings(g, "slice_path", l.slice_paths);
+  h5::strings(g, "slice_command_line", l.slice_commands);
+}
+
 // Every object of a sweep file; without `done`, the datasets have no rows (a dry run).
 void write_body(hid_t file, const SweepLayout& layout, const SweepRuns* done, int task_index, int task_count) {
   {
@@ -162,6 +190,7 @@ void write_body(hid_t file, const SweepLayout& layout, const SweepRuns* done, in
   write_points(sw, layout, held, done == nullptr);
   write_kpis(sw, layout, done);
   write_series(sw, layout, done);
+  write_run_provenance(file, layout, done);
 }
 
 // ---- checking a layout before the first run -----------------------------------------------
@@ -307,6 +336,10 @@ std::string SweepFileReader::spec_text() const {
   return reading(path_, [&] { return h5::read_attr_string(*file_->sweep, "spec"); });
 }
 
+std::string SweepFileReader::command_line() const {
+  return reading(path_, [&] { return h5::read_attr_string(file_->file, "command_line"); });
+}
+
 void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const {
   reading(path_, [&] {
     const hid_t f = file_->file;
@@ -323,6 +356,11 @@ void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const
       series.push_back(h5::read_doubles(f, "/sweep/timeseries/" + m, dims, std::max<hsize_t>(R * DK, 1)));
       if (series.back().size() != R * DK) throw h5::Error("/sweep/timeseries/" + m + " does not match the spec");
     }
+    std::vector<double> secs(R, NAN);  // a file written before /provenance existed has no times
+    if (H5Lexists(f, "/provenance", H5P_DEFAULT) > 0 && H5Lexists(f, "/provenance/run_seconds", H5P_DEFAULT) > 0) {
+      secs = h5::read_doubles(f, "/provenance/run_seconds", dims, std::max<hsize_t>(R, 1));
+      if (secs.size() != R) throw h5::Error("/provenance/run_seconds does not match the spec");
+    }
     for (std::size_t r = 0; r < R; ++r) {
       if (mask[r] == 0 || done.count(r)) continue;
       std::vector<double> v(kp.begin() + static_cast<std::ptrdiff_t>(r * KC),
@@ -330,6 +368,7 @@ void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const
       for (const auto& sv : series)
         v.insert(v.end(), sv.begin() + static_cast<std::ptrdiff_t>(r * DK),
                  sv.begin() + static_cast<std::ptrdiff_t>((r + 1) * DK));
+      v.push_back(secs[r]);
       done[r] = std::move(v);
     }
   });

@@ -45,16 +45,19 @@ struct SweepLayout {
   long long seed = 0;
   int days = 0;
   std::vector<std::string> products, kpi_columns, keep_series;
-  std::vector<std::string> parameters;  // the swept keys, in the spec's order
-  std::vector<SweepLevels> lists;       // the swept lists' values
-  std::vector<std::string> held;        // key=value of the held (scalar) parameters
+  std::vector<std::string> parameters;       // the swept keys, in the spec's order
+  std::vector<SweepLevels> lists;            // the swept lists' values
+  std::vector<std::string> held;             // key=value of the held (scalar) parameters
+  std::map<std::string, std::string> plain;  // a TOML literal -> the value as text (strings unquoted)
   std::vector<SweepFilePoint> points;
   std::vector<long long> replicate_keys;  // per run: the second half of its random key
 
   std::size_t runs() const { return points.size() * static_cast<std::size_t>(replicates); }
-  // Values of one run: KPI columns, then days x products per kept series.
+  std::vector<std::string> slice_paths, slice_commands;  // a merged file's slices and their commands
+  // Values of one run: KPI columns, then days x products per kept series, then the run's wall
+  // time in seconds (/provenance/run_seconds).
   std::size_t values_per_run() const {
-    return kpi_columns.size() + keep_series.size() * static_cast<std::size_t>(days) * products.size();
+    return kpi_columns.size() + keep_series.size() * static_cast<std::size_t>(days) * products.size() + 1;
   }
 };
 
@@ -88,6 +91,7 @@ class SweepFileReader {
   const std::string& spec_hash() const { return spec_hash_; }
   std::string spec_path() const;
   std::string spec_text() const;
+  std::string command_line() const;
   // Adds to `done` the runs this file holds that `done` lacks: merging slices. Refuses datasets
   // whose shape does not match `layout`.
   void add_runs(const SweepLayout& layout, SweepRuns& done) const;

@@ -127,6 +127,7 @@ x = f["optimum/theta"][0]
 assert abs(x - 120) < 20, x
 assert f["optimum/profile_d"].shape == (1, 11)
 PY
+  check_provenance "$T/o.h5"
 }
 
 case_optimize_recovers_bass() {

@@ -27,6 +27,16 @@ bad_scenario() {
 }
 
 case_help() { expect_exit 0 "$M" --help; grep -q "usage: motsim" "$T/out" || fail "no usage"; expect_exit 0 "$M" run --help; grep -q -- "--save-agents" "$T/out" || fail "run --help lacks options"; }
+case_provenance_in_run_and_compare_files() {
+  small ""
+  expect_exit 0 "$M" run "$T/s.toml" --out "$T/r.h5" --quiet
+  check_provenance "$T/r.h5"
+  grep -qF "command: $M run $T/s.toml --out $T/r.h5 --quiet" "$T/info" || fail "the command line is not the one given"
+  expect_exit 0 "$M" compare "$T/s.toml" "$T/s.toml" --replicates 2 --out "$T/c.h5" --quiet
+  check_provenance "$T/c.h5"
+  expect_exit 0 "$M" --version
+  grep -qE "^motsim [0-9.]+ \(git [0-9a-f]{7,}|unknown" "$T/out" || fail "--version lacks the commit: $(cat "$T/out")"
+}
 case_version() { expect_exit 0 "$M" --version; grep -qE "^motsim [0-9]+\.[0-9]+\.[0-9]+" "$T/out" || fail "bad version"; }
 case_no_args() { expect_exit 2 "$M"; expect_msg "usage"; }
 case_unknown_command() { expect_exit 2 "$M" rnu x; expect_msg "did you mean 'run'"; }

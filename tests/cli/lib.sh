@@ -18,3 +18,21 @@ run_case() {
   "case_$CASE"
   echo "PASS $CASE"
 }
+# check_provenance FILE: the file carries the build and the machine (docs/hdf5-schema.md,
+# "Provenance"), and `motsim info` shows them.
+check_provenance() {
+  local f="$1" a v
+  for a in git_commit git_dirty compiler compiler_flags build_type hdf5_version tbb_version tomlplusplus_version \
+           random123_version nlopt_version mpi_version host started created command_line motsim_version; do
+    v=$(h5dump -a "/$a" "$f" 2>/dev/null | sed -n 's/^ *(0): "\(.*\)"$/\1/p')
+    [ -n "$v" ] || fail "$f: root attribute $a is missing or empty"
+  done
+  v=$(h5dump -a /git_commit "$f" | sed -n 's/^ *(0): "\(.*\)"$/\1/p')
+  if git -C "$SRC" rev-parse HEAD >/dev/null 2>&1; then
+    [ "$v" = "$(git -C "$SRC" rev-parse HEAD)" ] || [ "$v" = unknown ] || fail "$f: git_commit $v is not the source tree's"
+  fi
+  "$M" info "$f" >"$T/info" 2>&1 || fail "motsim info $f failed"
+  for a in "built from git $v" "HDF5 " "oneTBB " "Random123 " "MPI library " "on $(hostname)" "started " "command: "; do
+    grep -qF -- "$a" "$T/info" || { cat "$T/info" >&2; fail "motsim info $f lacks '$a'"; }
+  done
+}

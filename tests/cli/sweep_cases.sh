@@ -34,6 +34,50 @@ PY
   grep -qF "seed -1" "$T/out" && fail "info prints a seed a sweep does not have"
   return 0
 }
+case_string_levels_plain_and_rerun() {
+  # Strings with quotes and a backslash: /sweep/levels holds them as they are, load_sweep gives
+  # them back, and /sweep/level_literals reruns a run from the command line, bit for bit.
+  cat > "$T/t.toml" <<EOF
+base = "$SRC/scenarios/baseline.toml"
+[parameters]
+"simulation.agents" = 800
+"simulation.days" = 12
+"title" = ['say "hi"', 'back\slash', "plain"]
+"network.type" = ["ring", "complete"]
+EOF
+  expect_exit 0 "$M" sweep "$T/t.toml" --out "$T/t.h5" --quiet
+  PYTHONPATH="$SRC/scripts" /usr/bin/python3 - "$T/t.h5" "$M" "$SRC/scenarios/baseline.toml" "$T" <<'PY' || fail "string levels"
+import h5py, subprocess, sys
+from motsim import load_sweep
+path, M, base, T = sys.argv[1:]
+df = load_sweep(path)
+assert sorted(set(df["title"])) == ["back\\slash", "plain", 'say "hi"'], set(df["title"])
+assert set(df["network.type"]) == {"ring", "complete"}
+s = h5py.File(path)["sweep"]
+dec = lambda d: [x.decode() for x in d[()]]
+cols, row = dec(s["point_columns"]), s["points"][()][4]
+sets = [f"{k}={dec(s['level_literals/' + k])[int(row[cols.index(k)])]}" for k in ("title", "network.type")]
+sets += ["simulation.agents=800", "simulation.days=12", f"simulation.seed={int(row[cols.index('seed')])}",
+         f"simulation.replicate={int(row[cols.index('replicate_key')])}"]
+subprocess.run([M, "run", base, "--out", T + "/one.h5", "--quiet"] + sum([["--set", x] for x in sets], []), check=True)
+one = h5py.File(T + "/one.h5")
+assert one.attrs["title"] == df["title"][4], (one.attrs["title"], df["title"][4])
+units = s["kpis"][()][4, dec(s["kpi_columns"]).index("units.all")]
+assert units == one["timeseries/purchases"][()].sum(), (units, one["timeseries/purchases"][()].sum())
+PY
+}
+case_spec_identity_is_parsed() {
+  # A comment or a blank line added between two slices keeps them one sweep; a changed value
+  # does not; and the sweep runs the same either way.
+  spec g 600 10
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/s0.h5" --task-index 0 --task-count 2 --quiet
+  { echo "# a note added later"; echo; cat "$T/g.toml"; } > "$T/g2.toml" && mv "$T/g2.toml" "$T/g.toml"
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/s1.h5" --task-index 1 --task-count 2 --quiet
+  expect_exit 0 "$M" merge "$T/m.h5" "$T/s0.h5" "$T/s1.h5"
+  sed -i 's/\[149, 199\]/[149, 198]/' "$T/g.toml"
+  expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/s1b.h5" --task-index 1 --task-count 2 --quiet
+  expect_exit 2 "$M" merge "$T/m2.h5" "$T/s0.h5" "$T/s1b.h5"; expect_msg "changed since this slice was made"
+}
 case_same_for_any_thread_count() {
   spec g 5000 40
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/a.h5" --threads 1 --quiet
@@ -56,6 +100,22 @@ case_slices_and_merge() {
   [ ! -e "$T/m.h5" ] || fail "incomplete merge wrote a file"
   expect_exit 0 "$M" merge "$T/m.h5" "$T/s0.h5" "$T/s1.h5" "$T/s2.h5"
   same_sweep "$T/local.h5" "$T/m.h5" >/dev/null || fail "merged slices differ from the local sweep"
+  # Provenance: the merge command, each slice's own command, and every run's wall time.
+  check_provenance "$T/m.h5"; check_provenance "$T/s1.h5"
+  grep -qF "command: $M merge $T/m.h5 $T/s0.h5 $T/s1.h5 $T/s2.h5" "$T/info" && fail "info shows the slice's command for the merge"
+  "$M" info "$T/m.h5" > "$T/minfo"
+  grep -qF "command: $M merge $T/m.h5 $T/s0.h5 $T/s1.h5 $T/s2.h5" "$T/minfo" || fail "the merged file lacks the merge command"
+  grep -qF "merged from 3 slices" "$T/minfo" || fail "info does not say the file was merged"
+  grep -qE "wall time per run: median [0-9.e-]+ s" "$T/minfo" || fail "info lacks the runs' wall time"
+  /usr/bin/python3 - "$T/m.h5" "$M" <<'PY' || fail "the merged file's slice commands or run times"
+import h5py, sys, numpy as np
+f = h5py.File(sys.argv[1])
+cmds = [c.decode() for c in f["provenance/slice_command_line"][()]]
+assert cmds == [f"{sys.argv[2]} sweep g.toml --out s{i}.h5 --task-index {i} --task-count 3 --quiet" for i in range(3)], cmds
+assert [p.decode().rsplit("/", 1)[1] for p in f["provenance/slice_path"][()]] == ["s0.h5", "s1.h5", "s2.h5"]
+t = f["provenance/run_seconds"][()]
+assert t.shape == (12,) and (t > 0).all() and (t < 60).all(), t
+PY
   echo "not hdf5" > "$T/bad.h5"; expect_exit 2 "$M" merge "$T/m2.h5" "$T/bad.h5"; expect_msg "not an HDF5 file"
   head -c 3000 "$T/s0.h5" > "$T/cut.h5"; expect_exit 2 "$M" merge "$T/m3.h5" "$T/cut.h5"
 }
@@ -74,10 +134,11 @@ case_resume_after_kill9() {
   # A line cut by the crash: resume drops it, and lines written after it stay whole.
   printf '23 0x1.8p+3 0x1' >> "$T/r.h5.journal"
   local before; before=$(wc -l < "$T/r.h5.journal")
-  "$M" sweep "$T/g.toml" --out "$T/r.h5" --threads 2 --resume --quiet & pid=$!
+  "$M" sweep "$T/g.toml" --out "$T/r.h5" --threads 2 --resume --quiet 2>"$T/resume1.err" & pid=$!
   n=0
   while [ $n -lt 200 ] && [ "$(wc -l < "$T/r.h5.journal")" -lt $((before + 2)) ]; do sleep 0.05; n=$((n + 1)); done
   kill -9 $pid; wait $pid 2>/dev/null
+  grep -qF "0 damaged line(s) and 1 cut line(s) dropped" "$T/resume1.err" || { cat "$T/resume1.err" >&2; fail "the cut line was dropped without a word"; }
   [ -z "$(tail -n +2 "$T/r.h5.journal" | grep -Ev ' #[0-9a-f]{16}$')" ] || fail "the journal holds a broken line after resume"
   expect_exit 2 "$M" sweep "$T/g.toml" --out "$T/r.h5" --quiet; expect_msg "--resume"
   # Exactly the runs missing from the journal are computed: 24 minus those it holds whole.

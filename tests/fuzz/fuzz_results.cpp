@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const motsim::InputError&) {
   }
   try {
-    (void)motsim::run_merge(dir + "/merged.h5", {path}, true);
+    (void)motsim::run_merge(dir + "/merged.h5", {path}, true, "motsim merge");
   } catch (const motsim::InputError&) {
   }
   return 0;

@@ -56,7 +56,7 @@ TEST_CASE("fuzz regressions: results readers (info, export, merge)") {
     }
     fs::create_directories(tmp);
     try {
-      (void)run_merge((tmp / "merged.h5").string(), {f.string()}, true);
+      (void)run_merge((tmp / "merged.h5").string(), {f.string()}, true, "motsim merge");
     } catch (const InputError&) {
     }
   }

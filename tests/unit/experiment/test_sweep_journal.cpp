@@ -93,6 +93,8 @@ TEST_CASE("sweep journal: a line cut by a crash is dropped, and the next run sta
     SweepJournal j(path, kKey, true);
     CHECK(j.done().size() == 2);
     CHECK_FALSE(j.done().count(2));
+    CHECK(j.cut_lines() == 1);  // reported, not dropped without a word
+    CHECK(j.damaged_lines() == 0);
     CHECK(text_of(path) == whole);  // cut back to its whole lines
     j.record(2, {7, 8, 9});
   }
@@ -112,6 +114,8 @@ TEST_CASE("sweep journal: lines with a wrong or no checksum are dropped") {
   SweepJournal j(path, kKey, true);
   CHECK(j.done().size() == 1);
   CHECK(j.done().count(4));
+  CHECK(j.damaged_lines() == 2);
+  CHECK(j.cut_lines() == 0);
 }
 
 TEST_CASE("sweep journal: lines of another shape or past the last run are dropped") {
@@ -133,6 +137,7 @@ TEST_CASE("sweep journal: lines of another shape or past the last run are droppe
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   SweepJournal j(path, kKey, true);
   CHECK(j.done().empty());
+  CHECK(j.damaged_lines() == 2);
 }
 
 TEST_CASE("sweep journal: a journal with no run in it starts again") {

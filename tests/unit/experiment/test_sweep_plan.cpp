@@ -33,7 +33,7 @@ TEST_CASE("sweep plan: a grid's points, the last parameter varying fastest") {
   CHECK(pl.base.simulation.agents == 400);  // held values are in the base
   CHECK(pl.K == 3);
   CHECK(pl.D == 6);
-  CHECK(pl.values_per_run == pl.kpi_columns.size());
+  CHECK(pl.values_per_run == pl.kpi_columns.size() + 1);  // + the run's seconds
 }
 
 TEST_CASE("sweep plan: run ids and random keys, with and without common random numbers") {
@@ -83,14 +83,16 @@ TEST_CASE("sweep plan: a run is the scenario run alone with its values, seed and
   Simulation sim(load_scenario(kBaseline, sets), 2);  // any thread count gives the same results
   sim.run();
   const auto alone = kpi_values(sim.results());
-  REQUIRE(alone.size() == v.size());
-  CHECK(std::memcmp(alone.data(), v.data(), v.size() * sizeof(double)) == 0);
+  REQUIRE(alone.size() + 1 == v.size());  // the row ends with the run's wall seconds
+  CHECK(std::memcmp(alone.data(), v.data(), alone.size() * sizeof(double)) == 0);
+  CHECK(v.back() > 0);
+  CHECK(v.back() < 60);
 }
 
 TEST_CASE("sweep plan: kept series follow the KPIs, days x products each") {
   const SweepPlan pl =
       make_plan(write_spec("series.toml", std::string("keep_series = [\"purchases\", \"aware\"]\n") + kSmall));
-  CHECK(pl.values_per_run == pl.kpi_columns.size() + 2 * 6 * 3);
+  CHECK(pl.values_per_run == pl.kpi_columns.size() + 2 * 6 * 3 + 1);
   CHECK(compute_run(pl, 0, 1, nullptr).size() == pl.values_per_run);
   CHECK_THROWS_WITH_AS(
       make_plan(write_spec("days.toml", "keep_series = [\"purchases\"]\n[parameters]\n\"simulation.days\" = [5, 6]\n")),
@@ -133,7 +135,7 @@ TEST_CASE("sweep plan: what a sweep needs is computed before its points, in arit
   const SweepNeeds n = sweep_needs(pl, pl.runs());
   CHECK(n.points == 6);
   CHECK(n.runs == 18);
-  CHECK(pl.values_per_run == pl.kpi_columns.size() + 6 * 3);
+  CHECK(pl.values_per_run == pl.kpi_columns.size() + 6 * 3 + 1);
   CHECK(n.results_bytes >= 18 * pl.values_per_run * 8);
   CHECK(n.journal_bytes >= 18 * pl.values_per_run * 4);  // at least " 0x1p+0" per value
   CHECK(n.file_bytes >= 18 * pl.values_per_run * 8);

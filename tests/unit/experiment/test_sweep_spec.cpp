@@ -158,6 +158,55 @@ TEST_CASE("sweep spec: each design's requirements") {
   CHECK(has(spec_error("keep_series = [\"purchase\"]\n"), "did you mean \"purchases\""));
 }
 
+TEST_CASE("sweep spec: 'steps' belongs to the grid, and a random, LHS, Morris or Sobol design refuses it") {
+  const std::string range = "[parameters]\n\"behavior.wom_rate\" = { min = 0.01, max = 0.2, steps = 5 }\n";
+  for (const std::string design : {"random", "lhs", "morris", "sobol"}) {
+    const std::string e = spec_error("design = \"" + design + "\"\nsamples = 8\n" + range);
+    CHECK_MESSAGE(has(e, "s.toml:5:56:"), e);  // at 'steps' itself
+    CHECK_MESSAGE(has(e, "parameter 'behavior.wom_rate': 'steps' is for the grid design; design \"" + design + "\""),
+                  e);
+  }
+}
+
+TEST_CASE("sweep spec: a Sobol N that is not a power of two is warned about, with the powers around it") {
+  const std::string range = "[parameters]\n\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }\n";
+  const auto six = load_sweep_spec(write_spec("six.toml", "design = \"sobol\"\nsamples = 6\n" + range));
+  REQUIRE(six.notes.size() == 1);
+  CHECK_MESSAGE(has(six.notes[0], "six.toml:3:11: warning: samples = 6 is not a power of two"), six.notes[0]);
+  CHECK_MESSAGE(has(six.notes[0], "use 4 or 8"), six.notes[0]);
+  for (const int n : {1, 2, 8, 64})
+    CHECK(load_sweep_spec(write_spec("pow.toml", "design = \"sobol\"\nsamples = " + std::to_string(n) + "\n" + range))
+              .notes.empty());
+  CHECK(load_sweep_spec(write_spec("lhs6.toml", "design = \"lhs\"\nsamples = 6\n" + range)).notes.empty());
+}
+
+TEST_CASE("sweep spec: its identity is what it says, not how it is written") {
+  const std::string a =
+      "replicates = 2\n[parameters]\n\"product.Nova.price\" = [149, 199]\n\"behavior.wom_rate\" = 0.1\n";
+  const std::string b =
+      "# a comment\n[parameters]\n\"behavior.wom_rate\" = 0.1   # held\n\n\"product.Nova.price\" = [ 149,199 ]\n"
+      "[foo]\n";
+  const auto sa = load_sweep_spec(write_spec("id_a.toml", a));
+  const auto sb = load_sweep_spec(write_spec("id_b.toml", "replicates = 2\n" + b.substr(0, b.find("[foo]"))));
+  CHECK(sa.text != sb.text);
+  CHECK(sa.canonical == sb.canonical);
+  const auto sc = load_sweep_spec(write_spec("id_c.toml", "replicates = 3\n" + a.substr(a.find('\n') + 1)));
+  CHECK(sc.canonical != sa.canonical);
+}
+
+TEST_CASE("sweep spec: string values keep their quotes and backslashes, and their plain text") {
+  const auto sp = load_sweep_spec(write_spec(
+      "str.toml", "[parameters]\n\"title\" = ['say \"hi\"', 'back\\slash']\n\"product.Nova.price\" = [149, 199]\n"));
+  REQUIRE(sp.swept.size() == 2);
+  for (const auto& lit : sp.swept[0].values) {
+    const Scenario sc = sp.base_scenario.with({"title=" + lit});
+    CHECK(sp.plain.at(lit) == sc.title);  // the literal gives back exactly the plain value
+  }
+  CHECK(sp.plain.at(sp.swept[0].values[0]) == "say \"hi\"");
+  CHECK(sp.plain.at(sp.swept[0].values[1]) == "back\\slash");
+  CHECK(sp.plain.at("149") == "149");
+}
+
 TEST_CASE("sweep spec: what to keep") {
   const auto sp = load_sweep_spec(write_spec("keep.toml", "keep = [\"kpis\", \"purchases\", \"aware\"]\n"));
   CHECK(sp.keep_series == std::vector<std::string>{"purchases", "aware"});

@@ -55,6 +55,7 @@ SweepLayout layout() {
   l.parameters = {"network.type", "behavior.wom_rate"};
   l.lists = {{"network.type", {"\"ring\"", "\"complete\""}}};
   l.held = {"simulation.agents=500", "campaign.0.channel=\"tv\""};
+  l.plain = {{"\"ring\"", "ring"}, {"\"complete\"", "complete"}, {"\"tv\"", "tv"}};
   l.points = {{{0, 0.1}}, {{1, 0.2}}, {{0, 0.3}, 0, 1, 0, -1, -1}};
   l.replicate_keys = {0, 1, 0, 1, 0, 1};
   return l;
@@ -100,6 +101,29 @@ TEST_CASE("sweep file: written, then read back bit for bit") {
   CHECK(same(back, all));
 }
 
+TEST_CASE("sweep file: each run's wall time (the last value of its row) in /provenance, apart from /sweep") {
+  const auto l = layout();
+  const auto all = runs_of(l);
+  const auto path = fresh("secs.h5");
+  write_sweep_file(path, false, l, all, "test", -1, 0);
+  h5::Handle f = h5::open_for_reading(path);
+  std::vector<hsize_t> dims;
+  const auto secs = h5::read_doubles(f, "/provenance/run_seconds", dims);
+  REQUIRE(secs.size() == l.runs());
+  for (std::size_t run = 0; run < l.runs(); ++run) CHECK(secs[run] == all.at(run).back());
+  CHECK(!h5::exists(f, "/provenance/slice_path"));  // not a merged file
+  auto merged = l;
+  merged.slice_paths = {"/a/s0.h5", "/a/s1.h5"};
+  merged.slice_commands = {"motsim sweep s.toml --task-index 0 --task-count 2",
+                           "motsim sweep s.toml --task-index 1 --task-count 2"};
+  const auto mpath = fresh("merged.h5");
+  write_sweep_file(mpath, false, merged, all, "motsim merge m.h5 s0.h5 s1.h5", -1, 0);
+  h5::Handle m = h5::open_for_reading(mpath);
+  CHECK(h5::read_strings(m, "/provenance/slice_path") == merged.slice_paths);
+  CHECK(h5::read_strings(m, "/provenance/slice_command_line") == merged.slice_commands);
+  CHECK(h5::read_attr_string(m, "command_line") == "motsim merge m.h5 s0.h5 s1.h5");
+}
+
 TEST_CASE("sweep file: points, held parameters and levels as columns") {
   const auto l = layout();
   const auto path = fresh("cols.h5");
@@ -115,8 +139,11 @@ TEST_CASE("sweep file: points, held parameters and levels as columns") {
   const double* run5 = &pts[5 * cols.size()];
   CHECK(std::vector<double>(run5, run5 + cols.size()) ==
         std::vector<double>{5, 2, 1, 2026, 1, 0, 0.3, 500, 0, 0, 1, 0, -1, -1});
-  CHECK(h5::read_strings(f, "/sweep/levels/network.type") == l.lists[0].values);
-  CHECK(h5::read_strings(f, "/sweep/levels/campaign.0.channel") == std::vector<std::string>{"\"tv\""});
+  // Plain values in /sweep/levels, the literals --set takes in /sweep/level_literals.
+  CHECK(h5::read_strings(f, "/sweep/levels/network.type") == std::vector<std::string>{"ring", "complete"});
+  CHECK(h5::read_strings(f, "/sweep/level_literals/network.type") == l.lists[0].values);
+  CHECK(h5::read_strings(f, "/sweep/levels/campaign.0.channel") == std::vector<std::string>{"tv"});
+  CHECK(h5::read_strings(f, "/sweep/level_literals/campaign.0.channel") == std::vector<std::string>{"\"tv\""});
   CHECK(h5::read_strings(f, "/sweep/held_parameters") ==
         std::vector<std::string>{"simulation.agents", "campaign.0.channel"});
 }

@@ -39,9 +39,10 @@ TEST_CASE("studio levers: each product field in its moment of truth, with value,
       {"product.A.defect_prob", "smot"},       {"product.A.response_rate", "tmot"},
       {"product.A.unit_cost", "economics"},    {"economics.discount_rate", "economics"},
       {"campaign.0.daily_reach", "campaigns"}, {"behavior.wom_rate", "market"}};
-  for (const auto& [key, moment] : where) {
+  for (const auto& entry : where) {  // no structured binding: doctest's lambdas capture it
+    const char* key = entry.first;
     REQUIRE_MESSAGE(lever(j, key, &m), key);
-    CHECK_MESSAGE(m == moment, key);
+    CHECK_MESSAGE(m == entry.second, key);
   }
   const json* channel = lever(j, "campaign.0.channel");
   REQUIRE(channel);
