@@ -11,6 +11,7 @@ and draw the HTML report.
     sc = md.Scenario.load("scenarios/baseline.toml").set("product.Nova.price", 179)
     r = md.run(sc, agents=20000, days=120)           # in-process (the compiled module)
     r.kpis; r.timeseries; r.to_hdf5("results/nova179.h5")
+    c = md.compare("scenarios/baseline.toml", sc, replicates=8)   # also md.sweep, md.calibrate
 
 Importable once `./scripts/install-python` has run (or with PYTHONPATH=<repository>/scripts).
 Modules: run_file, compare and sweep (one loader per file format), sensitivity (Morris, Sobol),
@@ -33,6 +34,27 @@ __all__ = ["load_run", "spend_by_channel", "load_compare", "load_calibration", "
            "sobol_indices", "sobol_second_order", "summarise", "text", "strings", "repo_root", "build_dir", "binary"]
 
 _SIMULATION = ("Scenario", "run", "RunResult", "ScenarioError", "OutputError")
+
+
+# The in-process compare, sweep and calibrate (motsim.batch; the compiled module is loaded on the
+# first call). They take the names of the loaders' modules motsim.compare and motsim.sweep, which
+# stay importable by name (importlib.import_module("motsim.sweep")).
+def compare(base, *variants, **options):
+    """motsim compare BASE VARIANT... in this process: see motsim.batch.compare."""
+    from . import batch
+    return batch.compare(base, *variants, **options)
+
+
+def sweep(spec, **options):
+    """motsim sweep SPEC in this process: see motsim.batch.sweep."""
+    from . import batch
+    return batch.sweep(spec, **options)
+
+
+def calibrate(spec, **options):
+    """motsim calibrate SPEC in this process: see motsim.batch.calibrate."""
+    from . import batch
+    return batch.calibrate(spec, **options)
 
 
 def __getattr__(name):

@@ -9,13 +9,14 @@
 A scenario is built exactly as `motsim run SCENARIO --set KEY=VALUE ...` builds it (the same
 loader, `extends`, --set and validation), and a run gives the CLI's results for the same
 scenario and seed. Errors in a scenario raise ScenarioError (a ValueError) with the CLI's message.
-Ctrl-C interrupts a run (KeyboardInterrupt). Compare, sweep and calibration bindings are not
-there yet: run those with the CLI (subprocess) and load their files.
+Ctrl-C interrupts a run (KeyboardInterrupt). motsim.compare, motsim.sweep and motsim.calibrate
+(scripts/motsim/batch.py) run the CLI's commands in-process and return their loaded files.
 """
 import copy
 import json
 import math
 import os
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -130,16 +131,17 @@ def _derived(raw, prices):
 
 class RunResult:
     """A finished run: kpis (one row per product), timeseries (tidy: day, product, metric, value),
-    series(metric) (days x products), reviews (one row per review), to_hdf5(path)."""
+    series(metric) (days x products), reviews (one row per review), agents (one row per agent:
+    its final state), to_hdf5(path); n_agents, days, seed, replicate, products, prices."""
 
     def __init__(self, native_run):
         self._r = native_run
         self.products = list(native_run.products)
         self.prices = np.asarray(native_run.prices, dtype=np.float64)
-        self.days, self.agents = native_run.days, native_run.agents
+        self.days, self.n_agents = native_run.days, native_run.agents
         self.seed, self.replicate = native_run.seed, native_run.replicate
         self._arrays = None
-        self._timeseries = self._kpis = self._reviews = None
+        self._timeseries = self._kpis = self._reviews = self._agents = None
 
     @property
     def scenario_toml(self):
@@ -201,6 +203,29 @@ class RunResult:
             self._reviews = rv
         return self._reviews
 
+    @property
+    def agents(self):
+        """Every agent's final state, one row per agent (index agent): the run file's /agents as
+        `motsim run --save-agents` writes it, a column per per-agent dataset and one per product
+        for the per-product ones (aware.Nova, bought.Nova, ...). Built by the run file's own writer
+        (into a temporary file, read back), so it holds exactly what the file would."""
+        if self._agents is None:
+            import h5py
+            with tempfile.TemporaryDirectory(prefix="motsim-agents-") as tmp:
+                path = os.path.join(tmp, "run.h5")
+                self._r.write(path, False, True)
+                with h5py.File(path, "r") as f:
+                    cols = {}
+                    for name, ds in f["agents"].items():
+                        a = ds[()]
+                        if a.ndim == 2:
+                            for k, prod in enumerate(self.products):
+                                cols[f"{name}.{prod}"] = a[:, k]
+                        else:
+                            cols[name] = a
+            self._agents = pd.DataFrame(cols, index=pd.RangeIndex(self.n_agents, name="agent"))
+        return self._agents
+
     def to_hdf5(self, path, force=False, save_agents=False):
         """Writes the run file `motsim run` writes (the same writer: atomic; an existing file is
         refused without force). save_agents: the final state of every agent in /agents."""
@@ -208,5 +233,5 @@ class RunResult:
         return path
 
     def __repr__(self):
-        return (f"<motsim run: {self.agents} agents, {self.days} days, seed {self.seed}, "
+        return (f"<motsim run: {self.n_agents} agents, {self.days} days, seed {self.seed}, "
                 f"products {', '.join(self.products)}>")

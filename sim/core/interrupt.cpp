@@ -18,5 +18,10 @@ void install_interrupt_handlers() {
 }
 const std::atomic<bool>& stop_flag() { return g_stop; }
 int interrupt_signal() { return static_cast<int>(g_signal); }
+void request_stop() { g_stop.store(true); }
+void clear_stop() {
+  g_stop.store(false);
+  g_signal = 0;
+}
 
 }  // namespace motsim

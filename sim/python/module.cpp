@@ -1,26 +1,38 @@
 // The Python module _motsim (pybind11): scenarios built by the CLI's loader (file or text,
 // `extends`, --set assignments in order, validation), runs of the engine with the GIL released
 // and Ctrl-C honoured between days, results as NumPy arrays, and the run file's own writer.
+// compare, sweep and calibrate as the CLI runs them (the same functions, the same files), in a
+// worker thread while this one watches for Ctrl-C.
 // scripts/motsim/simulation.py wraps it in the package's API (DataFrames); docs/python.md.
-// Later: compare, sweep and calibrate bindings (the CLI has them; run them with subprocess).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "motsim/version.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/interrupt.hpp"
 #include "sim/engine/economics.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/results.hpp"
+#include "sim/experiment/calibrate.hpp"
+#include "sim/experiment/compare.hpp"
+#include "sim/experiment/mpi.hpp"
+#include "sim/experiment/sweep.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/run_file.hpp"
@@ -220,6 +232,103 @@ void write(const PyRun& o, const std::string& path, bool force, bool save_agents
   }
 }
 
+// Runs `work` (a compare, a sweep or a calibration: minutes, maybe) in a thread of its own with
+// the GIL released, while this thread checks every 50 ms for a signal Python has caught: Ctrl-C
+// stops the work as SIGINT stops the CLI (no file written, the journal kept), then raises
+// KeyboardInterrupt. A command that installs motsim's own handlers (sweep) catches the signal
+// itself: that counts too, and Python's handlers are put back afterwards. Errors of the work
+// are rethrown here (InputError: ScenarioError).
+int interruptible(const std::function<int()>& work) {
+  clear_stop();
+  int rc = 0;
+  bool interrupted = false;
+  std::exception_ptr error;
+  struct sigaction old_int {
+  }, old_term{};
+  sigaction(SIGINT, nullptr, &old_int);
+  sigaction(SIGTERM, nullptr, &old_term);
+  {
+    py::gil_scoped_release nogil;
+    std::atomic<bool> done{false};
+    std::thread worker([&] {
+      try {
+        rc = work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      done.store(true);
+    });
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      py::gil_scoped_acquire gil;
+      if (!interrupted && PyErr_CheckSignals() != 0) {
+        interrupted = true;
+        request_stop();
+      }
+    }
+    worker.join();
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (!interrupted && interrupt_signal() != 0) {  // caught by motsim's handler
+    interrupted = true;
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+  }
+  clear_stop();
+  if (interrupted) throw py::error_already_set();
+  if (error) std::rethrow_exception(error);
+  return rc;
+}
+
+int compare(const std::vector<std::string>& scenarios, const std::vector<std::string>& sets, int replicates,
+            int threads, const std::string& out, bool force, bool quiet, bool attribute, const std::string& posterior,
+            const std::string& command_line) {
+  CompareOptions o;
+  o.scenarios = scenarios, o.sets = sets, o.replicates = replicates, o.threads = threads, o.out = out;
+  o.force = force, o.quiet = quiet, o.attribute = attribute, o.posterior = posterior;
+  return interruptible([&] { return run_compare(o, command_line); });
+}
+
+int sweep(const std::string& spec, const std::string& out, int threads, bool resume, bool force, bool quiet,
+          const std::string& command_line) {
+  SweepOptions o;
+  o.spec = spec, o.out = out, o.threads = threads, o.resume = resume, o.force = force, o.quiet = quiet;
+  return interruptible([&] { return run_sweep(o, command_line); });
+}
+
+// As `motsim calibrate` on one process: the spec, the calibration, the file (the journal kept
+// when interrupted, removed once the file is written).
+int calibrate(const std::string& spec, const std::string& out, int threads, bool resume, bool force, bool quiet,
+              const std::string& command_line) {
+  return interruptible([&] {
+    const CalibrationSpec sp = load_calibration_spec(spec);
+    std::vector<std::string> inputs = sp.data_files;
+    inputs.push_back(sp.path);
+    inputs.push_back(sp.base);
+    check_output_path(out, force, inputs);
+    CalibrationRun run;
+    run.threads = threads, run.journal = out + ".journal", run.resume = resume;
+    run.progress = [&](const std::string& line) {
+      if (!quiet) std::fprintf(stderr, "motsim: %s\n", line.c_str());
+    };
+    const CalibrationFile f = run_calibration(sp, run);
+    if (stop_requested()) return kExitInterrupted;
+    write_calibration_file(out, force, command_line, f);
+    std::remove(run.journal.c_str());
+    return 0;
+  });
+}
+
+void bind_batches(py::module_& m) {
+  m.def("compare", &compare, py::arg("scenarios"), py::arg("sets"), py::arg("replicates"), py::arg("threads"),
+        py::arg("out"), py::arg("force"), py::arg("quiet"), py::arg("attribute"), py::arg("posterior"),
+        py::arg("command_line"), "motsim compare (the package wraps it)");
+  m.def("sweep", &sweep, py::arg("spec"), py::arg("out"), py::arg("threads"), py::arg("resume"), py::arg("force"),
+        py::arg("quiet"), py::arg("command_line"), "motsim sweep on this machine (the package wraps it)");
+  m.def("calibrate", &calibrate, py::arg("spec"), py::arg("out"), py::arg("threads"), py::arg("resume"),
+        py::arg("force"), py::arg("quiet"), py::arg("command_line"), "motsim calibrate (the package wraps it)");
+}
+
 void bind_scenario(py::module_& m) {
   py::class_<PyScenario>(m, "Scenario", "A scenario built as the CLI builds it (the package wraps it)")
       .def_static("load", &PyScenario::load, py::arg("path"), py::arg("sets") = std::vector<std::string>{})
@@ -265,4 +374,5 @@ PYBIND11_MODULE(_motsim, m) {
   py::register_exception<OutputError>(m, "OutputError", PyExc_OSError);
   bind_scenario(m);
   bind_run(m);
+  bind_batches(m);
 }

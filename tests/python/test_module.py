@@ -226,6 +226,25 @@ def test_gil_released():
     check(rate > 0.2 * base, f"the main thread ran at {rate / base:.0%} of its pace during a run: the GIL is held")
 
 
+def test_agents_table(tmp):
+    """r.agents: one row per agent, the columns of the CLI's /agents (--save-agents), equal."""
+    r = motsim.run(BASE, agents=1500, days=30, seed=4)
+    a = r.agents
+    p = cli("run", BASE, "--agents", "1500", "--days", "30", "--seed", "4", "--save-agents",
+            "--out", os.path.join(tmp, "agents.h5"), "--quiet")
+    check(p.returncode == 0, f"motsim run --save-agents failed: {p.stderr[-300:]}")
+    check(len(a) == 1500 and r.n_agents == 1500, f"agents table of {len(a)} rows")
+    with h5py.File(os.path.join(tmp, "agents.h5")) as f:
+        for name, ds in f["agents"].items():
+            v = ds[()]
+            if v.ndim == 2:
+                for k, prod in enumerate(r.products):
+                    check(same_bits(a[f"{name}.{prod}"].to_numpy(), v[:, k]), f"agents column {name}.{prod} differs")
+            else:
+                check(same_bits(a[name].to_numpy(), v), f"agents column {name} differs")
+    check("aware.Nova" in a and "bought.Nova" in a, f"agents columns: {list(a)[:12]}")
+
+
 def test_import_as_documented():
     """PYTHONPATH=scripts is all it takes once ./scripts/build has run (the module is found in build/)."""
     if os.path.dirname(motsim_bin) != os.path.join(src, "build"):
@@ -243,6 +262,7 @@ with tempfile.TemporaryDirectory() as tmp_dir:
     test_progress()
     test_ctrl_c()
     test_gil_released()
+    test_agents_table(tmp_dir)
     test_import_as_documented()
 
 if failures:
