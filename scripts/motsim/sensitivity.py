@@ -188,8 +188,8 @@ def sobol_indices(df, output, n_boot=_BOOT, ci=_CI, seed=_SEED, dummy=True):
 
 SECOND_ORDER_NEEDS = (
     "second-order Sobol indices need the BA_i blocks (B with column i taken from A; Saltelli 2002), which "
-    "this sweep does not hold: motsim's design stores A, B and AB_i, N (k + 2) runs. The design must add, "
-    "for each parameter i, the N rows of BA_i as block 2 + k + i (N (2k + 2) runs in all)")
+    "this sweep does not hold: without them a Sobol design stores A, B and AB_i, N (k + 2) runs. Add "
+    "second_order = true to the spec (N (2k + 2) runs, BA_i as block 2 + k + i) and at least two parameters")
 
 
 def _second_order_stats(y, k):

@@ -390,8 +390,7 @@ int cmd_calibrate(const std::vector<std::string>& args, const std::string& cmdli
   try {
     sp = load_calibration_spec(spec);
   } catch (...) {
-    if (job.rank() != 0) return kBadInput;  // every rank reads the same spec; rank 0 reports the error
-    throw;
+    return job.refuse_current(kBadInput);  // every rank reads the same spec; rank 0 reports the error
   }
   install_interrupt_handlers();
   if (job.rank() == 0) return calibrate_and_write(job, sp, vm, cmdline);

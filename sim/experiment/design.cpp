@@ -204,13 +204,13 @@ std::vector<MorrisPoint> morris(int r, int k, int levels, std::uint64_t seed) {
   return out;
 }
 
-std::vector<SaltelliPoint> saltelli(int n, int k) {
+std::vector<SaltelliPoint> saltelli(int n, int k, bool second_order) {
   if (2 * k > kSobolMaxDim)
     throw std::invalid_argument("the Sobol (Saltelli) design supports up to " + std::to_string(kSobolMaxDim / 2) +
                                 " parameters");
   const Matrix s = sobol(n, 2 * k);
   std::vector<SaltelliPoint> out;
-  out.reserve(static_cast<std::size_t>(n) * (k + 2));
+  out.reserve(static_cast<std::size_t>(n) * (second_order ? 2 * k + 2 : k + 2));
   for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin(), s[i].begin() + k), 0, i});
   for (int i = 0; i < n; ++i) out.push_back({std::vector<double>(s[i].begin() + k, s[i].end()), 1, i});
   for (int p = 0; p < k; ++p)
@@ -218,6 +218,12 @@ std::vector<SaltelliPoint> saltelli(int n, int k) {
       std::vector<double> x(s[i].begin(), s[i].begin() + k);
       x[p] = s[i][k + p];
       out.push_back({x, 2 + p, i});
+    }
+  for (int p = 0; second_order && p < k; ++p)  // BA_i: B with column i from A
+    for (int i = 0; i < n; ++i) {
+      std::vector<double> x(s[i].begin() + k, s[i].end());
+      x[p] = s[i][p];
+      out.push_back({x, 2 + k + p, i});
     }
   return out;
 }

@@ -44,6 +44,8 @@ struct SaltelliPoint {
   int block;
   int row;
 };
-std::vector<SaltelliPoint> saltelli(int n, int k);
+// With `second_order`, also BA_i (B with column i from A), block 2 + k + i, after AB_k: the
+// blocks second-order indices need (Saltelli 2002), N (2k + 2) points in all.
+std::vector<SaltelliPoint> saltelli(int n, int k, bool second_order = false);
 
 }  // namespace motsim::design

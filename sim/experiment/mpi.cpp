@@ -82,6 +82,21 @@ void MpiJob::abort_current(int code) const {
   std::abort();  // MPI_Abort does not return
 }
 
+int MpiJob::refuse_current(int code) const {
+  if (!distributed()) throw;
+  if (rank_ == 0) {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "motsim: %s\n", e.what());
+    } catch (...) {
+    }
+    std::fflush(stderr);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  return code;
+}
+
 MpiFarm::MpiFarm(const MpiJob& job) : busy_(static_cast<std::size_t>(job.size()), false), unseen_(job.size() - 1) {}
 
 MpiFarm::~MpiFarm() {

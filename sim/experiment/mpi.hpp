@@ -25,6 +25,10 @@ class MpiJob {
   // Ends every rank with `code` after printing the exception being handled: a rank that fails
   // must not leave the others waiting.
   [[noreturn]] void abort_current(int code) const;
+  // For an error every rank meets (a bad spec), while it is being handled: alone, rethrows it;
+  // in a job, rank 0 prints it, every rank waits for the others (so that mpirun, seeing a rank
+  // end with an error, does not kill rank 0 before it has said why) and `code` is returned.
+  int refuse_current(int code) const;
 
  private:
   bool joined_ = false;
@@ -72,6 +76,7 @@ class MpiJob {
   int size() const { return 1; }
   bool distributed() const { return false; }
   [[noreturn]] void abort_current(int) const { throw; }  // never distributed: the error goes on
+  [[noreturn]] int refuse_current(int) const { throw; }
 };
 #endif
 

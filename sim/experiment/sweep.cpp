@@ -144,8 +144,7 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
   try {
     pl = make_plan(opt.spec);
   } catch (...) {
-    if (job.rank() != 0) return 2;  // every rank reads the same spec; rank 0 reports the error
-    throw;
+    return job.refuse_current(2);  // every rank reads the same spec; rank 0 reports the error
   }
   if (job.rank() == 0) {
     print_notes(pl.base);

@@ -3,11 +3,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
+#include <algorithm>
+#include <boost/archive/iterators/base64_from_binary.hpp>
+#include <boost/archive/iterators/binary_from_base64.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -18,35 +23,85 @@ namespace motsim {
 
 namespace {
 
-// One journal line: the run, its values as exact hexadecimal floats, and a checksum.
-std::string journal_line(std::size_t run, const std::vector<double>& v) {
-  std::string line = std::to_string(run);
-  char b[40];
-  for (double x : v) {
-    std::snprintf(b, sizeof b, " %a", x);
-    line += b;
+namespace it = boost::archive::iterators;
+using ToBase64 = it::base64_from_binary<it::transform_width<std::string::const_iterator, 6, 8>>;
+using FromBase64 = it::transform_width<it::binary_from_base64<std::string::const_iterator>, 8, 6>;
+
+// Base64 by Boost.Archive's iterators, with the '=' padding they leave to the caller.
+std::string to_base64(const std::string& bytes) {
+  std::string s(ToBase64(bytes.begin()), ToBase64(bytes.end()));
+  return s.append((3 - bytes.size() % 3) % 3, '=');
+}
+std::string from_base64(std::string s) {  // throws on a character outside the alphabet
+  const std::size_t pad = s.size() - std::min(s.size(), s.find_last_not_of('=') + 1);
+  std::replace(s.begin(), s.end(), '=', 'A');
+  std::string bytes(FromBase64(s.begin()), FromBase64(s.end()));
+  bytes.resize(bytes.size() - std::min(pad, bytes.size()));
+  return bytes;
+}
+
+// A row's values as the journal stores them: their bytes shuffled (every value's first byte,
+// then every second byte, ...: HDF5's shuffle filter, so that series compress as in the file),
+// deflated by zlib and base64-encoded, so that a line stays a line of text.
+std::string pack(const std::vector<double>& v) {
+  const std::size_t n = v.size(), bytes = n * sizeof(double);
+  std::string raw(bytes, '\0');
+  const auto* b = reinterpret_cast<const unsigned char*>(v.data());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < sizeof(double); ++k) raw[k * n + i] = static_cast<char>(b[i * sizeof(double) + k]);
+  uLongf len = compressBound(bytes);
+  std::string z(len, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(raw.data()), bytes, 6) != Z_OK)
+    throw std::runtime_error("cannot compress a journal line");
+  z.resize(len);
+  return to_base64(z);
+}
+
+// The n values of a packed row; false when it does not unpack to exactly n values.
+bool unpack(const std::string& text, std::size_t n, std::vector<double>& v) {
+  std::string z;
+  try {
+    z = from_base64(text);
+  } catch (const std::exception&) {
+    return false;
   }
+  std::string raw(n * sizeof(double) + 1, '\0');  // one byte more: a longer row is found
+  uLongf len = raw.size();
+  if (uncompress(reinterpret_cast<Bytef*>(raw.data()), &len, reinterpret_cast<const Bytef*>(z.data()), z.size()) !=
+          Z_OK ||
+      len != n * sizeof(double))
+    return false;
+  v.assign(n, 0.0);
+  auto* b = reinterpret_cast<unsigned char*>(v.data());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < sizeof(double); ++k)
+      b[i * sizeof(double) + k] = static_cast<unsigned char>(raw[k * n + i]);
+  return true;
+}
+
+// One journal line: the run, its packed values, and a checksum of both.
+std::string journal_line(std::size_t run, const std::vector<double>& v) {
+  const std::string line = std::to_string(run) + " " + pack(v);
   return line + " #" + hash_text(fnv1a(line));
 }
 
-// Reads a journal line back; false when its checksum does not match.
-bool parse_line(const std::string& line, std::size_t& run, std::vector<double>& v) {
+// Reads a journal line of n values back; false when its checksum or its shape does not match.
+bool parse_line(const std::string& line, std::size_t n, std::size_t& run, std::vector<double>& v) {
   const auto hashpos = line.rfind(" #");
   if (hashpos == std::string::npos) return false;
   const std::string body = line.substr(0, hashpos);
   if (std::strtoull(line.c_str() + hashpos + 2, nullptr, 16) != fnv1a(body)) return false;
-  std::istringstream ss(body);
-  ss >> run;
-  std::string tok;
-  while (ss >> tok) v.push_back(std::strtod(tok.c_str(), nullptr));
-  return true;
+  const auto space = body.find(' ');
+  if (space == std::string::npos) return false;
+  run = std::strtoull(body.c_str(), nullptr, 10);
+  return unpack(body.substr(space + 1), n, v);
 }
 
 }  // namespace
 
 std::string SweepJournal::header(const JournalKey& key) {
   char head[128];
-  std::snprintf(head, sizeof head, "motsim-sweep-journal-1 %016llx %zu %zu", static_cast<unsigned long long>(key.hash),
+  std::snprintf(head, sizeof head, "motsim-sweep-journal-2 %016llx %zu %zu", static_cast<unsigned long long>(key.hash),
                 key.runs, key.values_per_run);
   return head;
 }
@@ -123,7 +178,7 @@ void SweepJournal::load() {
     whole_lines_ += line.size() + 1;
     std::size_t run = 0;
     std::vector<double> v;
-    if (parse_line(line, run, v) && run < key_.runs && v.size() == key_.values_per_run)
+    if (parse_line(line, key_.values_per_run, run, v) && run < key_.runs)
       done_[run] = std::move(v);
     else
       ++damaged;

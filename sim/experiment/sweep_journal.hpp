@@ -21,9 +21,11 @@ struct JournalKey {
   std::size_t values_per_run = 0;
 };
 
-// Format: a header line "motsim-sweep-journal-1 HASH RUNS VALUES", then per run
-// "RUN V1 V2 ... #CHECKSUM" with exact hexadecimal floats. On resume, lines that are cut,
-// damaged or of another shape are dropped (and the file cut back to its last whole line).
+// Format: a header line "motsim-sweep-journal-2 HASH RUNS VALUES", then per run
+// "RUN PACKED #CHECKSUM": PACKED is the row's doubles, exact, byte-shuffled, deflated (zlib)
+// and base64-encoded (about the size a run takes in the compressed sweep file). On resume,
+// lines that are cut, damaged or of another shape are dropped, counted and reported (and the
+// file cut back to its last whole line).
 class SweepJournal {
  public:
   // Opens (creating) the journal at `path`. An existing journal is an error without `resume`

@@ -100,7 +100,7 @@ std::vector<SweepPoint> morris_points(const SweepSpec& sp) {
 
 std::vector<SweepPoint> saltelli_points(const SweepSpec& sp) {
   std::vector<SweepPoint> pts;
-  for (const auto& s : design::saltelli(sp.samples, static_cast<int>(sp.swept.size()))) {
+  for (const auto& s : design::saltelli(sp.samples, static_cast<int>(sp.swept.size()), sp.second_order)) {
     SweepPoint pt = make_point(sp, s.x);
     pt.block = s.block;
     pt.row = s.row;
@@ -244,8 +244,9 @@ SweepNeeds sweep_needs(const SweepPlan& pl, std::uint64_t kept_runs) {
   n.plan_bytes = plus(times(n.points, bytes_per_point(pl.spec)), times(n.runs, 24));
   // Kept runs (a map node and a row each), and the largest buffer of the writer or of merge.
   n.results_bytes = plus(times(kept_runs, plus(times(V, 8), 96)), times(n.runs, times(std::max(columns, V + 1), 8)));
-  // A journal line: the run id, " %a" per value (at most 25 characters) and the checksum.
-  n.journal_bytes = plus(128, times(kept_runs, plus(times(V, 25), 40)));
+  // A journal line: the run id, the packed row (at most deflate's bound, 8 bytes a value and a
+  // little, times 4/3 for base64: 11 bytes a value) and the checksum.
+  n.journal_bytes = plus(128, times(kept_runs, plus(times(V, 11), 80)));
   const std::uint64_t texts = pl.spec.text.size() + 2 * scenario_to_toml(pl.base).size() + (1u << 20);
   n.file_bytes = plus(texts, times(n.runs, plus(times(columns + V, 8), 1)));
   return n;

@@ -62,6 +62,8 @@ const std::vector<SpecFieldDesc>& sweep_spec_fields() {
     v.push_back(int_field("levels", &SweepSpec::levels, 2, 100, "morris: levels of the grid (even)"));
     v.push_back(int64_field("design_seed", &SweepSpec::design_seed, 0, 1ll << 62, "random, lhs and morris draws"));
     v.push_back(int64_field("seed", &SweepSpec::seed, 0, 1ll << 62, "master seed (default: the base scenario's)"));
+    v.push_back(spec_field("second_order", SpecKind::Bool, &SweepSpec::second_order,
+                           "sobol: add the BA_i blocks, N (2k + 2) runs, for second-order indices"));
     v.push_back(spec_field("common_random_numbers", SpecKind::Bool, &SweepSpec::common_random_numbers,
                            "replicate r uses the same random key at every point"));
     v.push_back(spec_field("keep_series", SpecKind::SeriesList, &SweepSpec::keep_series,
@@ -412,7 +414,7 @@ void read_field(SpecReader& r, const SpecFieldDesc& f) {
 
 std::string samples_meaning(const std::string& design) {
   if (design == "morris") return "number of trajectories";
-  if (design == "sobol") return "base sample size N; runs = N (k + 2)";
+  if (design == "sobol") return "base sample size N; runs = N (k + 2), N (2k + 2) with second_order";
   return "number of points";
 }
 
@@ -420,6 +422,10 @@ std::string samples_meaning(const std::string& design) {
 void check_design(const SpecReader& r) {
   const SweepSpec& sp = r.sp;
   const toml::node* params = r.t.get("parameters");
+  if (sp.second_order && (sp.design != "sobol" || sp.swept.size() < 2))
+    throw r.fail(r.t.get("second_order"),
+                 "'second_order' = true needs design = \"sobol\" and at least two swept "
+                 "parameters (it adds the BA_i blocks of Saltelli's scheme)");
   if (sp.design == "grid") {
     for (const auto& p : sp.swept)
       if (p.range && p.steps == 0)
@@ -496,7 +502,9 @@ std::vector<SizeFactor> size_factors(const SweepSpec& sp, const toml::table* t) 
                    (p.range ? "'steps' of '" : "the list of '") + p.key + "'", n, ""});
     }
   } else {
-    const RunCount per = sp.design == "morris" ? k + 1 : sp.design == "sobol" ? k + 2 : 1;
+    const RunCount per = sp.design == "morris"  ? k + 1
+                         : sp.design == "sobol" ? (sp.second_order ? 2 * k + 2 : k + 2)
+                                                : 1;
     f.push_back({times(static_cast<RunCount>(sp.samples), per), "'samples'", samples,
                  per > 1 ? std::to_string(sp.samples) + ", " + count_text(per) + " points each" : ""});
   }

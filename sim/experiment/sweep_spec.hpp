@@ -33,6 +33,7 @@ struct SweepSpec {
   long long design_seed = 1;
   long long seed = -1;  // -1: the base scenario's seed
   bool common_random_numbers = true;
+  bool second_order = false;  // sobol: add the BA_i blocks (second-order indices)
   std::vector<std::string> keep_series;
   std::vector<std::string> held;             // key=value of scalar parameters
   std::map<std::string, std::string> plain;  // a value's TOML literal -> the value as text (no quotes)

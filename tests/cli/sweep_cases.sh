@@ -78,6 +78,44 @@ case_spec_identity_is_parsed() {
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/s1b.h5" --task-index 1 --task-count 2 --quiet
   expect_exit 2 "$M" merge "$T/m2.h5" "$T/s0.h5" "$T/s1b.h5"; expect_msg "changed since this slice was made"
 }
+case_sobol_second_order() {
+  # second_order = true adds BA_i (block 2 + k + i): sobol_second_order reads a motsim sweep,
+  # and the first N (k + 2) points are those of the design without it.
+  local common="base = \"$SRC/scenarios/baseline.toml\"
+design = \"sobol\"
+samples = 8
+[parameters]
+\"simulation.agents\" = 600
+\"simulation.days\" = 20
+\"product.Nova.price\" = { min = 149, max = 249 }
+\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }"
+  printf '%s\n' "$common" > "$T/s1.toml"
+  printf 'second_order = true\n%s\n' "$common" > "$T/s2.toml"
+  expect_exit 0 "$M" sweep "$T/s1.toml" --out "$T/s1.h5" --quiet
+  expect_exit 0 "$M" sweep "$T/s2.toml" --out "$T/s2.h5" --quiet
+  PYTHONPATH="$SRC/scripts" /usr/bin/python3 - "$T/s1.h5" "$T/s2.h5" <<'PY' || fail "second-order Sobol sweep"
+import sys, numpy as np
+from motsim import load_sweep, sobol_indices, sobol_second_order
+one, two = load_sweep(sys.argv[1]), load_sweep(sys.argv[2])
+assert len(one) == 8 * 4 and len(two) == 8 * 6, (len(one), len(two))
+assert sorted(two["block"].unique()) == list(range(6))
+p = ["product.Nova.price", "behavior.wom_rate"]
+assert np.array_equal(two[p].to_numpy()[:32], one[p].to_numpy()), "the first blocks moved"
+a, b = two[two.block == 0].set_index("row")[p], two[two.block == 1].set_index("row")[p]
+for i, k in enumerate(p):  # BA_i: B with column i from A
+    ba = two[two.block == 2 + 2 + i].set_index("row")[p]
+    for j, q in enumerate(p):
+        assert np.array_equal(ba[q].to_numpy(), (a if i == j else b)[q].to_numpy()), (k, q)
+s2 = sobol_second_order(two, "units.all", n_boot=50)
+assert len(s2) == 1 and np.isfinite(s2["second_order"]).all(), s2
+sobol_indices(two, "units.all", n_boot=50)
+try:
+    sobol_second_order(one, "units.all")
+    raise SystemExit("no error without BA_i")
+except ValueError as e:
+    assert "second_order = true" in str(e), e
+PY
+}
 case_same_for_any_thread_count() {
   spec g 5000 40
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/a.h5" --threads 1 --quiet

@@ -129,3 +129,21 @@ TEST_CASE("design: Saltelli matrices A, B and AB_i") {
   }
   CHECK_THROWS(saltelli(8, kSobolMaxDim / 2 + 1));
 }
+
+TEST_CASE("design: Saltelli with second order adds BA_i after AB_k, the first blocks unchanged") {
+  const int n = 8, k = 3;
+  const auto first = saltelli(n, k);
+  const auto s = saltelli(n, k, true);
+  REQUIRE(s.size() == static_cast<std::size_t>(n * (2 * k + 2)));
+  for (std::size_t i = 0; i < first.size(); ++i) CHECK(s[i].x == first[i].x);
+  for (int i = 0; i < n; ++i) {
+    const auto& a = s[i].x;
+    const auto& b = s[n + i].x;
+    for (int p = 0; p < k; ++p) {
+      const auto& ba = s[(2 + k + p) * n + i];
+      CHECK(ba.block == 2 + k + p);
+      CHECK(ba.row == i);
+      for (int j = 0; j < k; ++j) CHECK(ba.x[j] == (j == p ? a[j] : b[j]));
+    }
+  }
+}

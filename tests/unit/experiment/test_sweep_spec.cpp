@@ -62,7 +62,7 @@ TEST_CASE("sweep spec: every key is read through the field table, defaults kept 
   std::vector<std::string> keys;
   for (const auto& f : sweep_spec_fields()) keys.push_back(f.key);
   CHECK(keys == std::vector<std::string>{"base", "design", "replicates", "samples", "levels", "design_seed", "seed",
-                                         "common_random_numbers", "keep_series", "keep", "parameters"});
+                                         "second_order", "common_random_numbers", "keep_series", "keep", "parameters"});
   const auto d = load_sweep_spec(write_spec("defaults.toml", ""));
   CHECK(d.replicates == 1);
   CHECK(d.levels == 4);
@@ -166,6 +166,20 @@ TEST_CASE("sweep spec: 'steps' belongs to the grid, and a random, LHS, Morris or
     CHECK_MESSAGE(has(e, "parameter 'behavior.wom_rate': 'steps' is for the grid design; design \"" + design + "\""),
                   e);
   }
+}
+
+TEST_CASE("sweep spec: second_order belongs to a Sobol design of two parameters or more") {
+  const std::string two =
+      "[parameters]\n\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }\n"
+      "\"product.Nova.price\" = { min = 120, max = 240 }\n";
+  const auto sp =
+      load_sweep_spec(write_spec("so.toml", "design = \"sobol\"\nsamples = 4\nsecond_order = true\n" + two));
+  CHECK(sp.second_order);
+  CHECK(sweep_point_count(sp) == 4 * (2 * 2 + 2));
+  CHECK(has(spec_error("design = \"lhs\"\nsamples = 4\nsecond_order = true\n" + two), "needs design = \"sobol\""));
+  CHECK(has(spec_error("design = \"sobol\"\nsamples = 4\nsecond_order = true\n[parameters]\n"
+                       "\"behavior.wom_rate\" = { min = 0.01, max = 0.2 }\n"),
+            "at least two swept parameters"));
 }
 
 TEST_CASE("sweep spec: a Sobol N that is not a power of two is warned about, with the powers around it") {
