@@ -80,6 +80,7 @@ generations = 3'
   done
   expect_exit 2 "$M" calibrate "$T/spec.toml" --out "$T/a.h5" --quiet
   expect_msg "already exists"
+  every_object_documented "$T/a.h5" "$SRC/docs/calibration.md"
 }
 
 case_same_for_any_rank_count() {
@@ -128,6 +129,7 @@ assert abs(x - 120) < 20, x
 assert f["optimum/profile_d"].shape == (1, 11)
 PY
   check_provenance "$T/o.h5"
+  every_object_documented "$T/o.h5" "$SRC/docs/calibration.md"
 }
 
 case_optimize_recovers_bass() {

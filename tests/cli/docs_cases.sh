@@ -29,4 +29,25 @@ case_schema_complete() {
   [ $missing -eq 0 ] || fail "docs/hdf5-schema.md misses objects the writer produces"
 }
 
+case_sweep_and_compare_files_documented() {
+  cat > "$T/s.toml" <<EOF
+base = "$SRC/scenarios/baseline.toml"
+replicates = 2
+keep_series = ["purchases"]
+[parameters]
+"simulation.agents" = 500
+"simulation.days" = 10
+"network.type" = ["ring", "complete"]
+"campaign.0.channel" = "tv"
+"behavior.wom_rate" = { min = 0.02, max = 0.2, steps = 2 }
+EOF
+  for i in 0 1; do expect_exit 0 "$M" sweep "$T/s.toml" --out "$T/s$i.h5" --task-index $i --task-count 2 --quiet; done
+  expect_exit 0 "$M" merge "$T/m.h5" "$T/s0.h5" "$T/s1.h5"
+  every_object_documented "$T/m.h5" "$SRC/docs/sweeps.md"
+  every_object_documented "$T/s0.h5" "$SRC/docs/sweeps.md"
+  expect_exit 0 "$M" compare "$SRC/scenarios/baseline.toml" "$SRC/scenarios/price_cut.toml" --agents 500 --days 10 \
+    --replicates 2 --attribute --out "$T/c.h5" --quiet
+  every_object_documented "$T/c.h5" "$SRC/docs/hdf5-compare.md"
+}
+
 run_case

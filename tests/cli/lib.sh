@@ -38,3 +38,32 @@ check_provenance() {
     grep -qF -- "$a" "$T/info" || { cat "$T/info" >&2; fail "motsim info $f lacks '$a'"; }
   done
 }
+# every_object_documented FILE DOC: each group and dataset of FILE is named in DOC (as `/path`,
+# or under a placeholder such as /sweep/levels/<key>), and each root attribute is documented in
+# DOC or among the provenance attributes of docs/hdf5-schema.md.
+every_object_documented() {
+  /usr/bin/python3 - "$1" "$2" "$SRC/docs/hdf5-schema.md" <<'PY' || fail "$2 does not describe every object of the file"
+import h5py, re, sys
+path, doc, schema = sys.argv[1:]
+text, prov = open(doc).read(), open(schema).read()
+names = []
+h5py.File(path).visit(names.append)
+missing = []
+for n in names:
+    p = "/" + n
+    parent, _, _ = p.rpartition("/")
+    found = f"`{p}`" in text or re.search(re.escape(f"`{parent}/<") + r"[a-z_]+>`", text) or \
+        re.search(r"`" + re.escape(p) + r"[`,/]", text) or any(
+        f"`{parent}/{alt}`" in text for alt in ("*",)) or (p.count("/") > 1 and re.search(
+        re.escape(parent) + r"/<[a-z_]+>", text) and not isinstance(h5py.File(path)[p], h5py.Group))
+    name = p.rpartition("/")[2]  # a table row "`/parent/a`, `b`, `c`" names its siblings
+    found = found or any(f"`{parent}/" in line and f"`{name}`" in line for line in text.splitlines())
+    if not found:
+        missing.append(p)
+for a in h5py.File(path).attrs:
+    if f"`{a}`" not in text and f"`{a}`" not in prov:
+        missing.append("root attribute " + a)
+if missing:
+    sys.exit(f"{doc}: not described: {missing}")
+PY
+}
