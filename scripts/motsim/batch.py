@@ -89,13 +89,16 @@ def compare(base, *variants, replicates=5, sets=(), threads=0, out=None, force=F
         return _run("compare", out, call, load_compare)
 
 
-def sweep(spec, out=None, threads=0, resume=False, force=False, quiet=True):
+def sweep(spec, out=None, threads=0, resume=False, force=False, quiet=True, extend=None):
     """motsim sweep SPEC on this machine (every core by default): returns load_sweep's DataFrame,
-    one row per run. resume=True continues an interrupted sweep from out's journal."""
+    one row per run. resume=True continues an interrupted sweep from out's journal; extend= an
+    earlier sweep file whose runs are reused (--extend: more samples or replicates)."""
     spec = os.fspath(spec)
+    ext = os.fspath(extend) if extend else ""
 
     def call(path):
-        return _m.sweep(spec, path, threads, resume, force, quiet, _command("sweep", [spec, "--out", path]))
+        args = [spec, "--out", path] + (["--extend", ext] if ext else [])
+        return _m.sweep(spec, path, threads, resume, force, quiet, ext, _command("sweep", args))
     return _run("sweep", out, call, load_sweep)
 
 

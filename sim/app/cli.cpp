@@ -292,11 +292,13 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
       "threads", po::value<int>()->default_value(0), "runs in parallel on this machine (0 = every core)")(
       "task-index", po::value<int>(), "run only the runs of slice I (0-based) ...")(
       "task-count", po::value<int>(), "... of N slices (schedulers without MPI; join with motsim merge)")(
+      "extend", po::value<std::string>(), "reuse the runs of this earlier sweep file (more samples or replicates)")(
       "force", "overwrite an existing results file")("quiet,q", "no progress");
   std::string spec;
   auto vm = parse(opts, args, "spec", &spec);
   if (vm.count("help")) {
-    std::cout << "usage: motsim sweep SPEC --out FILE [--resume] [--threads T] [--task-index I --task-count N]\n"
+    std::cout << "usage: motsim sweep SPEC --out FILE [--resume] [--extend OLD.h5] [--threads T] [--task-index I "
+                 "--task-count N]\n"
               << "       mpirun -n N motsim sweep SPEC --out FILE   (rank 0 hands out runs, the others compute)\n\n"
               << opts << "\nThe spec format and the file layout: docs/sweeps.md\n";
     return kOk;
@@ -311,6 +313,7 @@ int cmd_sweep(const std::vector<std::string>& args, const std::string& cmdline) 
   o.force = vm.count("force") > 0;
   o.quiet = vm.count("quiet") > 0;
   o.threads = threads_option(vm);
+  if (vm.count("extend")) o.extend = vm["extend"].as<std::string>();
   if (vm.count("task-index") != vm.count("task-count")) throw po::error("--task-index and --task-count go together");
   if (vm.count("task-count")) {
     o.task_index = vm["task-index"].as<int>();

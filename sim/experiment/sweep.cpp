@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -61,7 +62,9 @@ void check_not_an_input(const std::string& written, const SweepPlan& pl, const s
 std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepPlan& pl, bool distributed) {
   check_not_an_input(opt.out, pl, "the output");
   check_not_an_input(opt.out + ".journal", pl, "the journal");
-  check_output_path(opt.out, opt.force, pl.base.input_files, {opt.spec});
+  std::vector<std::string> inputs = {opt.spec};
+  if (!opt.extend.empty()) inputs.push_back(opt.extend);  // never written over by its extension
+  check_output_path(opt.out, opt.force, pl.base.input_files, inputs);
   const int at_once =
       distributed ? 1 : static_cast<int>(std::min<std::size_t>(par::threads_or_all(opt.threads), pl.runs()));
   check_memory(pl.largest, false, at_once);
@@ -71,6 +74,56 @@ std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepP
   check_sweep_disk(pl, needs, opt.out, true);
   return std::make_unique<SweepJournal>(opt.out + ".journal", JournalKey{pl.hash, pl.runs(), pl.values_per_run},
                                         opt.resume);
+}
+
+// Why `old` cannot lend its runs to `pl`, or "" when it can: the same base scenario (held values
+// applied), seed, swept keys in the same order, lists of the same values, rows of the same shape.
+std::string extend_mismatch(const SweepFileReader& old, const SweepLayout& layout) {
+  if (old.sweep_attribute("base_scenario") != layout.base_scenario)
+    return "its base scenario or held values differ from this spec's";
+  if (old.strings("/sweep/parameters") != layout.parameters) return "it sweeps other parameters (or in another order)";
+  if (old.strings("/sweep/kpi_columns") != layout.kpi_columns || old.strings("/products/name") != layout.products)
+    return "its KPI columns or products differ";
+  for (const auto& list : layout.lists)
+    if (old.strings("/sweep/level_literals/" + list.key) != list.values)
+      return "the list of '" + list.key + "' differs (or the file predates /sweep/level_literals)";
+  return "";
+}
+
+// --extend OLD: every run of this plan that OLD made (the same swept values, bit for bit, and the
+// same random key) is taken from it into the journal instead of being run again. A Sobol or
+// random design with more samples, or more replicates, keeps every earlier point; so does a grid
+// whose lists or steps grow where the values coincide.
+using MadeRuns = std::map<std::pair<std::vector<double>, long long>, std::vector<double>>;  // (point, key) -> row
+
+// Reads and checks the file before the journal is opened, so that a refusal leaves nothing.
+MadeRuns runs_to_extend(const SweepOptions& opt, const SweepPlan& pl, std::size_t& old_runs) {
+  MadeRuns made;
+  if (opt.extend.empty()) return made;
+  const SweepFileReader old(opt.extend);
+  const SweepLayout layout = sweep_layout(pl);
+  if (const std::string why = extend_mismatch(old, layout); !why.empty())
+    throw InputError(opt.extend + ": error: --extend: this sweep file cannot lend its runs to " + opt.spec + ": " +
+                     why);
+  auto held = old.held_runs(layout);
+  old_runs = held.size();  // identical points (Saltelli's AB_i can equal A) share one entry
+  for (auto& h : held) made[{h.values, h.replicate_key}] = std::move(h.row);
+  return made;
+}
+
+void extend_from(const SweepOptions& opt, const SweepPlan& pl, const MadeRuns& made, std::size_t old_runs,
+                 SweepJournal& journal, bool quiet) {
+  std::size_t reused = 0;
+  for (std::size_t run = 0; run < pl.runs(); ++run) {
+    if (journal.done().count(run)) continue;
+    const auto it = made.find({pl.points[pl.point_of(run)].values, pl.key_of(run)});
+    if (it == made.end()) continue;
+    journal.record(run, it->second);
+    ++reused;
+  }
+  if (!quiet)
+    std::fprintf(stderr, "sweep: --extend %s: %zu runs taken from its %zu (the same point and random key)\n",
+                 opt.extend.c_str(), reused, old_runs);
 }
 
 void print_start(const SweepOptions& opt, const SweepPlan& pl, const MpiJob& job, std::size_t to_do, bool resumed) {
@@ -154,7 +207,10 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
   std::unique_ptr<SweepJournal> journal;
   std::vector<std::size_t> pending;
   if (job.rank() == 0) {
+    MadeRuns made;
+    std::size_t old_runs = 0;
     try {
+      made = runs_to_extend(opt, pl, old_runs);
       journal = open_journal(opt, pl, job.distributed());
     } catch (...) {
 #if MOTSIM_HAVE_MPI
@@ -162,8 +218,10 @@ int run_sweep(const SweepOptions& opt, const std::string& command_line) {
 #endif
       throw;
     }
+    const bool resumed = !journal->done().empty();
+    if (!opt.extend.empty()) extend_from(opt, pl, made, old_runs, *journal, quiet);
     pending = pending_runs(pl, opt.task_index, opt.task_count, journal->done());
-    if (!quiet) print_start(opt, pl, job, pending.size(), !journal->done().empty());
+    if (!quiet) print_start(opt, pl, job, pending.size(), resumed);
   }
   install_interrupt_handlers();
   Progress progress(quiet, pending.size());

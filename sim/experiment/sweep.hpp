@@ -18,6 +18,7 @@ struct SweepOptions {
   bool quiet = false;
   int threads = 0;
   int task_index = -1, task_count = 0;  // a slice for schedulers without MPI
+  std::string extend;                   // --extend: a sweep file whose runs this sweep reuses
 };
 
 // Runs a sweep (locally, or under mpirun with dynamic load balancing). Returns the exit code.

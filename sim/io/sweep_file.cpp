@@ -374,4 +374,45 @@ void SweepFileReader::add_runs(const SweepLayout& layout, SweepRuns& done) const
   });
 }
 
+std::vector<std::string> SweepFileReader::strings(const std::string& dataset) const {
+  return reading(path_, [&] {
+    if (!h5::exists(file_->file, dataset)) return std::vector<std::string>{};
+    return h5::read_strings(file_->file, dataset);
+  });
+}
+
+std::string SweepFileReader::sweep_attribute(const char* name) const {
+  return reading(path_, [&] { return h5::read_attr_string(*file_->sweep, name); });
+}
+
+std::vector<SweepFileReader::HeldRun> SweepFileReader::held_runs(const SweepLayout& layout) const {
+  return reading(path_, [&] {
+    const hsize_t R = static_cast<hsize_t>(h5::read_attr_int(*file_->sweep, "runs"));
+    SweepLayout mine = layout;  // the caller's shape, this file's number of runs
+    mine.replicates = 1;
+    mine.points.assign(R, {});
+    SweepRuns rows;
+    add_runs(mine, rows);
+    std::vector<hsize_t> dims;
+    const auto pts = h5::read_doubles(file_->file, "/sweep/points", dims, std::max<hsize_t>(R * 4096, 1));
+    const auto cols = h5::read_strings(file_->file, "/sweep/point_columns");
+    const auto params = h5::read_strings(file_->file, "/sweep/parameters");
+    if (dims.size() != 2 || dims[0] != R || dims[1] != cols.size()) throw h5::Error("/sweep/points has another shape");
+    auto col = [&](const std::string& c) {
+      const auto it = std::find(cols.begin(), cols.end(), c);
+      if (it == cols.end()) throw h5::Error("/sweep/points has no column " + c);
+      return static_cast<std::size_t>(it - cols.begin());
+    };
+    std::vector<HeldRun> out;
+    for (auto& [run, row] : rows) {
+      HeldRun h;
+      for (const auto& p : params) h.values.push_back(pts[run * cols.size() + col(p)]);
+      h.replicate_key = static_cast<long long>(pts[run * cols.size() + col("replicate_key")]);
+      h.row = std::move(row);
+      out.push_back(std::move(h));
+    }
+    return out;
+  });
+}
+
 }  // namespace motsim

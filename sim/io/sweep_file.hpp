@@ -95,6 +95,18 @@ class SweepFileReader {
   // Adds to `done` the runs this file holds that `done` lacks: merging slices. Refuses datasets
   // whose shape does not match `layout`.
   void add_runs(const SweepLayout& layout, SweepRuns& done) const;
+  // The runs this file holds with the point each ran (for --extend): its swept values in the
+  // order of /sweep/parameters (a list's value: its index in /sweep/level_literals/<key>), its
+  // replicate key, and its row. The file's rows must have `layout`'s shape (its KPI columns,
+  // kept series, days and products); its number of runs may differ.
+  struct HeldRun {
+    std::vector<double> values;
+    long long replicate_key = 0;
+    std::vector<double> row;
+  };
+  std::vector<HeldRun> held_runs(const SweepLayout& layout) const;
+  std::vector<std::string> strings(const std::string& dataset) const;  // e.g. /sweep/parameters
+  std::string sweep_attribute(const char* name) const;                 // e.g. base_scenario
 
  private:
   struct File;

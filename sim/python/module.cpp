@@ -290,9 +290,10 @@ int compare(const std::vector<std::string>& scenarios, const std::vector<std::st
 }
 
 int sweep(const std::string& spec, const std::string& out, int threads, bool resume, bool force, bool quiet,
-          const std::string& command_line) {
+          const std::string& extend, const std::string& command_line) {
   SweepOptions o;
   o.spec = spec, o.out = out, o.threads = threads, o.resume = resume, o.force = force, o.quiet = quiet;
+  o.extend = extend;
   return interruptible([&] { return run_sweep(o, command_line); });
 }
 
@@ -324,7 +325,8 @@ void bind_batches(py::module_& m) {
         py::arg("out"), py::arg("force"), py::arg("quiet"), py::arg("attribute"), py::arg("posterior"),
         py::arg("command_line"), "motsim compare (the package wraps it)");
   m.def("sweep", &sweep, py::arg("spec"), py::arg("out"), py::arg("threads"), py::arg("resume"), py::arg("force"),
-        py::arg("quiet"), py::arg("command_line"), "motsim sweep on this machine (the package wraps it)");
+        py::arg("quiet"), py::arg("extend"), py::arg("command_line"),
+        "motsim sweep on this machine (the package wraps it)");
   m.def("calibrate", &calibrate, py::arg("spec"), py::arg("out"), py::arg("threads"), py::arg("resume"),
         py::arg("force"), py::arg("quiet"), py::arg("command_line"), "motsim calibrate (the package wraps it)");
 }

@@ -116,6 +116,38 @@ except ValueError as e:
     assert "second_order = true" in str(e), e
 PY
 }
+case_extend_reuses_runs() {
+  # --extend OLD: a Sobol or random design with more samples, or more replicates, takes every
+  # run OLD made; the file is the one a fresh sweep of the larger spec writes.
+  mk() {  # mk NAME DESIGN SAMPLES REPLICATES
+    printf 'base = "%s"\ndesign = "%s"\nsamples = %s\nreplicates = %s\n[parameters]\n"simulation.agents" = 500\n"simulation.days" = 15\n"product.Nova.price" = { min = 149, max = 249 }\n"behavior.wom_rate" = { min = 0.01, max = 0.2 }\n' \
+      "$SRC/scenarios/baseline.toml" "$2" "$3" "$4" > "$T/$1.toml"
+  }
+  local d old total
+  # design, runs reused at least (every old run; Morris' grid repeats points, which count too), runs in all
+  for d in sobol:32:96 random:8:24 morris:24:72 lhs:0:24; do
+    IFS=: read -r d old total <<<"$d"
+    mk ${d}4 $d 4 2; mk ${d}8 $d 8 3
+    expect_exit 0 "$M" sweep "$T/${d}4.toml" --out "$T/${d}4.h5" --quiet
+    expect_exit 0 "$M" sweep "$T/${d}8.toml" --out "$T/${d}8.h5" --quiet
+    expect_exit 0 "$M" sweep "$T/${d}8.toml" --out "$T/${d}x.h5" --extend "$T/${d}4.h5"
+    local taken todo
+    taken=$(sed -n 's/.*--extend .*: \([0-9]*\) runs taken from its.*/\1/p' "$T/err")
+    [ -n "$taken" ] && [ "$taken" -ge "$old" ] || { cat "$T/err" >&2; fail "$d: $taken runs taken, not at least $old"; }
+    todo=$(sed -n 's/.* \([0-9]*\) to do.*/\1/p' "$T/err")
+    [ "$(grep -c '^run [0-9]* done' "$T/err")" -eq "$todo" ] || fail "$d: ran other runs than the $todo to do"
+    [ "$todo" -eq $((total - taken)) ] || fail "$d: $todo runs to do, not $total - $taken"
+    same_sweep "$T/${d}8.h5" "$T/${d}x.h5" >/dev/null || fail "$d: the extended sweep differs from a fresh one"
+  done
+  # A file of another base or other parameters is refused before anything is written.
+  sed 's/"simulation.days" = 15/"simulation.days" = 16/' "$T/sobol8.toml" > "$T/other.toml"
+  expect_exit 2 "$M" sweep "$T/other.toml" --out "$T/o.h5" --extend "$T/sobol4.h5"
+  expect_msg "cannot lend its runs"; expect_msg "base scenario or held values differ"
+  [ ! -e "$T/o.h5" ] && [ ! -e "$T/o.h5.journal" ] || fail "a refused --extend left a file or a journal"
+  expect_exit 2 "$M" sweep "$T/sobol8.toml" --out "$T/sobol4.h5" --extend "$T/sobol4.h5" --force
+  [ -f "$T/sobol4.h5" ] || fail "the file to extend was written over"
+  expect_exit 2 "$M" sweep "$T/sobol8.toml" --out "$T/n.h5" --extend "$T/nope.h5"; expect_msg "nope.h5"
+}
 case_same_for_any_thread_count() {
   spec g 5000 40
   expect_exit 0 "$M" sweep "$T/g.toml" --out "$T/a.h5" --threads 1 --quiet

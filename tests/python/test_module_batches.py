@@ -124,6 +124,13 @@ def test_sweep(tmp):
     check(not diffs, f"motsim.sweep and motsim sweep differ: {diffs}")
     check(len(df) == 8 and "units.all" in df and "run_seconds" in df, f"the sweep frame: {df.shape}, {list(df)[:8]}")
     check(motsim.sweep(spec)["units.all"].tolist() == df["units.all"].tolist(), "sweep without out= differs")
+    with open(spec) as f:  # a third replicate, reusing the eight runs made: the same runs and more
+        more = f.read().replace("replicates = 2", "replicates = 3")
+    with open(os.path.join(tmp, "sw3.toml"), "w") as f:
+        f.write(more)
+    df3 = motsim.sweep(os.path.join(tmp, "sw3.toml"), extend=os.path.join(tmp, "py_sweep.h5"))
+    kept = df3[df3["replicate"] < 2]["units.all"].tolist()
+    check(len(df3) == 12 and kept == df["units.all"].tolist(), f"extend from Python: {len(df3)} runs")
 
 
 CALIBRATION = """base = "{base}"
