@@ -142,13 +142,73 @@ std::vector<int> random_permutation(int n, Rng& r) {
 }
 }  // namespace
 
-Matrix latin_hypercube(int n, int k, std::uint64_t seed) {
-  Matrix m(n, std::vector<double>(k));
+namespace {
+// A Latin hypercube being built: each point's stratum and place in it, per parameter, at the
+// current number of strata (the points' values are fixed when they are made).
+struct Strata {
+  int n = 0;
+  std::vector<std::vector<int>> s;     // [point][parameter] stratum 0 .. n-1
+  std::vector<std::vector<double>> u;  // [point][parameter] place in the stratum, [0, 1)
+};
+
+// Doubles a Latin hypercube of n points to 2n (Sallaberry, Helton & Hora 2008): every stratum
+// is halved; each old point lies in one half, and the n new points take the empty halves,
+// paired at random across parameters. The old points keep their values. (Written here: no
+// packaged library builds nested Latin hypercubes.)
+void double_hypercube(Strata& st, Matrix& m, int k, std::uint64_t seed, int level) {
+  const int n = st.n;
+  for (std::size_t i = 0; i < st.s.size(); ++i)
+    for (int j = 0; j < k; ++j) {
+      const int half = st.u[i][j] >= 0.5 ? 1 : 0;  // exact: halving an interval of binary floats
+      st.s[i][j] = 2 * st.s[i][j] + half;
+      st.u[i][j] = 2 * st.u[i][j] - half;
+    }
+  std::vector<std::vector<int>> empty(static_cast<std::size_t>(k));
   for (int j = 0; j < k; ++j) {
-    Rng r = design_rng(seed, static_cast<std::uint64_t>(j), 2);
-    const std::vector<int> perm = random_permutation(n, r);
-    for (int i = 0; i < n; ++i) m[i][j] = (perm[i] + r.uniform()) / n;
+    std::vector<char> used(static_cast<std::size_t>(2 * n), 0);
+    for (const auto& s : st.s) used[static_cast<std::size_t>(s[j])] = 1;
+    for (int c = 0; c < 2 * n; ++c)
+      if (!used[static_cast<std::size_t>(c)]) empty[static_cast<std::size_t>(j)].push_back(c);
   }
+  for (int j = 0; j < k; ++j) {  // the pairing: each parameter's empty halves shuffled
+    Rng r = design_rng(seed, static_cast<std::uint64_t>(j) * 64 + static_cast<std::uint64_t>(level), 4);
+    const std::vector<int> perm = random_permutation(n, r);
+    std::vector<int> shuffled(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) shuffled[static_cast<std::size_t>(i)] = empty[static_cast<std::size_t>(j)][perm[i]];
+    empty[static_cast<std::size_t>(j)] = shuffled;
+  }
+  for (int i = 0; i < n; ++i) {
+    Rng r = design_rng(seed, static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(i), 5);
+    std::vector<int> s(static_cast<std::size_t>(k));
+    std::vector<double> u(static_cast<std::size_t>(k)), x(static_cast<std::size_t>(k));
+    for (int j = 0; j < k; ++j) {
+      s[j] = empty[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)];
+      u[j] = r.uniform();
+      x[j] = (s[j] + u[j]) / (2 * n);
+    }
+    st.s.push_back(s), st.u.push_back(u), m.push_back(x);
+  }
+  st.n = 2 * n;
+}
+}  // namespace
+
+Matrix latin_hypercube(int n, int k, std::uint64_t seed) {
+  int base = n, doublings = 0;
+  while (base > 0 && base % 2 == 0) base /= 2, ++doublings;
+  Strata st;
+  st.n = base;
+  Matrix m(base, std::vector<double>(k));
+  st.s.assign(base, std::vector<int>(k));
+  st.u.assign(base, std::vector<double>(k));
+  for (int j = 0; j < k; ++j) {  // the odd part: McKay's hypercube
+    Rng r = design_rng(seed, static_cast<std::uint64_t>(j), 2);
+    const std::vector<int> perm = random_permutation(base, r);
+    for (int i = 0; i < base; ++i) {
+      st.s[i][j] = perm[i], st.u[i][j] = r.uniform();
+      m[i][j] = (st.s[i][j] + st.u[i][j]) / base;
+    }
+  }
+  for (int d = 0; d < doublings; ++d) double_hypercube(st, m, k, seed, d);
   return m;
 }
 

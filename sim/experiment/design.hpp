@@ -16,7 +16,9 @@ std::vector<std::vector<int>> grid(const std::vector<int>& levels);
 Matrix random(int n, int k, std::uint64_t seed);
 
 // Latin hypercube: n points, each parameter's range cut in n equal strata with exactly one
-// point in each, the strata paired at random (McKay, Beckman & Conover 1979).
+// point in each, the strata paired at random (McKay, Beckman & Conover 1979). Nested: n = b 2^m
+// (b odd) is McKay's hypercube of b points doubled m times (Sallaberry, Helton & Hora 2008), so
+// the first n points of latin_hypercube(2n) are latin_hypercube(n): --extend reuses them.
 Matrix latin_hypercube(int n, int k, std::uint64_t seed);
 
 // Sobol low-discrepancy sequence (Joe & Kuo 2008 direction numbers), points 1..n (the

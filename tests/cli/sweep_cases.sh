@@ -125,7 +125,7 @@ case_extend_reuses_runs() {
   }
   local d old total
   # design, runs reused at least (every old run; Morris' grid repeats points, which count too), runs in all
-  for d in sobol:32:96 random:8:24 morris:24:72 lhs:0:24; do
+  for d in sobol:32:96 random:8:24 morris:24:72 lhs:8:24; do
     IFS=: read -r d old total <<<"$d"
     mk ${d}4 $d 4 2; mk ${d}8 $d 8 3
     expect_exit 0 "$M" sweep "$T/${d}4.toml" --out "$T/${d}4.h5" --quiet

@@ -33,6 +33,34 @@ TEST_CASE("design: Latin hypercube puts one point in each stratum of each parame
   CHECK(latin_hypercube(n, k, 8) != m);
 }
 
+TEST_CASE("design: Latin hypercubes are nested, so a doubled sample keeps every earlier point") {
+  for (const int base : {1, 3, 5}) {
+    const int k = 3;
+    Matrix before = latin_hypercube(base, k, 11);
+    for (int n = 2 * base; n <= 64 * base; n *= 2) {
+      const auto m = latin_hypercube(n, k, 11);
+      REQUIRE(m.size() == static_cast<std::size_t>(n));
+      for (std::size_t i = 0; i < before.size(); ++i) CHECK(m[i] == before[i]);  // bit for bit
+      for (int j = 0; j < k; ++j) {  // still one point in each of the n strata
+        std::set<int> strata;
+        for (int i = 0; i < n; ++i) {
+          REQUIRE(m[i][j] >= 0.0);
+          REQUIRE(m[i][j] < 1.0);
+          strata.insert(static_cast<int>(m[i][j] * n));
+        }
+        CHECK_MESSAGE(strata.size() == static_cast<std::size_t>(n), "n = " << n << ", parameter " << j);
+      }
+      before = m;
+    }
+  }
+  // The pairing across parameters stays random: rank correlation near zero over many points.
+  const auto m = latin_hypercube(1024, 2, 3);
+  double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+  for (const auto& p : m) sx += p[0], sy += p[1], sxy += p[0] * p[1], sxx += p[0] * p[0], syy += p[1] * p[1];
+  const double N = 1024, r = (sxy - sx * sy / N) / std::sqrt((sxx - sx * sx / N) * (syy - sy * sy / N));
+  CHECK(std::abs(r) < 0.1);
+}
+
 TEST_CASE("design: Sobol sequence, known first points and (0,m,1)-net stratification") {
   const auto s = sobol_from(0, 5, 2);
   CHECK(s[0][0] == 0.0);
