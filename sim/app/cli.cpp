@@ -339,32 +339,26 @@ int calibrate_and_write(const MpiJob& job, const CalibrationSpec& sp, const po::
                         const std::string& cmdline) {
   const std::string out = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
-  std::vector<std::string> inputs = sp.data_files;
-  inputs.push_back(sp.path);
-  inputs.push_back(sp.base);
   CalibrationRun run;
   run.threads = threads_option(vm);
-  run.journal = out + ".journal";
   run.resume = vm.count("resume") > 0;
   run.job = &job;
   run.progress = [&](const std::string& line) {
     if (!quiet) std::cerr << "motsim: " << line << '\n';
   };
   CalibrationFile f;
+  bool written = false;
   try {
-    check_output_path(out, force, inputs);
-    f = run_calibration(sp, run);
+    written = calibrate_into_file(sp, out, force, run, cmdline, f);
   } catch (...) {
     if (job.distributed()) job.abort_current(kBadInput);
     throw;
   }
-  if (stop_requested()) {
-    std::cerr << "motsim: interrupted: no calibration file written; every complete generation is in " << run.journal
-              << " (continue with --resume)\n";
+  if (!written) {
+    std::cerr << "motsim: interrupted: no calibration file written; every complete generation is in " << out
+              << ".journal (continue with --resume)\n";
     return kInterrupted;
   }
-  write_calibration_file(out, force, cmdline, f);
-  std::remove(run.journal.c_str());
   if (!quiet) std::cerr << "motsim: wrote " << out << " (" << f.method << ", stopped: " << f.stopped << ")\n";
   print_calibration(f);
   return kOk;

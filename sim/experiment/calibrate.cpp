@@ -19,6 +19,7 @@
 #include "sim/experiment/calibration_journal.hpp"
 #include "sim/experiment/mpi.hpp"
 #include "sim/input/param_table.hpp"
+#include "sim/io/output.hpp"
 
 namespace motsim {
 namespace {
@@ -597,5 +598,19 @@ void forecast(const CalibrationSpec& sp, const std::vector<std::vector<double>>&
 }
 
 }  // namespace
+
+bool calibrate_into_file(const CalibrationSpec& sp, const std::string& out, bool force, CalibrationRun run,
+                         const std::string& command_line, CalibrationFile& file) {
+  std::vector<std::string> inputs = sp.data_files;
+  inputs.push_back(sp.path);
+  inputs.push_back(sp.base);
+  check_output_path(out, force, inputs);
+  run.journal = out + ".journal";
+  file = run_calibration(sp, run);
+  if (stop_requested()) return false;  // every complete generation stays in the journal
+  write_calibration_file(out, force, command_line, file);
+  std::remove(run.journal.c_str());
+  return true;
+}
 
 }  // namespace motsim

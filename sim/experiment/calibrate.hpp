@@ -63,6 +63,14 @@ struct CalibrationRun {
 // algorithms ask for one point at a time.)
 CalibrationFile run_calibration(const CalibrationSpec& sp, const CalibrationRun& run);
 
+// `motsim calibrate`'s steps on rank 0 (or alone), for the CLI and the Python module: refuses an
+// output that exists (without `force`) or names an input, calibrates with `run` (its journal
+// OUT.journal), and writes the file and removes the journal, or, interrupted, writes nothing and
+// keeps the journal. Returns whether the file was written (false: interrupted); `file` holds
+// what was calibrated.
+bool calibrate_into_file(const CalibrationSpec& sp, const std::string& out, bool force, CalibrationRun run,
+                         const std::string& command_line, CalibrationFile& file);
+
 // On the other ranks of that job: evaluates what rank 0 hands out until it is done.
 void serve_calibration(const CalibrationSpec& sp);
 

@@ -302,21 +302,13 @@ int sweep(const std::string& spec, const std::string& out, int threads, bool res
 int calibrate(const std::string& spec, const std::string& out, int threads, bool resume, bool force, bool quiet,
               const std::string& command_line) {
   return interruptible([&] {
-    const CalibrationSpec sp = load_calibration_spec(spec);
-    std::vector<std::string> inputs = sp.data_files;
-    inputs.push_back(sp.path);
-    inputs.push_back(sp.base);
-    check_output_path(out, force, inputs);
     CalibrationRun run;
-    run.threads = threads, run.journal = out + ".journal", run.resume = resume;
+    run.threads = threads, run.resume = resume;
     run.progress = [&](const std::string& line) {
       if (!quiet) std::fprintf(stderr, "motsim: %s\n", line.c_str());
     };
-    const CalibrationFile f = run_calibration(sp, run);
-    if (stop_requested()) return kExitInterrupted;
-    write_calibration_file(out, force, command_line, f);
-    std::remove(run.journal.c_str());
-    return 0;
+    CalibrationFile f;
+    return calibrate_into_file(load_calibration_spec(spec), out, force, run, command_line, f) ? 0 : kExitInterrupted;
   });
 }
 
