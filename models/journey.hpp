@@ -27,9 +27,13 @@ void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom);
 // After a contact with k (aware, salience raised): how long k now stays in memory
 // (model::recall_days); never shortened; a memory that does not fade (aware_until = kNever:
 // initial awareness, a product bought) stays so. make_aware marks a new memory with 0.
-void remember(BlockContext& c, std::uint32_t i, int k);
+// The memory's uniform, one per agent, product and day: under stream version 1 value 0 of
+// Stream::Memory (agent, day, sub k); under version 2 value k of Stream::Memory (agent, day),
+// read from `memory` when the caller holds that stream (one Philox block for every contact of
+// the pass), else computed here. The same value either way.
+void remember(BlockContext& c, std::uint32_t i, int k, Rng* memory = nullptr);
 // The forgetting day of a contact on `day` with salience s (kNever: never forgotten).
-std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s);
+std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s, Rng* memory = nullptr);
 // A bought product is not forgotten.
 void remember_owned(BlockContext& c, std::uint32_t i, int k);
 // Consideration set: aware, not lost, not dropped, ranked by belief + weight * salience.

@@ -106,10 +106,14 @@ double trusted_value(double remembered, int incidents, double trust_loss) {
 }
 
 std::int64_t recall_days(double salience, double u, const BehaviorParams& b) {
+  return recall_days(salience, u, b, -std::log1p(-b.salience_decay));
+}
+
+std::int64_t recall_days(double salience, double u, const BehaviorParams& b, double log_keep) {
   if (b.recall_threshold <= 0 || b.salience_decay <= 0) return -1;
   if (b.salience_decay >= 1) return 1;
   const double s = std::max(salience, b.ad_salience);
-  const double days = (std::log(s / b.recall_threshold) - std::log(u)) / -std::log1p(-b.salience_decay);
+  const double days = (std::log(s / b.recall_threshold) - std::log(u)) / log_keep;
   if (!(days < 1e9)) return -1;  // a trace that outlives any run (or s = inf)
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(days)));
 }

@@ -76,6 +76,9 @@ double trusted_value(double remembered, int incidents, double trust_loss);
 // at least 1 (a contact is remembered through its day). -1: never forgotten (recall_threshold
 // or salience_decay 0). Advertising carryover: Leone 1995, Broadbent's adstock.
 std::int64_t recall_days(double salience, double u, const BehaviorParams& b);
+// The same with -log1p(-b.salience_decay) computed once by the caller (the same value, so the
+// same days): for the loops that remember many contacts.
+std::int64_t recall_days(double salience, double u, const BehaviorParams& b, double log_keep);
 
 // Expectation-disconfirmation (Oliver 1980): x = perf + c (perf - expectation), clamped to [0, 10].
 double experienced_value(double performance, double expectation, double c);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/network.hpp"
+#include "sim/core/rng.hpp"
 
 namespace motsim {
 
@@ -18,6 +19,7 @@ struct SimulationParams {
   std::int64_t days = 365;
   std::int64_t seed = 1;
   std::int64_t replicate = 0;
+  std::int64_t rng_streams = kRngStreamsLatest;
 };
 
 struct Segment {

@@ -37,22 +37,30 @@ void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom) {
   if (by_wom) c.count(kWomAware, k) += 1;
 }
 
-std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s) {
+std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s, Rng* memory) {
   const auto& b = w.sc.behavior;
   if (b.recall_threshold <= 0 || b.salience_decay <= 0) return kNever;
-  const double u = w.rng(i, day, Stream::Memory, static_cast<std::uint64_t>(k)).uniform_pos();
-  const std::int64_t d = model::recall_days(s, u, b);
+  double u;
+  if (w.streams == 1) {
+    u = w.rng(i, day, Stream::Memory, static_cast<std::uint64_t>(k)).uniform_pos();
+  } else if (memory) {
+    u = memory->uniform_pos_at(static_cast<std::uint64_t>(k));
+  } else {
+    Rng own = w.rng(i, day, Stream::Memory);
+    u = own.uniform_pos_at(static_cast<std::uint64_t>(k));
+  }
+  const std::int64_t d = model::recall_days(s, u, b, w.log_keep);
   if (d < 0 || day + d >= kWomQueued) return kNever;
   return static_cast<std::int32_t>(day + d);
 }
 
-void remember(BlockContext& c, std::uint32_t i, int k) {
+void remember(BlockContext& c, std::uint32_t i, int k, Rng* memory) {
   auto& p = c.w.pop;
   const std::size_t ik = static_cast<std::size_t>(i) * c.w.K + k;
   const std::int32_t old = p.aware_until[ik];
   // kNever: a memory that does not fade (the brand's initial awareness, a product bought)
   if (old == kNever) return;
-  const std::int32_t next = recall_day(c.w, i, k, c.day, p.salience[ik]);
+  const std::int32_t next = recall_day(c.w, i, k, c.day, p.salience[ik], memory);
   if (next <= old) return;  // a contact never shortens the memory
   p.aware_until[ik] = next;
   if (old != 0 || next != kNever) c.buf.forget_moves.push_back({old == 0 ? kNever : old, next, k});
@@ -186,12 +194,13 @@ void apply_events(BlockContext& c) {
   std::size_t idx = 0;
   while (idx < ev.size()) {
     const std::uint32_t i = ev[idx].agent;
-    if (w.retired(i)) {  // it will never decide again: only the counts change
+    Rng mem = w.rng(i, c.day, Stream::Memory);  // version 2's memory thresholds (a block when read)
+    if (w.retired(i)) {                         // it will never decide again: only the counts change
       decay_salience(w, i, c.day);
       for (; idx < ev.size() && ev[idx].agent == i; ++idx) {
         if (ev[idx].kind == EventKind::Exposure) c.count(kExposures, ev[idx].product) += 1;
         make_aware(c, i, ev[idx].product, ev[idx].kind == EventKind::WordOfMouth);
-        remember(c, i, ev[idx].product);
+        remember(c, i, ev[idx].product, &mem);
       }
       continue;
     }
@@ -209,7 +218,7 @@ void apply_events(BlockContext& c) {
         const double claim = cp.claim >= 0 ? cp.claim : w.sc.products[k].claim;
         model::gaussian_update(p.belief[ik], p.precision[ik], claim, b.ad_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
-        remember(c, i, k);
+        remember(c, i, k, &mem);
         trigger = cp.trigger_prob;
       } else {
         make_aware(c, i, k, true);
@@ -221,7 +230,7 @@ void apply_events(BlockContext& c) {
                                 : b.wom_threshold;
         model::gaussian_update(p.belief[ik], p.precision[ik], told, b.wom_precision);
         p.salience[ik] = std::min(1.0f, p.salience[ik] + static_cast<float>(b.ad_salience));
-        remember(c, i, k);
+        remember(c, i, k, &mem);
         trigger = b.wom_trigger;
       }
       if (trigger > 0 && can_trigger_need(w, i) && r.bernoulli(trigger)) {

@@ -31,16 +31,19 @@ double hazard(const World& w, std::uint32_t i, double* weights) {
   return std::min(1.0, h);
 }
 
+// day + 1 + g, g failures before the day one is heard (beyond any day: never).
+std::int32_t day_after(std::int32_t day, std::uint64_t g) {
+  const std::int64_t next =
+      static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
+  return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);
+}
 // `sub` separates the draw made when the event fires (0) from the redraw between days (1).
 // Exactly Rng::geometric(h), with log1p(-h) from the caller's cache.
 std::int32_t next_day(const World& w, std::uint32_t i, std::int32_t day, double h, std::uint64_t sub,
                       Log1mCache& log1m) {
   if (h <= 0) return kNever;
   Rng r = w.rng(i, day, Stream::WomNext, sub);
-  const std::uint64_t g = r.geometric(h, log1m(h));
-  const std::int64_t next =
-      static_cast<std::int64_t>(day) + 1 + static_cast<std::int64_t>(std::min<std::uint64_t>(g, kNever));
-  return next >= kWomQueued ? kNever : static_cast<std::int32_t>(next);  // beyond any day: never
+  return day_after(day, r.geometric(h, log1m(h)));
 }
 // Which of i's recommending neighbours spoke, uniformly among them: the event carries 1 + its
 // remembered satisfaction x 10, the value told (models/stimulus.cpp). Without an experience
@@ -173,7 +176,8 @@ void events(BlockContext& c) {
         r.skip();  // one product: heard for certain
       }
       c.buf.events.push_back({i, EventKind::WordOfMouth, static_cast<std::uint8_t>(k), recommender_score(w, i, k, r)});
-      c.buf.wom_heard.push_back({i, h});  // its next day: settle()
+      // Its next day: settle(); version 2 reads the uniform now, from this block of the stream.
+      c.buf.wom_heard.push_back({i, h, w.streams >= 2 && h < 1.0 ? r.uniform_pos() : 0.0});
     }
     w.wom_next[i] = kNever;  // for good if h = 0 (nobody around recommends anything), else until settle()
   }
@@ -183,8 +187,14 @@ void settle(BlockContext& c) {
   World& w = c.w;
   if (!active(w)) return;
   Log1mCache log1m;
-  for (const auto& [i, h] : c.buf.wom_heard) {
-    w.wom_next[i] = w.retired(i) ? kWomRetired : next_day(w, i, c.day, h, 0, log1m);
+  for (const auto& e : c.buf.wom_heard) {
+    const std::uint32_t i = e.agent;
+    if (w.retired(i))
+      w.wom_next[i] = kWomRetired;
+    else if (w.streams >= 2)
+      w.wom_next[i] = day_after(c.day, e.h < 1.0 ? Rng::geometric_of(e.u, log1m(e.h)) : 0);
+    else
+      w.wom_next[i] = next_day(w, i, c.day, e.h, 0, log1m);
     c.buf.wake = std::min(c.buf.wake, w.wom_next[i]);
   }
   for (std::uint32_t i : c.buf.decide)

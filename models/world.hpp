@@ -31,11 +31,13 @@ struct World {
   Network net;
   ReviewPlatform platform;
   std::uint64_t seed = 0, replicate = 0;
+  int streams = kRngStreamsLatest;  // simulation.rng_streams (sim/core/rng.hpp)
   int K = 0;
   // Derived, constant
   std::vector<double> visibility_cdf;  // cumulative search visibility
   double max_susceptibility = 0;
   std::vector<float> salience_factor;  // [dt] = (1 - salience_decay)^dt, dt = 0..days
+  double log_keep = 0;                 // -log1p(-salience_decay), for model::recall_days
   // Yesterday's aggregates (mean field)
   std::vector<std::int64_t> positive_owners;   // owners who remember k positively
   std::vector<std::int64_t> positive_score10;  // sum of their remembered satisfaction x 10
@@ -106,15 +108,21 @@ struct BlockBuffer {
   std::vector<SharedUpdate> shared;
   std::vector<ForgetMove> forget_moves;
   std::vector<Event> events;
-  std::vector<Event> events_scratch;                        // sort_by_agent's buffer
-  std::vector<std::uint32_t> decide;                        // agents deciding today (need active)
-  std::vector<std::uint32_t> finish;                        // agents whose experience ends today
-  std::vector<float> finish_R;                              // their remembered satisfaction (for TMOT)
-  std::vector<double> episodes;                             // scratch: one experience's episodes
-  std::vector<double> episode_weights;                      // scratch: their weights in the peak
-  std::vector<std::uint32_t> wom_due;                       // scratch: agents who hear word of mouth today
-  std::vector<std::uint32_t> due;                           // scratch: agents whose next_day has come
-  std::vector<std::pair<std::uint32_t, double>> wom_heard;  // heard word of mouth today, and the hazard
+  std::vector<Event> events_scratch;    // sort_by_agent's buffer
+  std::vector<std::uint32_t> decide;    // agents deciding today (need active)
+  std::vector<std::uint32_t> finish;    // agents whose experience ends today
+  std::vector<float> finish_R;          // their remembered satisfaction (for TMOT)
+  std::vector<double> episodes;         // scratch: one experience's episodes
+  std::vector<double> episode_weights;  // scratch: their weights in the peak
+  std::vector<std::uint32_t> wom_due;   // scratch: agents who hear word of mouth today
+  std::vector<std::uint32_t> due;       // scratch: agents whose next_day has come
+  // Heard word of mouth today: the agent, its hazard, and (stream version 2) the uniform of its
+  // next word-of-mouth day, read from the event's stream.
+  struct Heard {
+    std::uint32_t agent;
+    double h, u;
+  };
+  std::vector<Heard> wom_heard;
   std::int32_t wake = 0;  // lower bound of the block's next due day, before today's lists
   // Merge scratch: changes of recommenders (word of mouth) and their integer deltas.
   std::vector<std::int64_t> positive_delta, score10_delta;

@@ -24,6 +24,7 @@ std::int64_t pick_neighbor(const World& w, std::uint32_t i, Rng& r) {
 }
 
 void research(BlockContext& c, std::uint32_t i, Rng& r) {
+  Rng mem = c.w.rng(i, c.day, Stream::Memory);  // version 2's memory thresholds (a block when read)
   auto& w = c.w;
   auto& p = w.pop;
   const auto& b = w.sc.behavior;
@@ -40,7 +41,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
-      remember(c, i, k);
+      remember(c, i, k, &mem);
       if (read_reviews & (1ull << k)) continue;  // the same page again adds nothing
       read_reviews |= 1ull << k;
       const double cnt = static_cast<double>(w.platform.count[k]);
@@ -53,7 +54,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
-      remember(c, i, k);
+      remember(c, i, k, &mem);
       if (read_brand & (1ull << k)) continue;
       read_brand |= 1ull << k;
       const auto& prod = w.sc.products[k];
@@ -62,7 +63,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       } else {
         model::gaussian_update(p.belief[base + k], p.precision[base + k], prod.claim, b.content_precision);
         p.salience[base + k] = std::min(1.0f, p.salience[base + k] + static_cast<float>(b.ad_salience));
-        remember(c, i, k);
+        remember(c, i, k, &mem);
       }
     } else {
       // A neighbour's experience, as it stood yesterday.
@@ -72,7 +73,7 @@ void research(BlockContext& c, std::uint32_t i, Rng& r) {
       touched |= 1ull << k;
       c.count(kSourcesRead, k) += 1;
       make_aware(c, i, k, false);
-      remember(c, i, k);
+      remember(c, i, k, &mem);
       model::gaussian_update(p.belief[base + k], p.precision[base + k], p.shared[j].score / 10.0, b.neighbor_precision);
     }
   }

@@ -31,6 +31,22 @@ enum class Stream : std::uint64_t {
   Abc = 16,      // calibration: proposals of ABC-SMC (entity = attempt, day = generation)
 };
 
+// Versions of the random streams (simulation.rng_streams; the `rng_streams` attribute of every
+// results file). Within a version, a stream's values never change: the same scenario and seed
+// give bit-identical results on any machine, thread count and rank count. A new version may
+// assign values to draws differently, and is accepted only with evidence that no statistic moved
+// (tests/streams, docs/performance.md "Random stream versions"); the old ones stay selectable.
+//   1  motsim up to 2026-12-03: every draw of an agent's day has a stream of its own
+//      (agent, day, stage, sub) and starts a Philox block of its own.
+//   2  fewer Philox blocks for the same draws: the memory threshold of an agent, product and day
+//      (how long a contact is remembered; one per agent, product and day, as in version 1) is
+//      value k of the agent's Memory stream of the day, so that one block serves four products
+//      and every contact of the day (version 1: value 0 of a stream per product, a block per
+//      contact); the next word-of-mouth day after one is heard is the value after the event's
+//      own in the event's stream (Stream::Wom) instead of a stream of its own (Stream::WomNext).
+inline constexpr int kRngStreamsOldest = 1;
+inline constexpr int kRngStreamsLatest = 2;
+
 // Entity ids at or above this value denote blocks of agents rather than agents.
 inline constexpr std::uint64_t kBlockEntity = 1ull << 48;
 
@@ -67,15 +83,20 @@ class Rng {
   // 64 uniformly distributed bits: the stream's next value. Value n of a stream is word n % 4
   // of Philox block n / 4 (counter word 2 = stage << 32 + n / 4); a block is computed only
   // when one of its values is read.
-  std::uint64_t next_u64() {
-    const std::uint64_t block = pos_ >> 2;
+  std::uint64_t next_u64() { return u64_at(pos_++); }
+  // Value n of the stream, out of turn (the position of next_u64 does not move): for a stream
+  // read as a table, one value per product (Stream::Memory under version 2).
+  std::uint64_t u64_at(std::uint64_t n) {
+    const std::uint64_t block = n >> 2;
     if (block != have_) {
       ctr_.v[2] = base_ + block;
       out_ = gen_(ctr_, key_);
       have_ = block;
     }
-    return out_.v[pos_++ & 3];
+    return out_.v[n & 3];
   }
+  // Uniform in (0, 1] from value n.
+  double uniform_pos_at(std::uint64_t n) { return (static_cast<double>(u64_at(n) >> 11) + 1.0) * 0x1.0p-53; }
   // Passes over the stream's next value without computing it: for a draw whose outcome is
   // certain. The draws after it get exactly the values they would have had.
   void skip() { ++pos_; }
@@ -119,7 +140,11 @@ class Rng {
   std::uint64_t geometric(double p, double log1m_p) {
     if (p >= 1.0) return 0;
     if (p <= 0.0) return UINT64_MAX;
-    const double g = std::floor(std::log(uniform_pos()) / log1m_p);
+    return geometric_of(uniform_pos(), log1m_p);
+  }
+  // The geometric draw (p in (0, 1)) of a uniform u in (0, 1] read earlier from a stream.
+  static std::uint64_t geometric_of(double u, double log1m_p) {
+    const double g = std::floor(std::log(u) / log1m_p);
     return g >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(g);
   }
 

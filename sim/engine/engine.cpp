@@ -35,6 +35,7 @@ Simulation::Simulation(const Scenario& sc, int threads, const SimulationOptions&
   world_.sc = sc;
   world_.seed = static_cast<std::uint64_t>(sc.simulation.seed);
   world_.replicate = static_cast<std::uint64_t>(sc.simulation.replicate);
+  world_.streams = static_cast<int>(sc.simulation.rng_streams);
   world_.K = static_cast<int>(sc.products.size());
   const auto n = static_cast<std::uint32_t>(sc.simulation.agents);
   const auto tn = Clock::now();
@@ -49,6 +50,7 @@ Simulation::Simulation(const Scenario& sc, int threads, const SimulationOptions&
   for (long dt = 0; dt <= sc.simulation.days; ++dt)
     world_.salience_factor.push_back(
         static_cast<float>(std::pow(1.0 - sc.behavior.salience_decay, static_cast<std::int32_t>(dt))));
+  world_.log_keep = -std::log1p(-sc.behavior.salience_decay);
   for (const auto& s : sc.segments)
     world_.max_susceptibility = std::max(world_.max_susceptibility, s.wom_susceptibility);
   if (world_.max_susceptibility <= 0) world_.max_susceptibility = 1;

@@ -607,6 +607,7 @@ bool calibrate_into_file(const CalibrationSpec& sp, const std::string& out, bool
   check_output_path(out, force, inputs);
   run.journal = out + ".journal";
   file = run_calibration(sp, run);
+  file.rng_streams = sp.base_scenario.with(sp.sets).simulation.rng_streams;  // never fitted (calibration_spec)
   if (stop_requested()) return false;  // every complete generation stays in the journal
   write_calibration_file(out, force, command_line, file);
   std::remove(run.journal.c_str());

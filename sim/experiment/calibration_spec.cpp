@@ -134,6 +134,10 @@ void read_params(const Spec& s, CalibrationSpec& sp) {
   for (auto&& [k, v] : *n->as_table()) {
     CalibParam c;
     c.key = std::string(k.str());
+    if (c.key == "simulation.rng_streams")
+      throw s.fail(&v,
+                   "simulation.rng_streams is the version of the random streams, not a parameter to fit; set it "
+                   "in the base scenario or with set = [\"simulation.rng_streams=1\"]");
     c.prior = read_prior(s, c.key, v);
     check_param(s, sp, c, v);
     sp.params.push_back(c);

@@ -91,6 +91,11 @@ void check_variant(const Scenario& base, const Scenario& sc, const std::string& 
                      " differs from the base's " + std::to_string(base.simulation.seed) +
                      "; a comparison uses common random numbers: remove the seed from the variant or use --seed "
                      "to set one for every scenario");
+  if (sc.simulation.rng_streams != base.simulation.rng_streams)
+    throw InputError(path + ": error: simulation.rng_streams = " + std::to_string(sc.simulation.rng_streams) +
+                     " differs from the base's " + std::to_string(base.simulation.rng_streams) +
+                     "; common random numbers need one version of the random streams: remove it from the variant or "
+                     "use --set simulation.rng_streams=N for every scenario");
 }
 
 // Every scenario runs over the same days. When they set different horizons (a lever whose
@@ -481,6 +486,7 @@ CompareFile compare_file_of(const Study& st, const Replicates& rp, const Summary
   CompareFile c;
   c.replicates = st.R;
   c.seed = st.base().simulation.seed;
+  c.rng_streams = st.base().simulation.rng_streams;
   c.first_replicate = st.base().simulation.replicate;
   c.days = st.D;
   c.scenario_names = st.names;

@@ -333,6 +333,9 @@ SweepLayout sweep_layout(const SweepPlan& pl) {
   l.spec_hash = pl.hash;
   l.replicates = pl.spec.replicates;
   l.seed = pl.seed;
+  l.rng_streams = pl.base.simulation.rng_streams;  // the held values are applied to the base
+  for (const auto& p : pl.spec.swept)
+    if (p.key == "simulation.rng_streams") l.rng_streams = 0;
   l.days = pl.D;
   l.products = pl.products;
   l.kpi_columns = pl.kpi_columns;

@@ -5,6 +5,8 @@
 
 #include "sim/input/param_table.hpp"
 
+#include "sim/core/rng.hpp"
+
 namespace motsim {
 namespace {
 
@@ -81,6 +83,9 @@ const std::vector<FieldDesc>& simulation_fields() {
       field("days", &Sim::days, 1, 36500, "simulated days (one tick = one day)"),
       field("seed", &Sim::seed, 0, 9.2e18, "master seed of the counter-based generator"),
       field("replicate", &Sim::replicate, 0, 9.2e18, "replicate number: second half of the random key"),
+      field("rng_streams", &Sim::rng_streams, kRngStreamsOldest, kRngStreamsLatest,
+            "version of the random streams (1: every file written before 2026-12-03; 2: fewer Philox blocks for "
+            "the same draws); the same version and seed give the same results"),
   };
   return f;
 }

@@ -87,6 +87,7 @@ void write_calibration_file(const std::string& path, bool force, const std::stri
     attr_string(file, "period", c.period_kind);
     attr_int(file, "training_periods", c.training_periods);
     attr_int(file, "replicates", c.replicates);
+    attr_int(file, "rng_streams", c.rng_streams);
     {
       Handle d = group(file, "data");
       strings(d, "file", c.data_files);

@@ -9,6 +9,7 @@ struct CalibrationFile {
   std::string spec_text, spec_path, method, stopped, distance, period_kind;
   std::vector<std::string> data_files, data_texts;
   int training_periods = 0, replicates = 1;
+  long long rng_streams = -1;  // the random streams' version of every evaluation (sim/core/rng.hpp)
   // Parameters: name, prior kind and its numbers (min, max, mean, sd).
   std::vector<std::string> param_names, prior_kinds;
   std::vector<double> prior_numbers;  // [P][4]

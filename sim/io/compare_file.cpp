@@ -134,6 +134,7 @@ void write_compare_file(const std::string& path, bool force, const std::string& 
   write_atomically(path, force, "motsim-compare-1", command_line, [&](hid_t file) {
     attr_int(file, "replicates", c.replicates);
     attr_int(file, "seed", c.seed);
+    attr_int(file, "rng_streams", c.rng_streams);
     attr_int(file, "first_replicate", c.first_replicate);
     if (!c.posterior.empty()) attr_string(file, "posterior", c.posterior);
     attr_int(file, "days", c.days);
@@ -317,6 +318,7 @@ CompareFile read_compare_summary(const std::string& path) {
   c.motsim_version = read_attr_string(f, "motsim_version");
   c.created = read_attr_string(f, "created");
   c.seed = read_attr_int(f, "seed");
+  c.rng_streams = read_attr_int(f, "rng_streams");
   c.days = read_attr_int(f, "days");
   c.scenario_names = read_strings(f, "/scenarios/name");
   c.kpi_names = read_strings(f, "/kpis/name");

@@ -34,6 +34,7 @@ struct CompareFile {
   // Root attributes (besides the provenance every file has; -1 or "" when absent on reading).
   std::string format, motsim_version, created;
   long long replicates = 0, seed = 0, first_replicate = 0, days = 0;
+  long long rng_streams = -1;  // the random streams' version of every run (sim/core/rng.hpp)
   std::vector<std::string> scenario_names, scenario_paths, scenario_tomls;  // [S]
   std::vector<std::int64_t> scenario_agents;                                // [S]
   std::vector<std::string> products;                                        // [K]

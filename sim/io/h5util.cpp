@@ -343,6 +343,13 @@ std::string describe_head(const std::string& path, const std::string& format, co
        ", Random123 " + a("random123_version") + ", NLopt " + a("nlopt_version") + ", MPI library " + a("mpi_version") +
        "\n";
   o += "  on " + a("host") + ", started " + a("started") + "\n  command: " + a("command_line") + "\n";
+  const long long streams = read_attr_int(f, "rng_streams");
+  if (streams == 0)
+    o += "  random streams: the version varies between the points (simulation.rng_streams is swept)\n";
+  else if (streams > 0)
+    o += "  random streams: version " + std::to_string(streams) + "\n";
+  else
+    o += "  random streams: version 1 (the file predates the rng_streams attribute)\n";
   return o;
 }
 

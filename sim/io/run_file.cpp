@@ -177,6 +177,7 @@ void write_run(hid_t file, const Results& r, const Kpis& k, const RunInfo& info,
   attr_string(file, "question", info.question);
   attr_int(file, "seed", agents ? static_cast<long long>(agents->seed) : 0);
   attr_int(file, "replicate", agents ? static_cast<long long>(agents->replicate) : 0);
+  attr_int(file, "rng_streams", agents ? agents->streams : kRngStreamsLatest);
   attr_int(file, "agents", r.agents);
   attr_int(file, "days", r.days_done);
   {

@@ -179,6 +179,7 @@ void write_run_provenance(hid_t file, const SweepLayout& l, const SweepRuns* don
 
 // Every object of a sweep file; without `done`, the datasets have no rows (a dry run).
 void write_body(hid_t file, const SweepLayout& layout, const SweepRuns* done, int task_index, int task_count) {
+  h5::attr_int(file, "rng_streams", layout.rng_streams);
   {
     Handle g = h5::group(file, "products");
     h5::strings(g, "name", layout.products);

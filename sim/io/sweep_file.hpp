@@ -42,6 +42,9 @@ struct SweepLayout {
   std::string spec_text, spec_path, base_scenario, design;
   std::uint64_t spec_hash = 0;
   int replicates = 1;
+  // The random streams' version of every run; 0 when the sweep varies simulation.rng_streams
+  // (each point's version is then in /sweep/levels).
+  long long rng_streams = -1;
   long long seed = 0;
   int days = 0;
   std::vector<std::string> products, kpi_columns, keep_series;

@@ -33,8 +33,11 @@ check_provenance() {
     [ "$v" = unknown ] || git -C "$SRC" merge-base --is-ancestor "$v" HEAD 2>/dev/null ||
       fail "$f: git_commit $v is not a commit of the source tree's history"
   fi
+  # The version of the random streams (0: a sweep that varies it).
+  h5dump -a /rng_streams "$f" 2>/dev/null | grep -qE '^ *\(0\): [0-9]+$' || fail "$f: root attribute rng_streams is missing"
   "$M" info "$f" >"$T/info" 2>&1 || fail "motsim info $f failed"
-  for a in "built from git $v" "HDF5 " "oneTBB " "Random123 " "MPI library " "on $(hostname)" "started " "command: "; do
+  for a in "built from git $v" "HDF5 " "oneTBB " "Random123 " "MPI library " "on $(hostname)" "started " "command: " \
+           "random streams: "; do
     grep -qF -- "$a" "$T/info" || { cat "$T/info" >&2; fail "motsim info $f lacks '$a'"; }
   done
 }

@@ -190,6 +190,10 @@ TEST_CASE("forgetting: a contact keeps a product in memory longer the more salie
   const int n = 100000;
   for (int i = 0; i < n; ++i) sum += recall_days(0.2, (i + 0.5) / n, b);
   CHECK(sum / n == doctest::Approx(1.0 / delta + 0.5).epsilon(0.01));
+  // With -log1p(-decay) given by the caller: the same days, bit for bit.
+  for (int i = 0; i < 1000; ++i)
+    CHECK(recall_days(0.05 + i / 1000.0, (i + 0.5) / 1000, b, delta) ==
+          recall_days(0.05 + i / 1000.0, (i + 0.5) / 1000, b));
   b.recall_threshold = 0;  // off: never forgotten
   CHECK(recall_days(0.2, 0.5, b) == -1);
   b.recall_threshold = 0.2;

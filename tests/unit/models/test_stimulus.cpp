@@ -135,3 +135,36 @@ TEST_CASE("brand content: a dropped product comes back with the next need") {
   CHECK(dropped_after == 0);
   CHECK(considered_after == w.pop.n);
 }
+
+TEST_CASE("memory: one threshold per agent, product and day, from the stream its version names") {
+  auto sc = test::scenario(test::kTwoProducts, 100, 30);
+  for (int streams = kRngStreamsOldest; streams <= kRngStreamsLatest; ++streams) {
+    CAPTURE(streams);
+    sc.simulation.rng_streams = streams;
+    Simulation s(sc, 1);
+    const World& w = s.world();
+    REQUIRE(w.sc.behavior.recall_threshold > 0);  // memories fade: a uniform is drawn
+    REQUIRE(w.sc.behavior.salience_decay > 0);
+    const std::uint32_t i = 7;
+    const int day = 3;
+    const double sal = 0.4;
+    Rng held = w.rng(i, day, Stream::Memory);
+    for (int k = 0; k < w.K; ++k) {
+      // Version 1: value 0 of the stream (agent, day, Memory, sub k); version 2: value k of
+      // (agent, day, Memory). Whether the caller holds the stream or not, and however often the
+      // product is met that day, the same uniform.
+      const double u = streams == 1 ? w.rng(i, day, Stream::Memory, k).uniform_pos() : [&] {
+        Rng r = w.rng(i, day, Stream::Memory);
+        for (int j = 0; j < k; ++j) r.uniform_pos();
+        return r.uniform_pos();
+      }();
+      const std::int64_t d = model::recall_days(sal, u, w.sc.behavior);
+      const std::int32_t expect = d < 0 ? kNever : static_cast<std::int32_t>(day + d);
+      CHECK(stage::recall_day(w, i, k, day, sal, &held) == expect);
+      CHECK(stage::recall_day(w, i, k, day, sal, &held) == expect);
+      CHECK(stage::recall_day(w, i, k, day, sal) == expect);
+    }
+    // Another day, another threshold.
+    CHECK(stage::recall_day(w, i, 0, day, sal) != stage::recall_day(w, i, 0, day + 1, sal) - 1);
+  }
+}

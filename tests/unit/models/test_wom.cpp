@@ -121,49 +121,58 @@ degree = 4
 [behavior]
 wom_rate = 0.5
 repeat_purchase = false
+experience = false
 )",
                            4000, 1);
-  Simulation s(sc, 1);
-  auto& w = s.world();
-  std::vector<std::uint32_t> dirty;
-  std::vector<wom::Change> changes;
-  for (std::uint32_t i = 0; i < w.pop.n; i += 2) changes.push_back({i, -1, 0, false, true});
-  wom::apply_changes(w, changes, dirty);
-  wom::redraw(w, dirty, 0);
-  BlockBuffer buf;
-  buf.reset(w.K);
-  const std::int32_t day = 1;
-  BlockContext c{w, buf, day, 0, 0, w.pop.n};
-  wom::due(c);  // the scheduler's part
-  wom::events(c);
-  REQUIRE(buf.wom_heard.size() > 100);
-  // Half of those who heard buy and retire today; the others keep listening.
-  for (std::size_t n = 0; n < buf.wom_heard.size(); n += 2) w.pop.flags[buf.wom_heard[n].first] |= kEverBought;
-  const auto heard = buf.wom_heard;
-  buf.wake = kNever;
-  wom::settle(c);
-  std::int32_t earliest = kNever;
-  for (std::size_t n = 0; n < heard.size(); ++n) {
-    const auto [i, h] = heard[n];
-    if (n % 2 == 0) {
-      CHECK(w.wom_next[i] == kWomRetired);
-      continue;
+  for (int streams = kRngStreamsOldest; streams <= kRngStreamsLatest; ++streams) {
+    CAPTURE(streams);
+    sc.simulation.rng_streams = streams;
+    Simulation s(sc, 1);
+    auto& w = s.world();
+    std::vector<std::uint32_t> dirty;
+    std::vector<wom::Change> changes;
+    for (std::uint32_t i = 0; i < w.pop.n; i += 2) changes.push_back({i, -1, 0, false, true});
+    wom::apply_changes(w, changes, dirty);
+    wom::redraw(w, dirty, 0);
+    BlockBuffer buf;
+    buf.reset(w.K);
+    const std::int32_t day = 1;
+    BlockContext c{w, buf, day, 0, 0, w.pop.n};
+    wom::due(c);  // the scheduler's part
+    wom::events(c);
+    REQUIRE(buf.wom_heard.size() > 100);
+    // Half of those who heard buy and retire today; the others keep listening.
+    for (std::size_t n = 0; n < buf.wom_heard.size(); n += 2) w.pop.flags[buf.wom_heard[n].agent] |= kEverBought;
+    const auto heard = buf.wom_heard;
+    buf.wake = kNever;
+    wom::settle(c);
+    std::int32_t earliest = kNever;
+    for (std::size_t n = 0; n < heard.size(); ++n) {
+      const std::uint32_t i = heard[n].agent;
+      const double h = heard[n].h;
+      if (n % 2 == 0) {
+        CHECK(w.wom_next[i] == kWomRetired);
+        continue;
+      }
+      // Exactly the draw made when the event fired: day + 1 + Geometric(h), from (i, day, WomNext,
+      // 0) under version 1, from the value after the event's (the product heard) of (i, day, Wom)
+      // under version 2.
+      CHECK(h == doctest::Approx(0.5 * w.wom_pos[i * 2] / 4.0));
+      Rng r = streams == 1 ? w.rng(i, day, Stream::WomNext, 0) : w.rng(i, day, Stream::Wom);
+      if (streams == 2) r.uniform();
+      const auto expect = static_cast<std::int32_t>(day + 1 + r.geometric(h));
+      CHECK(w.wom_next[i] == expect);
+      earliest = std::min(earliest, expect);
     }
-    // Exactly the draw made when the event fired: day + 1 + Geometric(h) from (i, day, WomNext, 0).
-    CHECK(h == doctest::Approx(0.5 * w.wom_pos[i * 2] / 4.0));
-    Rng r = w.rng(i, day, Stream::WomNext, 0);
-    const auto expect = static_cast<std::int32_t>(day + 1 + r.geometric(h));
-    CHECK(w.wom_next[i] == expect);
-    earliest = std::min(earliest, expect);
+    CHECK(buf.wake == earliest);  // the block wakes for the earliest of them
+    // The next day the block is not scanned (nobody due): settle must draw nothing again.
+    const auto before = w.wom_next;
+    buf.reset(w.K);
+    buf.wake = kNever;
+    BlockContext next_day{w, buf, day + 1, 0, 0, w.pop.n};
+    wom::settle(next_day);
+    CHECK(w.wom_next == before);
   }
-  CHECK(buf.wake == earliest);  // the block wakes for the earliest of them
-  // The next day the block is not scanned (nobody due): settle must draw nothing again.
-  const auto before = w.wom_next;
-  buf.reset(w.K);
-  buf.wake = kNever;
-  BlockContext next_day{w, buf, day + 1, 0, 0, w.pop.n};
-  wom::settle(next_day);
-  CHECK(w.wom_next == before);
 }
 
 TEST_CASE("wom: exactly the retired agents are marked retired, whatever made them buy") {
