@@ -79,6 +79,10 @@ std::unique_ptr<SweepJournal> open_journal(const SweepOptions& opt, const SweepP
 // Why `old` cannot lend its runs to `pl`, or "" when it can: the same base scenario (held values
 // applied), seed, swept keys in the same order, lists of the same values, rows of the same shape.
 std::string extend_mismatch(const SweepFileReader& old, const SweepLayout& layout) {
+  if (const long long v = old.rng_streams(); v != layout.rng_streams && v > 0 && layout.rng_streams > 0)
+    return "its runs used random streams version " + std::to_string(v) + " and this sweep's use version " +
+           std::to_string(layout.rng_streams) +
+           " (to extend it, hold \"simulation.rng_streams\" = " + std::to_string(v) + " in [parameters])";
   if (old.sweep_attribute("base_scenario") != layout.base_scenario)
     return "its base scenario or held values differ from this spec's";
   if (old.strings("/sweep/parameters") != layout.parameters) return "it sweeps other parameters (or in another order)";

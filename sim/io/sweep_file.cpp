@@ -386,6 +386,13 @@ std::string SweepFileReader::sweep_attribute(const char* name) const {
   return reading(path_, [&] { return h5::read_attr_string(*file_->sweep, name); });
 }
 
+long long SweepFileReader::rng_streams() const {
+  return reading(path_, [&] {
+    const long long v = h5::read_attr_int(file_->file, "rng_streams");
+    return v < 0 ? 1 : v;
+  });
+}
+
 std::vector<SweepFileReader::HeldRun> SweepFileReader::held_runs(const SweepLayout& layout) const {
   return reading(path_, [&] {
     const hsize_t R = static_cast<hsize_t>(h5::read_attr_int(*file_->sweep, "runs"));

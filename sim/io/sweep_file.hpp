@@ -110,6 +110,9 @@ class SweepFileReader {
   std::vector<HeldRun> held_runs(const SweepLayout& layout) const;
   std::vector<std::string> strings(const std::string& dataset) const;  // e.g. /sweep/parameters
   std::string sweep_attribute(const char* name) const;                 // e.g. base_scenario
+  // The random streams' version of its runs (root attribute rng_streams; 1 when the file predates
+  // it, 0 when the sweep varied it).
+  long long rng_streams() const;
 
  private:
   struct File;

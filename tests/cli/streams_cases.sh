@@ -63,6 +63,27 @@ EOF
   expect_exit 0 "$M" sweep "$T/s.toml" --out "$T/s2.h5" -q
   [ "$(attr "$T/s2.h5" rng_streams)" = 2 ] || fail "a sweep does not record version 2"
 }
+case_extend_refuses_another_version() {
+  # Runs of one version are never mixed with another's in a sweep: --extend says why and how.
+  cat >"$T/old.toml" <<EOF
+base = "$SC/baseline.toml"
+replicates = 2
+[parameters]
+"simulation.agents" = 2000
+"simulation.days" = 20
+"simulation.rng_streams" = 1
+"product.Nova.price" = [169, 189]
+EOF
+  expect_exit 0 "$M" sweep "$T/old.toml" --out "$T/old.h5" -q
+  [ "$(attr "$T/old.h5" rng_streams)" = 1 ] || fail "a sweep holding version 1 does not record it"
+  sed -e '/rng_streams/d' -e 's/replicates = 2/replicates = 3/' "$T/old.toml" >"$T/new.toml"
+  expect_exit 2 "$M" sweep "$T/new.toml" --out "$T/new.h5" --extend "$T/old.h5" -q
+  expect_msg "its runs used random streams version 1 and this sweep's use version 2"
+  [ ! -e "$T/new.h5" ] && [ ! -e "$T/new.h5.journal" ] || fail "a refused --extend left files"
+  sed -e 's/replicates = 2/replicates = 3/' "$T/old.toml" >"$T/same.toml"
+  expect_exit 0 "$M" sweep "$T/same.toml" --out "$T/same.h5" --extend "$T/old.h5"
+  grep -qF -- "4 runs taken from its 4" "$T/err" || { cat "$T/err" >&2; fail "holding version 1 does not reuse the runs"; }
+}
 case_calibration_refuses_the_version_as_a_parameter() {
   mkdir -p "$T/c"
   sed -e 's#"../baseline.toml"#"'"$SC"'/baseline.toml"#' -e 's#"../data/#"'"$SC"'/data/#' \
