@@ -40,15 +40,10 @@ void make_aware(BlockContext& c, std::uint32_t i, int k, bool by_wom) {
 std::int32_t recall_day(const World& w, std::uint32_t i, int k, std::int32_t day, double s, Rng* memory) {
   const auto& b = w.sc.behavior;
   if (b.recall_threshold <= 0 || b.salience_decay <= 0) return kNever;
-  double u;
-  if (w.streams == 1) {
-    u = w.rng(i, day, Stream::Memory, static_cast<std::uint64_t>(k)).uniform_pos();
-  } else if (memory) {
-    u = memory->uniform_pos_at(static_cast<std::uint64_t>(k));
-  } else {
-    Rng own = w.rng(i, day, Stream::Memory);
-    u = own.uniform_pos_at(static_cast<std::uint64_t>(k));
-  }
+  const auto kk = static_cast<std::uint64_t>(k);
+  Rng own = w.streams == 1 ? w.rng(i, day, Stream::Memory, kk) : w.rng(i, day, Stream::Memory);
+  // Version 1: value 0 of the product's stream; version 2: value k of the day's, the caller's if held.
+  const double u = w.streams == 1 ? own.uniform_pos() : (memory ? *memory : own).uniform_pos_at(kk);
   const std::int64_t d = model::recall_days(s, u, b, w.log_keep);
   if (d < 0 || day + d >= kWomQueued) return kNever;
   return static_cast<std::int32_t>(day + d);

@@ -72,8 +72,15 @@ std::vector<std::string> product_names(const Scenario& sc) {
   return n;
 }
 
-// A variant must have the base's products and seed (common random numbers); the days are
-// aligned before (align_horizons).
+// The variant's `key` must equal the base's (common random numbers); `advice` says what to do.
+void check_same(const std::string& path, const char* key, std::int64_t variant, std::int64_t base, const char* advice) {
+  if (variant != base)
+    throw InputError(path + ": error: " + key + " = " + std::to_string(variant) + " differs from the base's " +
+                     std::to_string(base) + "; " + advice);
+}
+
+// A variant must have the base's products, replicate key, seed and stream version (common random
+// numbers); the days are aligned before (align_horizons).
 void check_variant(const Scenario& base, const Scenario& sc, const std::string& base_path, const std::string& path) {
   if (product_names(base) != product_names(sc))
     throw InputError(path + ": error: its products differ from the base's (" + base_path +
@@ -81,21 +88,15 @@ void check_variant(const Scenario& base, const Scenario& sc, const std::string& 
   // Common random numbers: replicate r must use the same random key in every scenario.
   // simulation.replicate is set by compare itself (the base's key + r): a variant's own would be
   // ignored.
-  if (sc.simulation.replicate != base.simulation.replicate)
-    throw InputError(path + ": error: simulation.replicate = " + std::to_string(sc.simulation.replicate) +
-                     " differs from the base's " + std::to_string(base.simulation.replicate) +
-                     "; compare sets every scenario's replicate key itself (replicate r uses the base's key + r): "
-                     "remove it from the variant");
-  if (sc.simulation.seed != base.simulation.seed)
-    throw InputError(path + ": error: simulation.seed = " + std::to_string(sc.simulation.seed) +
-                     " differs from the base's " + std::to_string(base.simulation.seed) +
-                     "; a comparison uses common random numbers: remove the seed from the variant or use --seed "
-                     "to set one for every scenario");
-  if (sc.simulation.rng_streams != base.simulation.rng_streams)
-    throw InputError(path + ": error: simulation.rng_streams = " + std::to_string(sc.simulation.rng_streams) +
-                     " differs from the base's " + std::to_string(base.simulation.rng_streams) +
-                     "; common random numbers need one version of the random streams: remove it from the variant or "
-                     "use --set simulation.rng_streams=N for every scenario");
+  check_same(path, "simulation.replicate", sc.simulation.replicate, base.simulation.replicate,
+             "compare sets every scenario's replicate key itself (replicate r uses the base's key + r): remove it "
+             "from the variant");
+  check_same(path, "simulation.seed", sc.simulation.seed, base.simulation.seed,
+             "a comparison uses common random numbers: remove the seed from the variant or use --seed to set one "
+             "for every scenario");
+  check_same(path, "simulation.rng_streams", sc.simulation.rng_streams, base.simulation.rng_streams,
+             "common random numbers need one version of the random streams: remove it from the variant or use --set "
+             "simulation.rng_streams=N for every scenario");
 }
 
 // Every scenario runs over the same days. When they set different horizons (a lever whose
